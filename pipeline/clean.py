@@ -1,0 +1,114 @@
+"""Stage 1: turn decoded policy text into clean, NFC, tone-normalised lines.
+
+The cleaned text is the coordinate system of the whole dataset: clause and fact offsets point
+into it. It is made so that underthesea will not rewrite it further (NFC, per-syllable tone-mark
+normalisation that keeps every whitespace character), and so that cleaning it again changes
+nothing (idempotent).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .config import CleanParams
+from .ingest import read_document
+
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
+_SPACE_RE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_BULLET_RE = re.compile(
+    "^(?:[\u2022\u25cf\u25cb\u25aa\u25ab\u25a0\u25a1\u25ba\u25b8\u27a2\u2713\u2714\u2023"
+    "\u2043\u00b7\uf0b7\uf0a7\uf0d8]+ *|[-\u2013\u2014\u2212*+]+ +)(?=\\S)"
+)
+_PAGE_LINE_RE = re.compile(
+    r"^(?:trang|page)\s*\d+\s*(?:/|of|trên|của)?\s*\d*$|^-?\s*\d+\s*-?$|^\d+\s*/\s*\d+$", re.I
+)
+_SYLLABLE_RE = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One cleaned policy: the unit every later stage works on."""
+
+    doc_id: str
+    source_path: str
+    sha256: str
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _token_normalizer():  # type: ignore[no-untyped-def]
+    """underthesea's own syllable normaliser, so its tokenizer finds nothing left to rewrite."""
+    from underthesea.pipeline.text_normalize.token_normalize import token_normalize
+
+    return token_normalize
+
+
+def normalize_tone_marks(text: str) -> str:
+    """Normalise each syllable (`hoà` -> `hòa`, `xoá` -> `xóa`) and keep all whitespace.
+
+    Examples:
+        >>> normalize_tone_marks("Hoà bình\\n xoá")
+        'Hòa bình\\n xóa'
+    """
+    token_normalize = _token_normalizer()
+    return _SYLLABLE_RE.sub(lambda m: token_normalize(m.group(0)), text)
+
+
+def _normalize_line(line: str) -> str:
+    line = _SPACE_RE.sub(" ", line).strip()
+    if _PAGE_LINE_RE.match(line):
+        return ""
+    bullet = _BULLET_RE.match(line)
+    if bullet:
+        line = "- " + line[bullet.end() :]
+    return line
+
+
+def clean_text(text: str) -> str:
+    """Normalise decoded policy text into the form every offset refers to.
+
+    NFC, tone marks per syllable, zero-width characters and BOMs removed, non-breaking and
+    other Unicode spaces made plain, bullets made ``- ``, page-number lines dropped, runs of
+    blank lines collapsed. Markup repair (entities, stray tags, literal ``\\n``) happens
+    earlier, in `ingest`, because it cannot be idempotent.
+
+    Examples:
+        >>> clean_text("• Ho\u0300a\u00a0bi\u0300nh\\n\u200bxoa\u0301")
+        '- Hòa bình\\nxóa'
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ZERO_WIDTH_RE.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    text = normalize_tone_marks(text)
+    lines = [_normalize_line(line) for line in text.split("\n")]
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+    return text
+
+
+def doc_id_for(path: Path) -> str:
+    """The input file name without extension (the dataset's `doc_id`)."""
+    return path.stem
+
+
+def clean_file(path: Path, params: CleanParams = CleanParams(), doc_id: str | None = None
+               ) -> Document:
+    """Read and clean one file.
+
+    Raises:
+        InputError: the file cannot be decoded (see `ingest.read_document`).
+    """
+    raw = path.read_bytes()
+    text = clean_text(read_document(path, params))
+    return Document(
+        doc_id=doc_id or doc_id_for(path),
+        source_path=str(path),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        text=text,
+    )

@@ -1,0 +1,72 @@
+"""Paths, label ids and stage parameters; the one place that reads the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJ_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = Path(os.environ.get("VNPOLICY_DATA_DIR", PROJ_ROOT / "data"))
+RAW_DIR = DATA_DIR / "raw"
+ANNOTATED_DIR = DATA_DIR / "annotated"
+INTERIM_DIR = DATA_DIR / "interim"
+PROCESSED_DIR = DATA_DIR / "processed"
+MODELS_DIR = PROJ_ROOT / "models"
+MODEL_PATH = MODELS_DIR / "clause_classifier.skops"
+MODEL_META_PATH = MODELS_DIR / "clause_classifier.json"
+REPORTS_DIR = PROJ_ROOT / "reports"
+SHARED_CORPUS_DIR = PROJ_ROOT.parent / "shared" / "corpus"
+SHARED_SEEDS_DIR = PROJ_ROOT.parent / "shared" / "seeds"
+
+# Clause categories of ../shared/TAXONOMY.md, verbatim; `other` last.
+CLAUSE_LABELS: tuple[str, ...] = (
+    "purpose",
+    "scope",
+    "retention",
+    "access",
+    "contact",
+    "user_rights",
+    "complaints",
+    "security",
+    "other",
+)
+CONTENT_LABELS: tuple[str, ...] = CLAUSE_LABELS[:-1]
+
+FACT_TYPES: tuple[str, ...] = (
+    "email",
+    "phone",
+    "website",
+    "organization",
+    "tax_code",
+    "address",
+    "complaint_deadline",
+    "retention_period",
+    "opening_hours",
+    "breach_notification",
+)
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".pdf", ".docx", ".md")
+
+
+@dataclass(frozen=True)
+class CleanParams:
+    """Limits that turn hostile input into a clear error instead of a crash or a hang."""
+
+    max_bytes: int = 20_000_000
+    max_html_depth: int = 2_000
+
+
+@dataclass(frozen=True)
+class SegmentParams:
+    """How long a line may be and still count as a heading."""
+
+    max_heading_chars: int = 260
+    max_clause_chars: int = 2_000
+
+
+@dataclass(frozen=True)
+class ClassifyParams:
+    """Decision threshold on each label's probability; `other` when none passes."""
+
+    threshold: float = 0.5

@@ -1,0 +1,29 @@
+"""Exception types: the CLI prints a PipelineError's message and exits non-zero."""
+
+
+class PipelineError(Exception):
+    """Base class for errors the user can act on."""
+
+
+class InputNotFoundError(PipelineError):
+    """An input file or folder does not exist."""
+
+
+class InputError(PipelineError):
+    """A single input file cannot be read: empty, binary, too large, undecodable."""
+
+
+class SchemaError(PipelineError):
+    """A table does not have the columns or dtypes the contract promises."""
+
+
+class AlignmentError(PipelineError):
+    """Tokens do not rebuild the cleaned text, so offsets would be wrong."""
+
+
+class ModelNotFoundError(PipelineError):
+    """The clause classifier is missing or cannot be trusted."""
+
+
+class AnnotationError(PipelineError):
+    """An annotation no longer matches its source text (hash mismatch, unknown label)."""

@@ -1,0 +1,1 @@
+"""Stage 4: structured facts with evidence spans (see `extract.facts.extract_facts`)."""

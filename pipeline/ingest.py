@@ -1,0 +1,245 @@
+"""Read a policy file of any common format and encoding into plain text.
+
+Raw files are only decoded here; every offset in the dataset points into the text that
+`clean.clean_text` makes of this output.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import io
+import re
+from pathlib import Path
+
+from .config import CleanParams
+from .errors import InputError
+
+_BLOCK_TAGS = (
+    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+    "table", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "header", "figure", "b-container",
+)
+_DROP_TAGS = (
+    "script", "style", "noscript", "nav", "footer", "aside", "form", "iframe", "svg",
+    "button", "select", "head", "title", "meta", "link",
+)
+_LINE = "\ue000"  # private-use marker: a line break that survives whitespace collapsing
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^<>]*?(/?)>")
+_VOID_TAGS = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()
+)
+_LITERAL_ESCAPE_RE = re.compile(r"\\r\\n|\\n|\\r")
+_INLINE_TAG_RE = re.compile(
+    r"</?(?:b|strong|i|em|u|a|span|font|small|sup|sub|mark)\b[^<>]{0,500}>", re.I
+)
+_BREAK_TAG_RE = re.compile(r"<(?:br|/?p|/?div|/?li)\b[^<>]{0,500}>", re.I)
+_ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,10});")
+_HTML_SNIFF_RE = re.compile(
+    r"<\s*(html|body|p|div|br|li|ul|ol|template|table|tr|section|article|h[1-6])\b[^>]*>", re.I
+)
+
+
+def read_document(path: Path, params: CleanParams = CleanParams()) -> str:
+    """Decode one policy file into text, whatever its format.
+
+    Args:
+        path: a .txt, .md, .html/.htm, .pdf or .docx file.
+        params: size and nesting limits.
+
+    Returns:
+        The document text, not yet normalised (see `clean.clean_text`).
+
+    Raises:
+        InputError: the file is empty, too large, binary, encrypted or malformed.
+    """
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(f"{path}: empty file")
+    if size > params.max_bytes:
+        raise InputError(
+            f"{path}: {size} bytes exceeds the limit of {params.max_bytes} (--max-bytes)"
+        )
+    data = path.read_bytes()
+    suffix = path.suffix.lower()
+    if data.startswith(b"%PDF") or suffix == ".pdf":
+        return _read_pdf(path, data)
+    if data.startswith(b"PK\x03\x04") or suffix == ".docx":
+        return _read_docx(path, data)
+    text = decode_bytes(data, path)
+    if suffix in (".html", ".htm") or looks_like_html(text):
+        return html_to_text(text, path=path, max_depth=params.max_html_depth)
+    return repair_markup(text)
+
+
+def repair_markup(text: str) -> str:
+    """Plain text scraped out of web pages and JS strings: literal ``\\n`` escapes, stray
+    inline tags (``<b>KALIX</b>``) and entities (``&amp;``) become what a reader sees."""
+    text = _LITERAL_ESCAPE_RE.sub("\n", text)
+    text = _BREAK_TAG_RE.sub("\n", text)
+    text = _INLINE_TAG_RE.sub("", text)
+    if _ENTITY_RE.search(text):
+        text = html.unescape(text)
+    return text
+
+
+def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> str:
+    """Decode bytes: BOMs first, then strict UTF-8, then a detected legacy encoding."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as err:
+                raise InputError(f"{path}: invalid {encoding} after its BOM: {err}") from err
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = _decode_legacy(data, path)
+    if _looks_binary(text):
+        raise InputError(f"{path}: binary content, not a text document")
+    return text
+
+
+def _decode_legacy(data: bytes, path: Path | str) -> str:
+    """Windows-1258 is the usual Vietnamese legacy code page; ask charset-normalizer first."""
+    from charset_normalizer import from_bytes
+
+    if _looks_binary(data[:4096].decode("latin-1")):
+        raise InputError(f"{path}: binary content, not a text document")
+    best = from_bytes(data, cp_isolation=None).best()
+    candidates = ([best.encoding] if best is not None else []) + ["cp1258"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if encoding != "cp1258" and _vietnamese_score(data.decode("cp1258", "replace")) > (
+            _vietnamese_score(text)
+        ):
+            return data.decode("cp1258", "replace")
+        return text
+    raise InputError(f"{path}: cannot determine the text encoding")
+
+
+_VI_CHARS = frozenset("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
+
+
+def _vietnamese_score(text: str) -> float:
+    """Share of letters that are Vietnamese-specific: the better decoding scores higher."""
+    import unicodedata
+
+    norm = unicodedata.normalize("NFC", text.lower())
+    letters = sum(ch.isalpha() for ch in norm) or 1
+    return sum(ch in _VI_CHARS for ch in norm) / letters
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    if not sample:
+        return False
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    return "\x00" in sample or controls / len(sample) > 0.05
+
+
+def looks_like_html(text: str) -> bool:
+    """HTML that arrives in a .txt file: several real tags, not one stray '<b>'."""
+    return len(_HTML_SNIFF_RE.findall(text[:200_000])) >= 3
+
+
+def html_depth(html: str, limit: int) -> int:
+    """Maximum element nesting, counted without building a tree; stops past `limit`."""
+    depth = deepest = 0
+    for match in _TAG_RE.finditer(html):
+        closing, name, self_closing = match.groups()
+        if name.lower() in _VOID_TAGS or self_closing:
+            continue
+        depth = depth - 1 if closing else depth + 1
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            break
+    return deepest
+
+
+def html_to_text(html: str, *, path: Path | str = "<html>", max_depth: int = 2_000) -> str:
+    """Main text of an HTML page: scripts, styles, navigation and footers dropped.
+
+    Block elements become lines and list items become "- " bullets, so the segmenter sees
+    the same structure a reader does. Vue/Angular `<template>` wrappers are unwrapped,
+    since the policy text often sits inside them.
+    """
+    from selectolax.lexbor import LexborHTMLParser
+
+    depth = html_depth(html, max_depth)
+    if depth > max_depth:
+        raise InputError(
+            f"{path}: HTML nested deeper than {max_depth} levels (--max-html-depth)"
+        )
+    html = re.sub(r"<(/?)template\b", r"<\1div", html, flags=re.I)
+    tree = LexborHTMLParser(html)
+    root = tree.body or tree.root
+    if root is None:
+        return ""
+    for tag in _DROP_TAGS:
+        for node in root.css(tag):
+            node.decompose()
+    for node in root.css("br"):
+        node.replace_with(_LINE)
+    for node in root.css("li"):
+        node.insert_before(_LINE + "- ")
+        node.insert_after(_LINE)
+    for node in root.css("td, th"):
+        node.insert_after(" ")
+    for tag in _BLOCK_TAGS:
+        for node in root.css(tag):
+            node.insert_before(_LINE)
+            node.insert_after(_LINE)
+    text = root.text(deep=True, separator="")
+    text = re.sub(r"\s+", " ", text)
+    lines = (line.strip() for line in text.split(_LINE))
+    return "\n".join(line for line in lines if line)
+
+
+def _read_pdf(path: Path, data: bytes) -> str:
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+    except ImportError as err:  # pragma: no cover - declared dependency
+        raise ImportError("reading PDF needs pypdf: pip install pypdf") from err
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise InputError(f"{path}: encrypted PDF, cannot extract text")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as err:
+        raise InputError(f"{path}: unreadable PDF ({type(err).__name__}: {err})") from err
+    text = "\n".join(pages)
+    if not text.strip():
+        raise InputError(f"{path}: PDF has no extractable text (scanned image?)")
+    return text
+
+
+def _read_docx(path: Path, data: bytes) -> str:
+    try:
+        import docx
+    except ImportError as err:  # pragma: no cover - declared dependency
+        raise ImportError("reading DOCX needs python-docx: pip install python-docx") from err
+    import zipfile
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as err:
+        raise InputError(f"{path}: unreadable DOCX ({type(err).__name__}: {err})") from err
+    lines = []
+    for paragraph in document.paragraphs:
+        style = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
+        prefix = "- " if "list" in style else ""
+        lines.append(prefix + paragraph.text)
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" | ".join(cell.text for cell in row.cells))
+    return "\n".join(lines)
