@@ -1,0 +1,122 @@
+"""Gold annotations: clause labels and facts, stored as offsets and hashes, never as text.
+
+The corpus policies are third-party texts, so `data/annotated/*.jsonl` keeps only the file
+name, character offsets into the *cleaned* text (`clean.clean_file`), a short hash of the
+annotated span and the labels. `load_*` rebuild the spans from the source files and fail loudly
+when a hash no longer matches (the source, or the cleaning, changed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .clean import Document, clean_file
+from .config import ANNOTATED_DIR, CLAUSE_LABELS, FACT_TYPES, RAW_DIR, SHARED_CORPUS_DIR
+from .errors import AnnotationError, InputNotFoundError
+
+
+@dataclass(frozen=True)
+class GoldClause:
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GoldFact:
+    doc_id: str
+    type: str
+    start: int
+    end: int
+    value: str
+    normalized: str
+    qualifier: str
+
+
+def span_hash(text: str) -> str:
+    """First 12 hex digits of the SHA-1 of a span: enough to notice any change."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def source_dirs() -> dict[str, Path]:
+    """Where each `source` of an annotation row lives."""
+    return {"raw": RAW_DIR, "corpus": SHARED_CORPUS_DIR}
+
+
+@lru_cache(maxsize=64)
+def _document(source: str, file: str) -> Document:
+    base = source_dirs().get(source)
+    if base is None:
+        raise AnnotationError(f"unknown annotation source {source!r} (expected raw or corpus)")
+    path = base / file
+    if not path.is_file():
+        raise InputNotFoundError(f"annotated file {path} not found")
+    return clean_file(path)
+
+
+def _rows(path: Path) -> Iterable[dict]:
+    if not path.is_file():
+        raise InputNotFoundError(f"annotation file {path} not found")
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise AnnotationError(f"{path}:{number}: invalid JSON: {err}") from err
+
+
+def _span(row: dict, path: Path) -> tuple[Document, str]:
+    doc = _document(row["source"], row["file"])
+    text = doc.text[row["start"] : row["end"]]
+    if span_hash(text) != row["sha1"]:
+        raise AnnotationError(
+            f"{path}: {row['file']}[{row['start']}:{row['end']}] no longer matches its hash "
+            f"{row['sha1']}: the source file or the cleaning changed; re-annotate or re-anchor"
+        )
+    return doc, text
+
+
+def load_gold_clauses(path: Path = ANNOTATED_DIR / "clauses.jsonl") -> list[GoldClause]:
+    """Annotated clauses rebuilt from their sources, hash-checked.
+
+    Raises:
+        AnnotationError: a hash does not match or a label is not in `CLAUSE_LABELS`.
+    """
+    gold = []
+    for row in _rows(path):
+        doc, text = _span(row, path)
+        unknown = set(row["labels"]) - set(CLAUSE_LABELS)
+        if unknown or not row["labels"]:
+            raise AnnotationError(f"{path}: {row['file']}: unknown or empty labels {unknown}")
+        gold.append(GoldClause(doc.doc_id, row["start"], row["end"], text, tuple(row["labels"])))
+    return gold
+
+
+def load_gold_facts(path: Path = ANNOTATED_DIR / "facts.jsonl") -> list[GoldFact]:
+    """Annotated facts rebuilt from their sources, hash-checked."""
+    gold = []
+    for row in _rows(path):
+        doc, text = _span(row, path)
+        if row["type"] not in FACT_TYPES:
+            raise AnnotationError(f"{path}: {row['file']}: unknown fact type {row['type']!r}")
+        gold.append(GoldFact(doc.doc_id, row["type"], row["start"], row["end"], text,
+                             str(row["normalized"]), row.get("qualifier", "")))
+    return gold
+
+
+def annotated_documents(path: Path = ANNOTATED_DIR / "clauses.jsonl") -> list[Document]:
+    """The cleaned documents that carry clause annotations, in file order."""
+    seen: dict[tuple[str, str], Document] = {}
+    for row in _rows(path):
+        key = (row["source"], row["file"])
+        if key not in seen:
+            seen[key] = _document(*key)
+    return list(seen.values())

@@ -1,0 +1,55 @@
+"""Clause features that carry over to companies the model has never seen.
+
+Each clause becomes one row of plain strings and numbers (no custom Python objects), so the
+fitted pipeline saves with skops using only scikit-learn types: the clause's underthesea
+words, its syllables, the heading path it sits under, its neighbours, its kind and position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+
+from ..segment import Clause
+
+_DIGITS_RE = re.compile(r"\d+")
+FEATURE_COLUMNS = ("words", "syllables", "section", "context", "kind", "position")
+
+
+def _words(clause: Clause) -> str:
+    """underthesea words joined by '_' inside a word ("thông_tin cá_nhân")."""
+    return " ".join(_DIGITS_RE.sub("0", w.lower()).replace(" ", "_") for w in clause.tokens)
+
+
+def _strip_numbering(heading: str) -> str:
+    return re.sub(r"^\s*(?:[0-9IVXLCivxlc]{1,4}(?:[./][0-9]{1,2})*[.)/]?|[A-Ha-hĐđ][.)])\s*",
+                  "", heading)
+
+
+def clause_features(clauses: Sequence[Clause]) -> pd.DataFrame:
+    """One row per clause of one document (neighbours are taken within the document).
+
+    Examples:
+        >>> from pipeline.clean import Document
+        >>> from pipeline.segment import segment_document
+        >>> d = Document("x", "", "", "3. Thời gian lưu trữ thông tin\\nLưu trữ 24 tháng.")
+        >>> clause_features(segment_document(d)).loc[1, "section"]
+        'thời gian lưu trữ thông tin'
+    """
+    n = len(clauses)
+    rows = []
+    for i, clause in enumerate(clauses):
+        prev_text = clauses[i - 1].text if i > 0 else ""
+        next_text = clauses[i + 1].text if i + 1 < n else ""
+        path = " | ".join(_strip_numbering(h) for h in clause.section_path.split(" > "))
+        rows.append({
+            "words": _words(clause),
+            "syllables": _DIGITS_RE.sub("0", clause.text.lower()),
+            "section": path.lower(),
+            "context": _DIGITS_RE.sub("0", (prev_text + " \n " + next_text).lower()),
+            "kind": clause.kind,
+            "position": i / max(n - 1, 1),
+        })
+    return pd.DataFrame(rows, columns=list(FEATURE_COLUMNS))

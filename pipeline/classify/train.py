@@ -1,0 +1,215 @@
+"""Train, cross-validate (grouped by policy), save and load the clause classifier."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import platform
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import precision_recall_fscore_support
+from sklearn.model_selection import LeaveOneGroupOut
+
+from ..annotations import GoldClause, annotated_documents, load_gold_clauses
+from ..config import ANNOTATED_DIR, CLAUSE_LABELS, CONTENT_LABELS, MODEL_META_PATH, MODEL_PATH
+from ..errors import ModelNotFoundError
+from ..segment import Clause, segment_document
+from .features import clause_features
+from .model import MODEL_FAMILIES, decide
+
+logger = logging.getLogger(__name__)
+
+# Every type a saved model may contain; anything else in the file is refused.
+TRUSTED_TYPES = [
+    "numpy.dtype", "numpy.ndarray", "numpy.float64", "numpy.int64", "numpy.core.multiarray._reconstruct",
+    "builtins.dict", "builtins.list", "builtins.tuple", "builtins.slice",
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.preprocessing._encoders.OneHotEncoder",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.multiclass._ConstantPredictor",
+    "sklearn.svm._classes.LinearSVC",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.utils._bunch.Bunch",
+    "sklearn.utils._metadata_requests.MetadataRequest",
+    "sklearn.utils._metadata_requests.MethodMetadataRequest",
+    "sklearn.utils._metadata_requests._MetadataRequester",
+    "collections.OrderedDict",
+    "collections.defaultdict",
+]
+
+
+@dataclass
+class TrainingSet:
+    """Features, indicator matrix and policy groups of the annotated clauses."""
+
+    X: pd.DataFrame
+    Y: np.ndarray
+    groups: np.ndarray
+    clauses: list[Clause]
+
+
+def align_labels(clauses: Sequence[Clause], gold: Sequence[GoldClause]) -> list[tuple[str, ...]]:
+    """Gold labels for predicted clauses: the labels of gold spans covering most of each
+    clause, so annotations survive a change of the segmenter."""
+    labels = []
+    for clause in clauses:
+        best: dict[str, int] = {}
+        for g in gold:
+            overlap = min(clause.end, g.end) - max(clause.start, g.start)
+            if overlap > 0:
+                for label in g.labels:
+                    best[label] = best.get(label, 0) + overlap
+        length = max(clause.end - clause.start, 1)
+        chosen = tuple(l for l in CLAUSE_LABELS if best.get(l, 0) >= 0.5 * length)
+        if len(chosen) > 1 and "other" in chosen:
+            chosen = tuple(l for l in chosen if l != "other")
+        labels.append(chosen or ("other",))
+    return labels
+
+
+def indicator(labels: Sequence[Sequence[str]]) -> np.ndarray:
+    """Binary matrix over `CLAUSE_LABELS`."""
+    return np.array([[label in row for label in CLAUSE_LABELS] for row in labels], dtype=int)
+
+
+def build_training_set(annotations: Path = ANNOTATED_DIR / "clauses.jsonl") -> TrainingSet:
+    """Segment every annotated policy and attach its gold labels."""
+    gold = load_gold_clauses(annotations)
+    frames, labels, groups, all_clauses = [], [], [], []
+    for doc in annotated_documents(annotations):
+        clauses = segment_document(doc)
+        doc_gold = [g for g in gold if g.doc_id == doc.doc_id]
+        frames.append(clause_features(clauses))
+        labels.extend(align_labels(clauses, doc_gold))
+        groups.extend([doc.doc_id] * len(clauses))
+        all_clauses.extend(clauses)
+    return TrainingSet(pd.concat(frames, ignore_index=True), indicator(labels),
+                       np.array(groups), all_clauses)
+
+
+def score(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
+    """Per-label precision/recall/F1, macro-F1 over the eight content labels, and macro-F1
+    with `purpose` and `scope` merged (the pair annotators disagree on most)."""
+    p, r, f, support = precision_recall_fscore_support(y_true, y_pred, zero_division=0)
+    per_label = {
+        label: {"precision": round(float(p[j]), 4), "recall": round(float(r[j]), 4),
+                "f1": round(float(f[j]), 4), "support": int(support[j])}
+        for j, label in enumerate(CLAUSE_LABELS)
+    }
+    content = [CLAUSE_LABELS.index(label) for label in CONTENT_LABELS]
+    merged_true = _merge_purpose_scope(y_true)
+    merged_pred = _merge_purpose_scope(y_pred)
+    _, _, f_merged, _ = precision_recall_fscore_support(merged_true, merged_pred, zero_division=0)
+    return {
+        "per_label": per_label,
+        "macro_f1": round(float(np.mean(f[content])), 4),
+        "macro_f1_purpose_scope_merged": round(float(np.mean(f_merged[:-1])), 4),
+        "n_clauses": int(len(y_true)),
+    }
+
+
+def _merge_purpose_scope(y: np.ndarray) -> np.ndarray:
+    purpose, scope = CLAUSE_LABELS.index("purpose"), CLAUSE_LABELS.index("scope")
+    merged = np.delete(y, scope, axis=1)
+    merged[:, purpose] = np.maximum(y[:, purpose], y[:, scope])
+    return merged
+
+
+def cross_validate(data: TrainingSet, family: str = "logreg", threshold: float = 0.5) -> dict:
+    """Leave-one-policy-out: no policy's clauses are ever in both training and test folds."""
+    y_pred = np.zeros_like(data.Y)
+    for train_idx, test_idx in LeaveOneGroupOut().split(data.X, data.Y, data.groups):
+        model = MODEL_FAMILIES[family]()
+        model.fit(data.X.iloc[train_idx], data.Y[train_idx])
+        probabilities = model.predict_proba(data.X.iloc[test_idx])
+        y_pred[test_idx] = indicator(decide(probabilities, threshold))
+    result = score(data.Y, y_pred)
+    result["family"] = family
+    result["folds"] = int(len(set(data.groups)))
+    return result
+
+
+def training_hash(annotations: Path) -> str:
+    return hashlib.sha256(annotations.read_bytes()).hexdigest()
+
+
+def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
+                model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH,
+                family: str = "logreg", compare: Sequence[str] = ("rules", "svm")) -> dict:
+    """Cross-validate, fit on all annotated policies and save model plus metadata.
+
+    Returns:
+        The metadata written to `meta_path` (label set, data hash, versions, CV metrics).
+    """
+    import sklearn
+    import skops
+    import skops.io as sio
+    import underthesea
+
+    data = build_training_set(annotations)
+    logger.info("training on %d clauses from %d policies", len(data.Y), len(set(data.groups)))
+    cv = {name: cross_validate(data, name) for name in (family, *compare)}
+    model = MODEL_FAMILIES[family]()
+    model.fit(data.X, data.Y)
+    meta = {
+        "family": family,
+        "labels": list(CLAUSE_LABELS),
+        "threshold": 0.5,
+        "training_data": str(annotations.name),
+        "training_data_sha256": training_hash(annotations),
+        "n_clauses": int(len(data.Y)),
+        "n_policies": int(len(set(data.groups))),
+        "label_counts": {label: int(data.Y[:, j].sum()) for j, label in enumerate(CLAUSE_LABELS)},
+        "versions": {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
+                     "skops": skops.__version__, "underthesea": underthesea.__version__},
+        "cross_validation": cv,
+    }
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = model_path.with_suffix(".tmp")
+    tmp.write_bytes(sio.dumps(model))
+    tmp.replace(model_path)
+    tmp_meta = meta_path.with_suffix(".tmp")
+    tmp_meta.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp_meta.replace(meta_path)
+    return meta
+
+
+def load_model(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH):  # type: ignore[no-untyped-def]
+    """Load the classifier through skops, trusting only `TRUSTED_TYPES`.
+
+    Raises:
+        ModelNotFoundError: the file is missing, or holds a type outside the trusted list
+            (a tampered or foreign model).
+    """
+    import skops.io as sio
+
+    if not model_path.is_file() or not meta_path.is_file():
+        raise ModelNotFoundError(f"no classifier at {model_path}; run `vnpolicy train` (make train)")
+    data = model_path.read_bytes()
+    try:
+        untrusted = sio.get_untrusted_types(data=data)
+    except Exception as err:  # skops raises many types on a corrupt file
+        raise ModelNotFoundError(f"{model_path}: not a readable skops file ({err})") from err
+    refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if refused:
+        raise ModelNotFoundError(
+            f"{model_path}: refused to load, it contains untrusted types {refused}"
+        )
+    model = sio.loads(data, trusted=sorted(set(untrusted)))
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("labels") != list(CLAUSE_LABELS):
+        raise ModelNotFoundError(f"{meta_path}: label set {meta.get('labels')} is not ours")
+    return model, meta

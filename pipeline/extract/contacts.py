@@ -1,0 +1,202 @@
+"""Contact facts: e-mail, phone, website, organisation, tax code, address.
+
+Phones come from `phonenumbers` (Google's libphonenumber); e-mail and URLs from a small
+grammar that also reads light obfuscation. Every fact is a span of the cleaned text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import phonenumbers
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
+
+from .model import RawFact
+
+_EMAIL_RE = re.compile(
+    r"(?<![\w.+-])(?:mailto:)?([A-Za-z0-9][A-Za-z0-9._%+-]*"
+    r"(?:@|\s?\[at\]\s?|\s?\(at\)\s?|\s?\(a\)\s?|\s?\{at\}\s?|\s\[@\]\s)"
+    r"[A-Za-z0-9-]+(?:(?:\.|\s?\[dot\]\s?|\s?\(dot\)\s?)[A-Za-z0-9-]+)*"
+    r"(?:\.|\s?\[dot\]\s?|\s?\(dot\)\s?)[A-Za-z]{2,24})(?![\w@-])",
+    re.I,
+)
+# Top-level domains seen on Vietnamese sites; a bare host needs one of them, so that
+# "v.v" or "T.P.HCM" are not read as websites. URLs with a scheme need none.
+_TLDS = (
+    "vn|com|net|org|edu|gov|info|biz|io|co|me|asia|app|dev|online|store|shop|site|tech|ai|"
+    "xyz|us|uk|jp|sg|kr|cn|tv|cc|pro|top|club|live|group|global|health|network|cloud|int"
+)
+_URL_RE = re.compile(
+    r"(?<![@\w.-])(?:(?:https?|ftp):/{1,3}[^\s<>\"'()\[\]]+"
+    r"|(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + _TLDS + r")"
+    r"(?::\d{2,5})?(?:/[^\s<>\"'()\[\]]*)?)(?![\w@-])",
+    re.I,
+)
+_PHONE_BLOCKERS_RE = re.compile(
+    r"(?:MST|mã số thuế|mã số doanh nghiệp|mã số DN|ĐKKD|ĐKDN|GCN|giấy chứng nhận|giấy phép"
+    r"|đăng ký kinh doanh|số tài khoản|STK|tài khoản|account|CMND|CCCD|hộ chiếu|số hiệu"
+    r"|quyết định|mã bưu|postcode|zip)\W*(?:số|no\.?)?\W*$",
+    re.I,
+)
+_EXTENSION_RE = re.compile(r"^\s*(?:-|,)?\s*\(?(?:máy lẻ|nhánh|ext\.?|số lẻ|line)\s*:?\s*(\d{1,6})",
+                           re.I)
+_COUNTRY_HINTS = {
+    "JP": ("nhật bản", "japan", "tokyo", "osaka"),
+    "SG": ("singapore",),
+    "KR": ("hàn quốc", "korea", "seoul"),
+    "US": ("hoa kỳ", "united states", "usa"),
+    "CN": ("trung quốc", "china"),
+    "TH": ("thái lan", "thailand"),
+}
+_ORG_RE = re.compile(
+    r"(?<!\w)(?:(?:CÔNG TY|Công ty|Công Ty|công ty|CTY|Cty|Tập đoàn|TẬP ĐOÀN|Tổng công ty"
+    r"|TỔNG CÔNG TY)\s+(?:(?:TNHH|Tnhh|CỔ PHẦN|Cổ phần|Cổ Phần|cổ phần|CP|MTV|một thành viên"
+    r"|Một Thành Viên|MỘT THÀNH VIÊN|trách nhiệm hữu hạn|Trách nhiệm hữu hạn|TRÁCH NHIỆM HỮU HẠN"
+    r"|hợp danh|HỢP DANH|Hợp danh)\s+)*"
+    r"|(?:Phòng khám|PHÒNG KHÁM|Bệnh viện|BỆNH VIỆN)\s+)"
+    r"(?:[A-ZĐÀ-Ỹ0-9&][\wÀ-ỹ&.'-]*(?:\s+|$)){1,12}(?:\([^()\n]{1,40}\))?"
+)
+_TAX_RE = re.compile(
+    r"(?:MST|mã số thuế|mã số doanh nghiệp|mã số DN|GCNĐKDN|GCNĐKKD|ĐKKD|ĐKDN|"
+    r"đăng ký kinh doanh|đăng ký doanh nghiệp)[^0-9\n]{0,40}?(\d{10}(?:-\d{3})?)(?!\d)",
+    re.I,
+)
+_ADDRESS_RE = re.compile(
+    r"(?:địa chỉ(?! email| e-mail| thư| website| web| mail)(?:\s+(?:trụ sở|văn phòng|"
+    r"công ty|liên hệ|kinh doanh|đăng ký|giao dịch))?|trụ sở(?:\s+chính)?|văn phòng(?:\s+"
+    r"(?:đại diện|giao dịch|chính))?|chi nhánh(?:\s+\d+)?|showroom(?:\s+\d+)?|cơ sở\s*\d*|"
+    r"kho(?:\s+hàng)?|add(?:ress)?)\s*:\s*"
+    r"(?P<addr>[^\n]+?)(?=\s*(?:$|\n|[-–|,;]?\s*(?:điện thoại|ĐT|Tel|SĐT|Hotline|Email|E-mail|"
+    r"Website|Fax|MST|Mã số)\b))",
+    re.I | re.M,
+)
+_ADDRESS_CUE_RE = re.compile(
+    r"\b(?:số|đường|phố|phường|P\.|quận|Q\.|huyện|H\.|tỉnh|thành phố|TP\.?|Tp\.?|xã|X\.|"
+    r"tầng|tòa|ngõ|ngách|hẻm|lô|khu|KCN|Hà Nội|Hồ Chí Minh|HCM|Đà Nẵng|street|district|city)",
+    re.I,
+)
+
+
+def find_emails(text: str) -> Iterator[RawFact]:
+    """E-mail addresses, also in `mailto:` links and as `tam [at] khatra.com.vn`.
+
+    Examples:
+        >>> [f.normalized for f in find_emails("Email: Tam [at] Khatra.com.vn.")]
+        ['tam@khatra.com.vn']
+    """
+    for match in _EMAIL_RE.finditer(text):
+        value = match.group(1)
+        normalized = re.sub(r"\s?(?:\[at\]|\(at\)|\(a\)|\{at\}|\[@\])\s?", "@", value, flags=re.I)
+        normalized = re.sub(r"\s?(?:\[dot\]|\(dot\))\s?", ".", normalized, flags=re.I)
+        if normalized.count("@") != 1:
+            continue
+        yield RawFact("email", value, normalized.lower(), match.start(1), match.end(1),
+                      "email.address.v1", "obfuscated" if "@" not in value else "")
+
+
+def find_websites(text: str, emails: list[RawFact]) -> Iterator[RawFact]:
+    """URLs and bare hosts (`khatra.com.vn`), normalised to the host without `www.`."""
+    taken = [(f.start, f.end) for f in emails]
+    for match in _URL_RE.finditer(text):
+        start, end = match.span()
+        value = match.group(0).rstrip(".,;:!?…")
+        end = start + len(value)
+        if any(a <= start < b for a, b in taken) or "@" in value:
+            continue
+        host = re.sub(r"^[a-z]+:/+", "", value, flags=re.I).split("/")[0].split(":")[0]
+        host = host.lower().rstrip(".")
+        host = host[4:] if host.startswith("www.") else host
+        if "." not in host or host.replace(".", "").isdigit():
+            continue
+        if not re.search(r"\.(?:" + _TLDS + r")$", host) and not re.match(r"^[a-z]+:/", value):
+            continue
+        yield RawFact("website", value, host, start, end, "website.url.v1", "")
+
+
+def _phone_kind(number: phonenumbers.PhoneNumber) -> str:
+    national = str(number.national_number)
+    if number.country_code == 84 and national.startswith("1800"):
+        return "toll_free"
+    if number.country_code == 84 and national.startswith("1900"):
+        return "hotline"
+    kind = phonenumbers.number_type(number)
+    if kind == PhoneNumberType.MOBILE:
+        return "mobile"
+    if kind in (PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE):
+        return "landline"
+    if kind == PhoneNumberType.TOLL_FREE:
+        return "toll_free"
+    if kind in (PhoneNumberType.PREMIUM_RATE, PhoneNumberType.SHARED_COST, PhoneNumberType.UAN):
+        return "hotline"
+    return "other"
+
+
+def find_phones(text: str) -> Iterator[RawFact]:
+    """Phone numbers in E.164, with their kind; tax codes and account numbers are skipped.
+
+    Examples:
+        >>> [f.normalized for f in find_phones("Hotline: 094.268.9393 - 0975.24.9393")]
+        ['+84942689393', '+84975249393']
+        >>> list(find_phones("MST: 0315241288"))
+        []
+    """
+    seen: set[tuple[int, int]] = set()
+    regions = ["VN"] + [
+        region for region, names in _COUNTRY_HINTS.items()
+        if any(name in text.lower() for name in names)
+    ]
+    for region in regions:
+        for match in phonenumbers.PhoneNumberMatcher(text, region):
+            span = (match.start, match.end)
+            if any(a < span[1] and span[0] < b for a, b in seen):
+                continue
+            before = text[max(0, match.start - 40) : match.start]
+            if _PHONE_BLOCKERS_RE.search(before):
+                continue
+            if region != "VN" and not _mentions_region(text, match.start, region):
+                continue
+            seen.add(span)
+            number = match.number
+            extension = _EXTENSION_RE.match(text[match.end : match.end + 30])
+            qualifier = _phone_kind(number)
+            if extension:
+                qualifier += f";ext={extension.group(1)}"
+            yield RawFact("phone", match.raw_string,
+                          phonenumbers.format_number(number, PhoneNumberFormat.E164),
+                          match.start, match.end, "phone.libphonenumber.v1", qualifier)
+
+
+def _mentions_region(text: str, position: int, region: str) -> bool:
+    window = text[max(0, position - 300) : position + 100].lower()
+    return any(name in window for name in _COUNTRY_HINTS[region])
+
+
+def find_organizations(text: str) -> Iterator[RawFact]:
+    """Legal names such as "Công ty cổ phần KALIX" or "CTY TNHH THƯƠNG MẠI KHÁNH HỘI (KHATRA)"."""
+    for match in _ORG_RE.finditer(text):
+        value = match.group(0).rstrip()
+        value = re.sub(r"[\s.,;:-]+$", "", value)
+        words = value.split()
+        if len(words) < 3:
+            continue
+        start = match.start()
+        yield RawFact("organization", value, value, start, start + len(value),
+                      "organization.legal_name.v1", "")
+
+
+def find_tax_codes(text: str) -> Iterator[RawFact]:
+    """Tax codes / business registration numbers (10 digits, optional -XXX branch suffix)."""
+    for match in _TAX_RE.finditer(text):
+        yield RawFact("tax_code", match.group(1), match.group(1), match.start(1), match.end(1),
+                      "tax_code.mst.v1", "")
+
+
+def find_addresses(text: str) -> Iterator[RawFact]:
+    """Postal addresses after a label ("Địa chỉ:", "Trụ sở:", "Chi nhánh 2:")."""
+    for match in _ADDRESS_RE.finditer(text):
+        value = match.group("addr").strip().rstrip(".,;")
+        if len(value) < 8 or not _ADDRESS_CUE_RE.search(value) or "@" in value:
+            continue
+        start = match.start("addr") + match.group("addr").index(value)
+        yield RawFact("address", value, value, start, start + len(value), "address.label.v1", "")

@@ -1,0 +1,85 @@
+"""Run every extractor over one document and tie each fact to the clause it sits in.
+
+Extraction runs on the whole cleaned text (never on sentence strings: underthesea's
+`sent_tokenize` splits e-mail addresses), so every fact keeps offsets into `documents.text`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..segment import Clause
+from .contacts import (
+    find_addresses,
+    find_emails,
+    find_organizations,
+    find_phones,
+    find_tax_codes,
+    find_websites,
+)
+from .model import RawFact
+from .periods import (
+    Window,
+    find_breach_notifications,
+    find_complaint_deadlines,
+    find_opening_hours,
+    find_retention_periods,
+)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One row of the `facts` table."""
+
+    doc_id: str
+    clause_id: int
+    type: str
+    value: str
+    normalized: str
+    start: int
+    end: int
+    rule_id: str
+    qualifier: str
+
+
+def extract_raw_facts(text: str, windows: Sequence[Window]) -> list[RawFact]:
+    """All facts of a text, in reading order, without duplicates at the same place.
+
+    Examples:
+        >>> t = "Hotline 0933 588 655, email tam@khatra.com.vn, website khatra.com.vn."
+        >>> [(f.type, f.normalized) for f in extract_raw_facts(t, [Window(0, len(t), "")])]
+        [('phone', '+84933588655'), ('email', 'tam@khatra.com.vn'), ('website', 'khatra.com.vn')]
+    """
+    windows = list(windows)
+    emails = list(find_emails(text))
+    found = [
+        *emails,
+        *find_websites(text, emails),
+        *find_phones(text),
+        *find_organizations(text),
+        *find_tax_codes(text),
+        *find_addresses(text),
+        *find_complaint_deadlines(text, windows),
+        *find_retention_periods(text, windows),
+        *find_breach_notifications(text, windows),
+        *find_opening_hours(text, windows),
+    ]
+    unique: dict[tuple[str, int, int], RawFact] = {}
+    for fact in found:
+        unique.setdefault((fact.type, fact.start, fact.end), fact)
+    return sorted(unique.values(), key=lambda f: (f.start, f.end, f.type))
+
+
+def extract_facts(doc_id: str, text: str, clauses: Sequence[Clause]) -> list[Fact]:
+    """Facts of one segmented document, each with the id of the clause holding its start."""
+    windows = [Window(c.start, c.end, c.section) for c in clauses]
+    starts = [c.start for c in clauses]
+    facts = []
+    for raw in extract_raw_facts(text, windows):
+        index = max(bisect.bisect_right(starts, raw.start) - 1, 0)
+        clause_id = clauses[index].clause_id if clauses else -1
+        facts.append(Fact(doc_id, clause_id, raw.type, raw.value, raw.normalized, raw.start,
+                          raw.end, raw.rule_id, raw.qualifier))
+    return facts

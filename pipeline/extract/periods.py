@@ -1,0 +1,207 @@
+"""Time facts: complaint deadlines, retention periods, opening hours, breach notification.
+
+These read a clause together with its section heading, because "15 ngày" is a complaint
+deadline only where the clause (or its section) is about complaints.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .model import RawFact
+
+
+@dataclass(frozen=True)
+class Window:
+    """A clause's span and section: the context a time expression is read in."""
+
+    start: int
+    end: int
+    section: str
+
+
+_NUM_WORDS = r"(?:\s*\([^()\d\n]{2,30}\))?"  # "15 (mười lăm) ngày"
+_DAYS_RE = re.compile(
+    r"(?<![\d/.])(?P<a>\d{1,3})" + _NUM_WORDS
+    + r"(?:\s*(?:-|–|đến|tới)\s*(?P<b>\d{1,3})" + _NUM_WORDS + r")?"
+    r"\s*ngày(?P<wd>\s+làm\s+việc)?(?![\w/])",
+    re.I,
+)
+_DEADLINE_LEAD_RE = re.compile(
+    r"(?:trong|vòng|thời hạn|thời gian|tối đa|không quá|chậm nhất|là|mất|khoảng|kể từ|sau)"
+    r"[^.;!?\n]{0,60}$",
+    re.I,
+)
+_COMPLAINT_RE = re.compile(r"khiếu nại|phản ánh|tranh chấp|khiếu kiện", re.I)
+_HANDLING_RE = re.compile(r"phản hồi|trả lời|xử lý|giải quyết|tiếp nhận", re.I)
+_SUBJECT_REQUEST_RE = re.compile(
+    r"yêu cầu (?:xóa|truy cập|chỉnh sửa|cung cấp|rút lại|hạn chế|phản đối)|xóa tài khoản", re.I
+)
+_DURATION_RE = re.compile(
+    r"(?<![\d/.])(?P<lead>(?:tối đa|tối thiểu|ít nhất|trong vòng|trong thời hạn|trong|vòng|"
+    r"thời hạn|không quá|sau|là|khoảng)\s+)?(?P<n>\d{1,3})" + _NUM_WORDS
+    + r"\s*(?P<unit>ngày|tháng|năm)(?!\s*\d)(?![\w/])",
+    re.I,
+)
+_UNIT_DAYS = {"ngày": 1, "tháng": 30, "năm": 365}
+_RETENTION_CUE_RE = re.compile(r"lưu trữ|lưu giữ|lưu lại|được lưu|thời gian lưu|bảo quản", re.I)
+_RETENTION_KINDS = (
+    ("until_deletion_request", "retention_period.until_request.v1", re.compile(
+        r"(?:cho\s+)?(?:đến|tới)\s+khi[^.;\n]{0,60}?yêu cầu(?:\s+(?:hủy|xóa)(?:\s+bỏ)?)?"
+        r"|(?:chỉ\s+)?xóa[^.;\n]{0,40}?(?:nếu|khi)[^.;\n]{0,30}?yêu cầu", re.I)),
+    ("until_purpose_fulfilled", "retention_period.until_purpose.v1", re.compile(
+        r"(?:cho\s+)?(?:đến|tới)\s+khi[^.;\n]{0,50}?(?:hoàn thành|đạt được|hoàn tất)"
+        r"[^.;\n]{0,20}?mục đích|khi không còn cần thiết", re.I)),
+    ("indefinite", "retention_period.indefinite.v1", re.compile(
+        r"vô thời hạn|vĩnh viễn|không giới hạn(?: về)? thời gian", re.I)),
+    ("as_required_by_law", "retention_period.by_law.v1", re.compile(
+        r"theo (?:quy định|yêu cầu) (?:của )?pháp luật|pháp luật (?:có )?quy định", re.I)),
+)
+_BREACH_RE = re.compile(
+    r"rò rỉ|lộ lọt|bị lộ|xâm phạm|vi phạm (?:dữ liệu|bảo mật|an ninh|an toàn)|tấn công|"
+    r"sự cố|truy cập trái phép|mất mát|đánh cắp|hacker", re.I
+)
+_NOTIFY_RE = re.compile(r"thông báo|báo cáo|thông tin cho|khai báo", re.I)
+_HOURS_RE = re.compile(r"(?<![\d/.])(\d{1,3})\s*(?:\([^()\d\n]{2,30}\)\s*)?giờ(?!\s*\d)", re.I)
+_DAY_NAME = r"(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|T[2-7]|chủ\s*nhật|CN)"
+_TIME = r"\d{1,2}\s*(?:[:hg]\s*\d{2}|h|giờ)(?:\s*(?:sáng|chiều|tối))?"
+_HOURS_SPAN_RE = re.compile(
+    r"(?:(?:từ\s+)?" + _DAY_NAME + r"(?:\s*(?:-|–|đến|tới)\s*" + _DAY_NAME + r")?"
+    r"(?:\s*(?:hằng tuần|hàng tuần))?[\s,:]*(?:từ\s+|:\s*)?)?"
+    + _TIME + r"\s*(?:-|–|đến|tới)\s*" + _TIME
+    + r"(?:[\s,]*(?:từ\s+)?" + _DAY_NAME + r"(?:\s*(?:-|–|đến|tới)\s*" + _DAY_NAME + r")?)?",
+    re.I,
+)
+_HOURS_CONTEXT_RE = re.compile(
+    r"giờ làm việc|thời gian làm việc|mở cửa|hỗ trợ|thứ|chủ nhật|hotline|tổng đài|"
+    r"làm việc|phục vụ|\bT[2-7]\b", re.I
+)
+
+
+def _clause(text: str, window: Window) -> str:
+    return text[window.start : window.end]
+
+
+def find_complaint_deadlines(text: str, windows: list[Window]) -> Iterator[RawFact]:
+    """Days to answer or settle a complaint: "15 ngày", "05 ngày làm việc", "15-30 ngày".
+
+    Examples:
+        >>> t = "Thời gian xử lý khiếu nại là 15 (mười lăm) ngày làm việc."
+        >>> w = [Window(0, len(t), "")]
+        >>> [(f.normalized, f.qualifier) for f in find_complaint_deadlines(t, w)]
+        [('15', 'working_days;phase=resolve')]
+    """
+    for window in windows:
+        clause = _clause(text, window)
+        about_complaints = _COMPLAINT_RE.search(clause) or (
+            _COMPLAINT_RE.search(window.section) and _HANDLING_RE.search(clause)
+        )
+        if not about_complaints:
+            continue
+        if _SUBJECT_REQUEST_RE.search(clause) and not _COMPLAINT_RE.search(clause):
+            continue
+        for match in _DAYS_RE.finditer(clause):
+            if not _DEADLINE_LEAD_RE.search(clause[: match.start()]):
+                continue
+            low, high = int(match.group("a")), match.group("b")
+            qualifiers = ["working_days" if match.group("wd") else "calendar_days"]
+            if high is not None:
+                qualifiers.append(f"range={low}-{high}")
+            phase = _phase(clause[max(0, match.start() - 40) : match.start()])
+            if phase:
+                qualifiers.append(f"phase={phase}")
+            days = int(high) if high is not None else low
+            if days == 0 or days > 365:
+                continue
+            yield RawFact("complaint_deadline", match.group(0), str(days),
+                          window.start + match.start(), window.start + match.end(),
+                          "complaint_deadline.days.v1", ";".join(qualifiers))
+
+
+def _phase(before: str) -> str:
+    before = before.lower()
+    last = {word: before.rfind(word) for word in ("phản hồi", "trả lời", "xác nhận",
+                                                  "giải quyết", "xử lý")}
+    word = max(last, key=lambda w: last[w])
+    if last[word] < 0:
+        return ""
+    return "respond" if word in ("phản hồi", "trả lời", "xác nhận") else "resolve"
+
+
+def find_retention_periods(text: str, windows: list[Window]) -> Iterator[RawFact]:
+    """How long data is kept: days ("24 tháng" = 720) or a kind (`until_deletion_request`).
+
+    Examples:
+        >>> t = "Dữ liệu sẽ được lưu trữ cho đến khi có yêu cầu hủy bỏ từ khách hàng."
+        >>> [f.normalized for f in find_retention_periods(t, [Window(0, len(t), "")])]
+        ['until_deletion_request']
+    """
+    for window in windows:
+        clause = _clause(text, window)
+        in_section = bool(re.search(r"lưu trữ|lưu giữ|thời gian lưu", window.section, re.I))
+        if not (_RETENTION_CUE_RE.search(clause) or in_section):
+            continue
+        if _COMPLAINT_RE.search(clause) and not _RETENTION_CUE_RE.search(clause):
+            continue
+        for match in _DURATION_RE.finditer(clause):
+            if not match.group("lead") and not _RETENTION_CUE_RE.search(clause):
+                continue
+            days = int(match.group("n")) * _UNIT_DAYS[match.group("unit").lower()]
+            if days == 0:
+                continue
+            lead = (match.group("lead") or "").strip().lower()
+            qualifier = {"tối đa": "max", "không quá": "max", "tối thiểu": "min",
+                         "ít nhất": "min"}.get(lead, "")
+            yield RawFact("retention_period", match.group(0), str(days),
+                          window.start + match.start(), window.start + match.end(),
+                          "retention_period.duration.v1", qualifier)
+        for kind, rule_id, pattern in _RETENTION_KINDS:
+            if kind == "as_required_by_law" and not _RETENTION_CUE_RE.search(clause):
+                continue
+            for match in pattern.finditer(clause):
+                yield RawFact("retention_period", match.group(0), kind,
+                              window.start + match.start(), window.start + match.end(),
+                              rule_id, "")
+
+
+def find_breach_notifications(text: str, windows: list[Window]) -> Iterator[RawFact]:
+    """A promise to notify of a data breach, with its deadline in hours when given."""
+    for window in windows:
+        clause = _clause(text, window)
+        breach = _BREACH_RE.search(clause)
+        notify = _NOTIFY_RE.search(clause)
+        if not (breach and notify):
+            continue
+        hours = _HOURS_RE.search(clause)
+        if hours:
+            yield RawFact("breach_notification", hours.group(0), hours.group(1),
+                          window.start + hours.start(), window.start + hours.end(),
+                          "breach_notification.hours.v1", "")
+        else:
+            a, b = sorted((breach.start(), notify.start()))
+            b = max(breach.end(), notify.end())
+            yield RawFact("breach_notification", clause[a:b], "unspecified",
+                          window.start + a, window.start + b,
+                          "breach_notification.promise.v1", "")
+
+
+def find_opening_hours(text: str, windows: list[Window]) -> Iterator[RawFact]:
+    """Opening or support hours: "Từ thứ hai đến chủ nhật 08:00 - 21:00", "8h00 - 17h30"."""
+    for window in windows:
+        clause = _clause(text, window)
+        if not _HOURS_CONTEXT_RE.search(clause):
+            continue
+        for match in _HOURS_SPAN_RE.finditer(clause):
+            value = match.group(0).strip().rstrip(",:")
+            start = window.start + match.start() + match.group(0).index(value)
+            yield RawFact("opening_hours", value, _normalize_hours(value), start,
+                          start + len(value), "opening_hours.span.v1", "")
+
+
+def _normalize_hours(value: str) -> str:
+    times = re.findall(r"(\d{1,2})\s*(?:[:hg]\s*(\d{2})?|giờ)", value, re.I)
+    clock = "-".join(f"{int(h):02d}:{m or '00'}" for h, m in times[:2])
+    days = re.findall(_DAY_NAME, value, re.I)
+    return (" ".join(d.lower() for d in days) + " " + clock).strip()
