@@ -59,10 +59,11 @@ def normalize_tone_marks(text: str) -> str:
     return _SYLLABLE_RE.sub(lambda m: token_normalize(m.group(0)), text)
 
 
-def _normalize_line(line: str) -> str:
+def _normalize_line(line: str) -> str | None:
+    """One line with plain single spaces and a `- ` bullet; None for a page-number line."""
     line = _SPACE_RE.sub(" ", line).strip()
     if _PAGE_LINE_RE.match(line):
-        return ""
+        return None
     bullet = _BULLET_RE.match(line)
     if bullet:
         line = "- " + line[bullet.end() :]
@@ -86,8 +87,8 @@ def clean_text(text: str) -> str:
     text = _ZERO_WIDTH_RE.sub("", text)
     text = unicodedata.normalize("NFC", text)
     text = normalize_tone_marks(text)
-    lines = [_normalize_line(line) for line in text.split("\n")]
-    text = "\n".join(lines)
+    lines = (_normalize_line(line) for line in text.split("\n"))
+    text = "\n".join(line for line in lines if line is not None)
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
     return text
 

@@ -112,16 +112,11 @@ def heading_level(line: str, params: SegmentParams = SegmentParams()) -> int | N
         return None
     if _is_upper_line(line) and len(words) >= 2 and has_cue:
         return 1
-    if (
-        cues >= 2
-        and 3 <= len(words) <= 12
-        and line[:1].isupper()
-        and not ends_like_sentence
-        and not line.endswith(":")
-        and ":" not in line
-    ):
-        return 2
-    return None
+    if cues < 2 or not line[:1].isupper() or ends_like_sentence or ":" in line[:-1]:
+        return None
+    if line.endswith(":"):  # "Mục đích thu thập thông tin:" introduces a sub-section
+        return 3 if 3 <= len(words) <= 12 and cues >= 3 else None
+    return 2 if 3 <= len(words) <= 16 else None
 
 
 def _check_numbering(heading: str, level: int, last_number: dict[int, int]) -> int | None:
@@ -269,7 +264,7 @@ def segment_document(doc: Document, params: SegmentParams = SegmentParams(),
             stack.append((level, text[start : line.end]))
             spans = [(start, line.end)]
             kind = "heading"
-        elif line.text.startswith("- ") or start != line.start:
+        elif line.text.startswith("- ") or start != line.start or _NUMBERING_RE.match(line.text):
             spans = _split_long(text, start, line.end, params)
             kind = "bullet"
         else:

@@ -24,8 +24,9 @@ def _words(clause: Clause) -> str:
 
 
 def _strip_numbering(heading: str) -> str:
-    return re.sub(r"^\s*(?:[0-9IVXLCivxlc]{1,4}(?:[./][0-9]{1,2})*[.)/]?|[A-Ha-hĐđ][.)])\s*",
-                  "", heading)
+    """ "2.1. Phạm vi" -> "Phạm vi"; a separator is required, so "Chính sách" keeps its "C"."""
+    return re.sub(r"^\s*(?:(?:[0-9]{1,2}(?:[./][0-9]{1,2})*|[IVXLCivxlc]{1,6})[.)/]\s*"
+                  r"|[0-9]{1,2}(?:[./][0-9]{1,2})*\s+|[A-Ha-hĐđ][.)]\s*)", "", heading)
 
 
 def clause_features(clauses: Sequence[Clause]) -> pd.DataFrame:

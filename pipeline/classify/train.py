@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import platform
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,13 +143,21 @@ def cross_validate(data: TrainingSet, family: str = "logreg", threshold: float =
     return result
 
 
+def _drop_stop_words(model) -> None:  # type: ignore[no-untyped-def]
+    """`TfidfVectorizer.stop_words_` only records pruned terms (scikit-learn documents it as
+    safe to delete); without it the saved model is a fraction of the size."""
+    for _, transformer, _ in getattr(model.named_steps["features"], "transformers_", []):
+        if hasattr(transformer, "stop_words_"):
+            transformer.stop_words_ = None
+
+
 def training_hash(annotations: Path) -> str:
     return hashlib.sha256(annotations.read_bytes()).hexdigest()
 
 
 def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
                 model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH,
-                family: str = "logreg", compare: Sequence[str] = ("rules", "svm")) -> dict:
+                family: str = "svm", compare: Sequence[str] = ("logreg", "rules")) -> dict:
     """Cross-validate, fit on all annotated policies and save model plus metadata.
 
     Returns:
@@ -164,6 +173,7 @@ def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
     cv = {name: cross_validate(data, name) for name in (family, *compare)}
     model = MODEL_FAMILIES[family]()
     model.fit(data.X, data.Y)
+    _drop_stop_words(model)
     meta = {
         "family": family,
         "labels": list(CLAUSE_LABELS),
@@ -179,7 +189,7 @@ def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
     }
     model_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = model_path.with_suffix(".tmp")
-    tmp.write_bytes(sio.dumps(model))
+    tmp.write_bytes(sio.dumps(model, compression=zipfile.ZIP_DEFLATED, compresslevel=9))
     tmp.replace(model_path)
     tmp_meta = meta_path.with_suffix(".tmp")
     tmp_meta.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -51,12 +51,15 @@ _COUNTRY_HINTS = {
 }
 _ORG_RE = re.compile(
     r"(?<!\w)(?:(?:CÔNG TY|Công ty|Công Ty|công ty|CTY|Cty|Tập đoàn|TẬP ĐOÀN|Tổng công ty"
-    r"|TỔNG CÔNG TY)\s+(?:(?:TNHH|Tnhh|CỔ PHẦN|Cổ phần|Cổ Phần|cổ phần|CP|MTV|một thành viên"
+    r"|TỔNG CÔNG TY)[ \t]+(?:(?:TNHH|Tnhh|CỔ PHẦN|Cổ phần|Cổ Phần|cổ phần|CP|MTV|một thành viên"
     r"|Một Thành Viên|MỘT THÀNH VIÊN|trách nhiệm hữu hạn|Trách nhiệm hữu hạn|TRÁCH NHIỆM HỮU HẠN"
-    r"|hợp danh|HỢP DANH|Hợp danh)\s+)*"
-    r"|(?:Phòng khám|PHÒNG KHÁM|Bệnh viện|BỆNH VIỆN)\s+)"
-    r"(?:[A-ZĐÀ-Ỹ0-9&][\wÀ-ỹ&.'-]*(?:\s+|$)){1,12}(?:\([^()\n]{1,40}\))?"
+    r"|hợp danh|HỢP DANH|Hợp danh)[ \t]+)*"
+    r"|(?:Phòng khám|PHÒNG KHÁM|Bệnh viện|BỆNH VIỆN)[ \t]+)"
+    r"(?:[\w&][\w&'-]*(?:[ \t]+|(?=[\n.,;:)]|$))){1,12}(?:\([^()\n]{1,40}\))?"
 )
+_LEGAL_FORM_WORDS = re.compile(
+    r"(?:công ty|cty|tập đoàn|tổng công ty|phòng khám|bệnh viện)(?:[ \t]+(?:tnhh|cổ phần|cp|mtv|"
+    r"một thành viên|trách nhiệm hữu hạn|hợp danh))*", re.I)
 _TAX_RE = re.compile(
     r"(?:MST|mã số thuế|mã số doanh nghiệp|mã số DN|GCNĐKDN|GCNĐKKD|ĐKKD|ĐKDN|"
     r"đăng ký kinh doanh|đăng ký doanh nghiệp)[^0-9\n]{0,40}?(\d{10}(?:-\d{3})?)(?!\d)",
@@ -66,7 +69,7 @@ _ADDRESS_RE = re.compile(
     r"(?:địa chỉ(?! email| e-mail| thư| website| web| mail)(?:\s+(?:trụ sở|văn phòng|"
     r"công ty|liên hệ|kinh doanh|đăng ký|giao dịch))?|trụ sở(?:\s+chính)?|văn phòng(?:\s+"
     r"(?:đại diện|giao dịch|chính))?|chi nhánh(?:\s+\d+)?|showroom(?:\s+\d+)?|cơ sở\s*\d*|"
-    r"kho(?:\s+hàng)?|add(?:ress)?)\s*:\s*"
+    r"kho(?:\s+hàng)?|add(?:ress)?)[ \t]*:[ \t]*"
     r"(?P<addr>[^\n]+?)(?=\s*(?:$|\n|[-–|,;]?\s*(?:điện thoại|ĐT|Tel|SĐT|Hotline|Email|E-mail|"
     r"Website|Fax|MST|Mã số)\b))",
     re.I | re.M,
@@ -154,10 +157,11 @@ def find_phones(text: str) -> Iterator[RawFact]:
             before = text[max(0, match.start - 40) : match.start]
             if _PHONE_BLOCKERS_RE.search(before):
                 continue
-            if region != "VN" and not _mentions_region(text, match.start, region):
+            local = _region_named_near(text, match.start)
+            if region != "VN" and local != region:
                 continue
+            number = _reparse(match, local) if region == "VN" and local else match.number
             seen.add(span)
-            number = match.number
             extension = _EXTENSION_RE.match(text[match.end : match.end + 30])
             qualifier = _phone_kind(number)
             if extension:
@@ -167,20 +171,49 @@ def find_phones(text: str) -> Iterator[RawFact]:
                           match.start, match.end, "phone.libphonenumber.v1", qualifier)
 
 
-def _mentions_region(text: str, position: int, region: str) -> bool:
-    window = text[max(0, position - 300) : position + 100].lower()
-    return any(name in window for name in _COUNTRY_HINTS[region])
+def _reparse(match: phonenumbers.PhoneNumberMatch, region: str) -> phonenumbers.PhoneNumber:
+    """A number written without a country code next to a foreign address belongs there."""
+    if match.raw_string.lstrip("( ").startswith("+"):
+        return match.number
+    try:
+        foreign = phonenumbers.parse(match.raw_string, region)
+    except phonenumbers.NumberParseException:
+        return match.number
+    return foreign if phonenumbers.is_valid_number(foreign) else match.number
+
+
+def _region_named_near(text: str, position: int) -> str | None:
+    """The foreign country named closest before `position` on the same line or just above."""
+    window = text[max(0, position - 200) : position].lower()
+    best, best_at = None, -1
+    for region, names in _COUNTRY_HINTS.items():
+        for name in names:
+            at = window.rfind(name)
+            if at > best_at:
+                best, best_at = region, at
+    if best is None:
+        return None
+    vietnam_at = max(window.rfind("việt nam"), window.rfind("viet nam"), window.rfind("vietnam"))
+    return best if best_at > vietnam_at else None
 
 
 def find_organizations(text: str) -> Iterator[RawFact]:
     """Legal names such as "Công ty cổ phần KALIX" or "CTY TNHH THƯƠNG MẠI KHÁNH HỘI (KHATRA)"."""
     for match in _ORG_RE.finditer(text):
-        value = match.group(0).rstrip()
-        value = re.sub(r"[\s.,;:-]+$", "", value)
-        words = value.split()
-        if len(words) < 3:
+        words = match.group(0).split()
+        legal = _LEGAL_FORM_WORDS.match(match.group(0))
+        n_form = len(legal.group(0).split()) if legal else 1
+        name = words[n_form:]
+        kept = 0
+        while kept < len(name) and (name[kept][0].isupper() or name[kept][0].isdigit()
+                                    or name[kept][0] in "&(-"):
+            kept += 1
+        if kept == 0:
             continue
+        value = " ".join(words[: n_form + kept])
         start = match.start()
+        if text[start : start + len(value)] != value:  # tabs or double spaces inside
+            continue
         yield RawFact("organization", value, value, start, start + len(value),
                       "organization.legal_name.v1", "")
 

@@ -45,7 +45,18 @@ _DURATION_RE = re.compile(
     + r"\s*(?P<unit>ngày|tháng|năm)(?!\s*\d)(?![\w/])",
     re.I,
 )
-_UNIT_DAYS = {"ngày": 1, "tháng": 30, "năm": 365}
+def duration_days(n: int, unit: str) -> int:
+    """Days in "n ngày/tháng/năm": a year is 365 days, whole years of months count as years
+    ("24 tháng" = 730), other months as 30 days ("3 tháng" = 90)."""
+    unit = unit.lower()
+    if unit == "năm":
+        return n * 365
+    if unit == "tháng":
+        return n // 12 * 365 if n % 12 == 0 else n * 30
+    return n
+
+
+
 _RETENTION_CUE_RE = re.compile(r"lưu trữ|lưu giữ|lưu lại|được lưu|thời gian lưu|bảo quản", re.I)
 _RETENTION_KINDS = (
     ("until_deletion_request", "retention_period.until_request.v1", re.compile(
@@ -148,7 +159,7 @@ def find_retention_periods(text: str, windows: list[Window]) -> Iterator[RawFact
         for match in _DURATION_RE.finditer(clause):
             if not match.group("lead") and not _RETENTION_CUE_RE.search(clause):
                 continue
-            days = int(match.group("n")) * _UNIT_DAYS[match.group("unit").lower()]
+            days = duration_days(int(match.group("n")), match.group("unit"))
             if days == 0:
                 continue
             lead = (match.group("lead") or "").strip().lower()
@@ -200,8 +211,20 @@ def find_opening_hours(text: str, windows: list[Window]) -> Iterator[RawFact]:
                           start + len(value), "opening_hours.span.v1", "")
 
 
+_DAY_CODES = {"hai": "Mon", "2": "Mon", "ba": "Tue", "3": "Tue", "tư": "Wed", "4": "Wed",
+              "năm": "Thu", "5": "Thu", "sáu": "Fri", "6": "Fri", "bảy": "Sat", "7": "Sat"}
+
+
+def _day_code(name: str) -> str:
+    name = re.sub(r"\s+", " ", name.lower())
+    if name.startswith(("chủ", "cn")):
+        return "Sun"
+    return _DAY_CODES.get(name.split()[-1] if " " in name else name.lstrip("thứt"), "")
+
+
 def _normalize_hours(value: str) -> str:
+    """ "Từ thứ hai đến chủ nhật 08:00 - 21:00" -> "Mon-Sun 08:00-21:00"."""
     times = re.findall(r"(\d{1,2})\s*(?:[:hg]\s*(\d{2})?|giờ)", value, re.I)
     clock = "-".join(f"{int(h):02d}:{m or '00'}" for h, m in times[:2])
-    days = re.findall(_DAY_NAME, value, re.I)
-    return (" ".join(d.lower() for d in days) + " " + clock).strip()
+    days = "-".join(code for code in map(_day_code, re.findall(_DAY_NAME, value, re.I)) if code)
+    return f"{days} {clock}".strip()

@@ -1,0 +1,157 @@
+"""Completeness audit: which elements the law asks for each policy states, with evidence.
+
+Two profiles: the e-commerce checklist of Decree 52/2013/ND-CP Art. 69(1) (TAXONOMY.md), and
+the personal-data-protection notice of Decree 13/2023/ND-CP Art. 13(2) and Art. 9 (now Law
+91/2025/QH15 and Decree 356/2025/ND-CP). Quality findings go beyond present/missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Element:
+    element: str
+    labels: tuple[str, ...]
+    legal_basis: str
+    needs_facts: tuple[str, ...] = ()
+    cue: str = ""  # a regex the evidence clauses must also match, for finer PDP elements
+
+
+PROFILES: dict[str, tuple[Element, ...]] = {
+    "ecommerce": (
+        Element("purpose", ("purpose",), "Decree 52/2013/ND-CP Art. 69(1)(a)"),
+        Element("scope", ("scope",), "Decree 52/2013/ND-CP Art. 69(1)(b)"),
+        Element("retention", ("retention",), "Decree 52/2013/ND-CP Art. 69(1)(c)"),
+        Element("access", ("access",), "Decree 52/2013/ND-CP Art. 69(1)(d)"),
+        Element("contact", ("contact",), "Decree 52/2013/ND-CP Art. 69(1)(đ)",
+                needs_facts=("phone", "email")),
+        Element("user_rights", ("user_rights",), "Decree 52/2013/ND-CP Art. 69(1)(e)"),
+        Element("complaints", ("complaints",),
+                "e-commerce practice (Circular 47/2014/TT-BCT templates)"),
+        Element("security", ("security",),
+                "Decree 52/2013/ND-CP, protection of consumers' information"),
+    ),
+    "pdp": (
+        Element("data_types", ("purpose",), "Decree 13/2023/ND-CP Art. 13(2)(b)",
+                cue=r"họ|tên|điện thoại|email|địa chỉ|dữ liệu cá nhân|thông tin"),
+        Element("purpose", ("purpose", "scope"), "Decree 13/2023/ND-CP Art. 13(2)(a)"),
+        Element("processing_method", ("purpose", "scope", "security", "retention"),
+                "Decree 13/2023/ND-CP Art. 13(2)(c)",
+                cue=r"xử lý|thu thập|lưu trữ|phân tích|cách thức|phương thức"),
+        Element("other_parties", ("access",), "Decree 13/2023/ND-CP Art. 13(2)(d)"),
+        Element("undesired_consequences", ("security", "other", "user_rights"),
+                "Decree 13/2023/ND-CP Art. 13(2)(đ)",
+                cue=r"hậu quả|thiệt hại|rủi ro|không mong muốn"),
+        Element("processing_time", ("retention",), "Decree 13/2023/ND-CP Art. 13(2)(e)"),
+        Element("right_access", ("user_rights",), "Decree 13/2023/ND-CP Art. 9(3)",
+                cue=r"truy cập|xem|tiếp cận|cung cấp"),
+        Element("right_withdraw", ("user_rights",), "Decree 13/2023/ND-CP Art. 9(4)",
+                cue=r"rút lại|hủy đăng ký|từ chối nhận|ngừng nhận|hủy nhận"),
+        Element("right_delete", ("user_rights", "retention"), "Decree 13/2023/ND-CP Art. 9(5)",
+                cue=r"xóa"),
+        Element("right_restrict", ("user_rights",), "Decree 13/2023/ND-CP Art. 9(6)",
+                cue=r"hạn chế"),
+        Element("right_object", ("user_rights",), "Decree 13/2023/ND-CP Art. 9(8)",
+                cue=r"phản đối"),
+        Element("contact", ("contact",), "Decree 13/2023/ND-CP Art. 13(2)",
+                needs_facts=("phone", "email")),
+        Element("breach_notification", ("security",), "Decree 13/2023/ND-CP Art. 23",
+                needs_facts=("breach_notification",)),
+    ),
+}
+
+_FREE_MAIL = ("gmail.com", "yahoo.com", "yahoo.com.vn", "hotmail.com", "outlook.com",
+              "icloud.com", "live.com")
+_PLACEHOLDER_RE = re.compile(r"\[(?:điền|nhập|ghi|tên|insert)[^\]]{0,40}\]|_{3,}|__/__|"
+                             r"\.\.\.\.\.{2,}|\bXXX+\b|\{\{[^}]+\}\}", re.I)
+
+
+def audit_document(doc_id: str, clauses: pd.DataFrame, facts: pd.DataFrame,
+                   profile: str = "ecommerce") -> list[dict]:
+    """Audit rows (one per checklist element) for one policy.
+
+    Args:
+        clauses: the policy's rows of the `clauses` table (with `labels`).
+        facts: the policy's rows of the `facts` table.
+    """
+    rows = []
+    fact_types = set(facts["type"]) if len(facts) else set()
+    for element in PROFILES[profile]:
+        evidence = [
+            int(row.clause_id) for row in clauses.itertuples()
+            if set(row.labels) & set(element.labels)
+            and (not element.cue or re.search(element.cue, row.text, re.I))
+        ]
+        present = bool(evidence)
+        note = ""
+        if present and element.needs_facts and not fact_types & set(element.needs_facts):
+            present = False
+            note = f"clauses found, but no {' or '.join(element.needs_facts)} extracted"
+        elif not present:
+            note = "no clause states it"
+        rows.append({"doc_id": doc_id, "element": element.element, "present": present,
+                     "evidence": evidence, "note": note, "profile": profile,
+                     "legal_basis": element.legal_basis})
+    return rows
+
+
+def find_quality_issues(doc_id: str, clauses: pd.DataFrame, facts: pd.DataFrame) -> list[dict]:
+    """Findings beyond present/missing, each with the clause ids it rests on."""
+    findings = []
+
+    def add(name: str, evidence: Sequence[int], detail: str) -> None:
+        findings.append({"doc_id": doc_id, "finding": name,
+                         "evidence": sorted({int(e) for e in evidence}), "detail": detail})
+
+    def of_type(kind: str) -> pd.DataFrame:
+        return facts[facts["type"] == kind] if len(facts) else facts
+
+    retention_clauses = [int(r.clause_id) for r in clauses.itertuples()
+                         if "retention" in r.labels]
+    periods = of_type("retention_period")
+    if retention_clauses and periods[periods["normalized"].str.isdigit()].empty:
+        kinds = sorted(set(periods["normalized"])) if len(periods) else []
+        add("retention_without_period", retention_clauses,
+            "retention is stated but no duration is given"
+            + (f" (only: {', '.join(kinds)})" if kinds else ""))
+    emails = of_type("email")
+    if len(emails):
+        domains = {e.split("@")[-1] for e in emails["normalized"]}
+        if domains <= set(_FREE_MAIL):
+            add("free_mail_only", emails["clause_id"].tolist(),
+                f"the only e-mail domains are free-mail: {', '.join(sorted(domains))}")
+        sites = set(of_type("website")["normalized"])
+        if sites and domains - set(_FREE_MAIL) and not any(
+            d == s or d.endswith("." + s) or s.endswith("." + d) for d in domains for s in sites
+        ):
+            add("email_domain_differs_from_website", emails["clause_id"].tolist(),
+                f"e-mail domains {sorted(domains)} differ from websites {sorted(sites)}")
+    hotlines = of_type("phone")
+    hotlines = hotlines[hotlines["qualifier"].str.startswith("hotline")] if len(hotlines) else hotlines
+    if hotlines["normalized"].nunique() > 1 if len(hotlines) else False:
+        add("several_hotlines", hotlines["clause_id"].tolist(),
+            f"different hotline numbers: {', '.join(sorted(set(hotlines['normalized'])))}")
+    complaint_clauses = [int(r.clause_id) for r in clauses.itertuples() if "complaints" in r.labels]
+    if complaint_clauses and of_type("complaint_deadline").empty:
+        add("complaints_without_deadline", complaint_clauses,
+            "a complaint mechanism is described without a handling deadline")
+    placeholders = [int(r.clause_id) for r in clauses.itertuples()
+                    if _PLACEHOLDER_RE.search(r.text)]
+    if placeholders:
+        add("unfilled_template", placeholders, "template placeholders left in the text")
+    denies = [int(r.clause_id) for r in clauses.itertuples()
+              if re.search(r"không thu thập[^.]{0,40}(qua|trên|thông qua) (trang )?web", r.text,
+                           re.I)]
+    collects = [int(r.clause_id) for r in clauses.itertuples()
+                if re.search(r"thu thập[^.]{0,60}(trên|qua) (trang )?web", r.text, re.I)
+                and int(r.clause_id) not in denies]
+    if denies and collects:
+        add("contradiction_website_collection", denies + collects,
+            "says it does not collect data through the website, and elsewhere that it does")
+    return findings

@@ -1,0 +1,183 @@
+"""`vnpolicy`: one thin command per stage, plus `run` for all of them.
+
+Commands parse options and call `runner`/`classify`; a `PipelineError` becomes a message on
+stderr and exit status 1. `run` exits 0 when every file went through and 2 when some failed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import __version__
+from .config import ANNOTATED_DIR, INTERIM_DIR, PROCESSED_DIR, RAW_DIR, CleanParams
+from .errors import PipelineError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="Turn Vietnamese website privacy policies into a dataset.")
+EXIT_SOME_FAILED = 2
+
+Inputs = Annotated[list[Path] | None, typer.Argument(help="Policy files or folders.")]
+Interim = Annotated[Path, typer.Option(help="Folder for stage outputs.")]
+Out = Annotated[Path, typer.Option("--out", "-o", help="Folder for the dataset tables.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+         version: Annotated[bool, typer.Option("--version")] = False) -> None:
+    """Configure logging once, here and nowhere else."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+def _fail(err: PipelineError) -> typer.Exit:
+    typer.echo(f"error: {err}", err=True)
+    return typer.Exit(1)
+
+
+def _summary(report, errors: list[dict]) -> None:  # type: ignore[no-untyped-def]
+    typer.echo(f"{report.stage}: {report.n_in} in, {report.n_out} out, {len(errors)} failed",
+               err=True)
+    for error in errors:
+        typer.echo(f"  {error['source_path']}: {error['stage']}: {error['error']}", err=True)
+
+
+@app.command()
+def clean(inputs: Inputs = None, interim: Interim = INTERIM_DIR, strict: bool = False,
+          max_bytes: int = CleanParams.max_bytes, quiet: Quiet = False) -> None:
+    """Decode and normalise policies. Example: vnpolicy clean data/raw"""
+    from .runner import run_clean
+
+    try:
+        report = run_clean(inputs or [RAW_DIR], interim, strict=strict,
+                           params=CleanParams(max_bytes=max_bytes), show_progress=not quiet)
+    except PipelineError as err:
+        raise _fail(err) from err
+    _summary(report, report.errors)
+
+
+@app.command()
+def segment(interim: Interim = INTERIM_DIR, strict: bool = False, quiet: Quiet = False) -> None:
+    """Split cleaned policies into sections, clauses and words. Example: vnpolicy segment"""
+    from .runner import run_segment
+
+    try:
+        _summary(report := run_segment(interim, strict=strict, show_progress=not quiet),
+                 report.errors)
+    except PipelineError as err:
+        raise _fail(err) from err
+
+
+@app.command()
+def classify(interim: Interim = INTERIM_DIR, quiet: Quiet = False) -> None:
+    """Label clauses with the committed model. Example: vnpolicy classify"""
+    from .runner import run_classify
+
+    try:
+        _summary(run_classify(interim, show_progress=not quiet), [])
+    except PipelineError as err:
+        raise _fail(err) from err
+
+
+@app.command()
+def extract(interim: Interim = INTERIM_DIR, quiet: Quiet = False) -> None:
+    """Extract facts with evidence spans. Example: vnpolicy extract"""
+    from .runner import run_extract
+
+    try:
+        _summary(run_extract(interim, show_progress=not quiet), [])
+    except PipelineError as err:
+        raise _fail(err) from err
+
+
+@app.command()
+def build(interim: Interim = INTERIM_DIR, out: Out = PROCESSED_DIR,
+          output_format: Annotated[str, typer.Option("--format")] = "parquet",
+          profile: str = "ecommerce") -> None:
+    """Write the dataset tables and the audit. Example: vnpolicy build --out data/processed"""
+    from .runner import run_build
+
+    try:
+        report = run_build(interim, out, fmt=output_format, profile=profile)
+    except PipelineError as err:
+        raise _fail(err) from err
+    _summary(report, report.errors)
+
+
+@app.command()
+def run(inputs: Inputs = None, out: Out = PROCESSED_DIR, interim: Interim = INTERIM_DIR,
+        output_format: Annotated[str, typer.Option("--format")] = "parquet",
+        profile: Annotated[str, typer.Option(help="ecommerce or pdp")] = "ecommerce",
+        strict: Annotated[bool, typer.Option(help="Stop at the first bad file.")] = False,
+        max_bytes: int = CleanParams.max_bytes, quiet: Quiet = False) -> None:
+    """Run every stage. Example: vnpolicy run data/raw ../shared/corpus --out data/processed"""
+    from .runner import run_pipeline
+
+    try:
+        report = run_pipeline(inputs or [RAW_DIR], out, interim, fmt=output_format,
+                              profile=profile, strict=strict,
+                              clean_params=CleanParams(max_bytes=max_bytes),
+                              show_progress=not quiet)
+    except PipelineError as err:
+        raise _fail(err) from err
+    _summary(report, report.errors)
+    typer.echo(f"dataset written to {out}", err=True)
+    if report.errors:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+@app.command()
+def audit(out: Out = PROCESSED_DIR) -> None:
+    """Print each policy's checklist from a built dataset. Example: vnpolicy audit"""
+    from .io import read_table
+
+    try:
+        table = read_table(out, "audit")
+    except PipelineError as err:
+        raise _fail(err) from err
+    for doc_id, frame in table.groupby("doc_id", sort=False):
+        missing = frame.loc[~frame["present"], "element"].tolist()
+        typer.echo(f"{doc_id}: {int(frame['present'].sum())}/{len(frame)} present"
+                   + (f"; missing: {', '.join(missing)}" if missing else ""))
+
+
+@app.command()
+def train(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
+          family: Annotated[str, typer.Option(help="svm or logreg")] = "svm") -> None:
+    """Cross-validate and fit the clause classifier. Example: vnpolicy train"""
+    from .classify.train import train_model
+
+    try:
+        meta = train_model(annotations, family=family)
+    except PipelineError as err:
+        raise _fail(err) from err
+    for name, result in meta["cross_validation"].items():
+        typer.echo(f"{name}: grouped CV macro-F1 {result['macro_f1']:.3f} "
+                   f"(purpose+scope merged {result['macro_f1_purpose_scope_merged']:.3f})")
+
+
+@app.command()
+def evaluate(annotations: Path = ANNOTATED_DIR,
+             as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Grouped CV of the classifier and fact precision/recall. Example: vnpolicy evaluate"""
+    from .evaluate import evaluate_all, format_report
+
+    try:
+        result = evaluate_all(annotations)
+    except PipelineError as err:
+        raise _fail(err) from err
+    typer.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json
+               else format_report(result))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

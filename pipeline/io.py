@@ -1,0 +1,83 @@
+"""Table I/O: checked columns, atomic writes (temp file, then rename), Parquet or CSV."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import SchemaError
+from .schema import TABLES
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """A table with the contract's columns and no rows."""
+    return pd.DataFrame({column: [] for column in TABLES[name]})
+
+
+def check_columns(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Order the columns as the contract says; raise if one is missing."""
+    columns = list(TABLES[name])
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise SchemaError(f"table {name!r} lacks columns {missing}")
+    extra = [c for c in df.columns if c not in columns]
+    df = df[columns + extra].reset_index(drop=True)
+    for column, dtype in TABLES[name].items():
+        if dtype in ("int64", "bool"):
+            df[column] = df[column].astype(dtype)
+        elif dtype == "string":
+            df[column] = df[column].astype(object).where(df[column].notna(), "").astype(str)
+    return df
+
+
+def atomic_write(path: Path, write) -> None:  # type: ignore[no-untyped-def]
+    """Call `write(tmp_path)`, then rename over `path`: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_table(df: pd.DataFrame, directory: Path, name: str, fmt: str = "parquet") -> Path:
+    """Write one contract table as `<directory>/<name>.parquet` (or `.csv`), atomically."""
+    df = check_columns(df, name)
+    if fmt == "parquet":
+        path = directory / f"{name}.parquet"
+        atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False, engine="pyarrow"))
+    elif fmt == "csv":
+        path = directory / f"{name}.csv"
+        flat = df.copy()
+        for column, dtype in TABLES[name].items():
+            if dtype == "list":
+                flat[column] = flat[column].map(
+                    lambda v: json.dumps(np.asarray(v).tolist(), ensure_ascii=False)
+                )
+        atomic_write(path, lambda tmp: flat.to_csv(tmp, index=False))
+    else:
+        raise SchemaError(f"unknown output format {fmt!r} (parquet or csv)")
+    return path
+
+
+def read_table(directory: Path, name: str) -> pd.DataFrame:
+    """Read a table written by `write_table`, Parquet first."""
+    parquet = directory / f"{name}.parquet"
+    if parquet.is_file():
+        return pd.read_parquet(parquet)
+    csv = directory / f"{name}.csv"
+    if csv.is_file():
+        df = pd.read_csv(csv, keep_default_na=False)
+        for column, dtype in TABLES[name].items():
+            if dtype == "list":
+                df[column] = df[column].map(json.loads)
+        return df
+    raise SchemaError(f"no table {name!r} in {directory}")

@@ -1,0 +1,87 @@
+import json
+
+import pytest
+
+from pipeline.annotations import load_gold_clauses
+from pipeline.classify.predict import ClauseClassifier
+from pipeline.classify.train import TRUSTED_TYPES, align_labels, load_model
+from pipeline.clean import Document, clean_file
+from pipeline.config import MODEL_META_PATH, MODEL_PATH
+from pipeline.errors import ModelNotFoundError
+from pipeline.segment import segment_document
+
+from .conftest import SEED_KALIX, needs_corpus
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    return ClauseClassifier()
+
+
+def test_retention_heading_and_its_clause(classifier):
+    doc = Document("t", "", "", "3. Thời gian lưu trữ thông tin\n"
+                                "Dữ liệu cá nhân của khách hàng sẽ được lưu trữ cho đến khi có "
+                                "yêu cầu hủy bỏ.")
+    labels = [r.labels for r in classifier.predict(segment_document(doc))]
+    assert all("retention" in row for row in labels)
+
+
+def test_seed_complaints_paragraph_is_complaints(classifier):
+    doc = clean_file(SEED_KALIX)
+    clauses = segment_document(doc)
+    results = classifier.predict(clauses)
+    complaint = [r.labels for c, r in zip(clauses, results, strict=True)
+                 if "Thời gian xử lý phản ánh" in c.text]
+    assert complaint and "complaints" in complaint[0]
+
+
+def test_scores_cover_every_label(classifier):
+    doc = Document("t", "", "", "Chúng tôi cam kết bảo mật thông tin bằng mã hóa SSL.")
+    (result,) = classifier.predict(segment_document(doc))
+    assert set(json.loads(result.scores)) >= {"security", "other", "purpose"}
+    assert "security" in result.labels
+
+
+def test_model_metadata_records_training(classifier):
+    meta = json.loads(MODEL_META_PATH.read_text(encoding="utf-8"))
+    assert meta["labels"][-1] == "other"
+    assert meta["cross_validation"][meta["family"]]["folds"] == meta["n_policies"]
+    assert len(meta["training_data_sha256"]) == 64
+
+
+def test_tampered_model_is_refused(tmp_path):
+    import skops.io as sio
+
+    bad = tmp_path / "clause_classifier.skops"
+    bad.write_bytes(sio.dumps({"payload": __import__("collections").Counter()}))
+    meta = tmp_path / "clause_classifier.json"
+    meta.write_text(MODEL_META_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ModelNotFoundError, match="untrusted types"):
+        load_model(bad, meta)
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelNotFoundError, match="vnpolicy train"):
+        load_model(tmp_path / "none.skops", tmp_path / "none.json")
+
+
+def test_committed_model_holds_only_trusted_types():
+    import skops.io as sio
+
+    assert set(sio.get_untrusted_types(file=MODEL_PATH)) <= set(TRUSTED_TYPES)
+
+
+@needs_corpus
+def test_annotations_rebuild_from_sources_with_matching_hashes():
+    gold = load_gold_clauses()
+    assert len({g.doc_id for g in gold}) == 19
+    assert all(g.text.strip() for g in gold)
+
+
+def test_labels_follow_gold_spans_across_a_segmentation_change():
+    from pipeline.annotations import GoldClause
+
+    doc = Document("t", "", "", "Lưu trữ 24 tháng. Liên hệ hotro@congty.vn.")
+    clauses = segment_document(doc)
+    gold = [GoldClause("t", 0, 17, "", ("retention",)), GoldClause("t", 18, 42, "", ("contact",))]
+    assert align_labels(clauses, gold) == [("retention",), ("contact",)]

@@ -1,0 +1,133 @@
+import codecs
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from pipeline.clean import clean_file, clean_text
+from pipeline.errors import InputError
+from pipeline.ingest import decode_bytes, html_to_text, read_document
+
+
+def test_decomposed_unicode_comes_out_nfc():
+    nfd = unicodedata.normalize("NFD", "Chính sách bảo mật thông tin cá nhân")
+    assert nfd != unicodedata.normalize("NFC", nfd)
+    assert clean_text(nfd) == "Chính sách bảo mật thông tin cá nhân"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Hoà bình", "Hòa bình"),
+    ("xoá dữ liệu", "xóa dữ liệu"),
+    ("yêu cầu huỷ bỏ", "yêu cầu hủy bỏ"),
+])
+def test_old_style_tone_marks_are_normalised(raw, expected):
+    assert clean_text(raw) == expected
+
+
+def test_zero_width_nbsp_and_bom_are_removed():
+    text = "\ufeffThông\u200b tin\u00a0cá nhân"
+    assert clean_text(text) == "Thông tin cá nhân"
+
+
+@pytest.mark.parametrize("bullet", ["•", "●", "*", "–", "-", "\uf0b7", "+"])
+def test_bullets_become_dash(bullet):
+    assert clean_text(f"{bullet} Họ và tên khách hàng") == "- Họ và tên khách hàng"
+
+
+def test_negative_number_is_not_a_bullet():
+    assert clean_text("-5 độ") == "-5 độ"
+
+
+def test_page_number_lines_are_dropped():
+    assert clean_text("Điều 1\nTrang 2/5\nNội dung") == "Điều 1\nNội dung"
+
+
+def test_cleaning_is_idempotent_on_real_seed():
+    text = clean_file(Path(__file__).parents[1] / "data/raw/003_5fc513aff3b861d0.txt").text
+    assert clean_text(text) == text
+
+
+def test_literal_newline_escapes_and_inline_tags(tmp_path):
+    path = tmp_path / "p.txt"
+    path.write_text("Phạm vi sử dụng\\n<b>Langfarm</b> sử dụng thông tin &amp; dữ liệu",
+                    encoding="utf-8")
+    assert clean_text(read_document(path)) == "Phạm vi sử dụng\nLangfarm sử dụng thông tin & dữ liệu"
+
+
+def test_html_drops_scripts_navigation_and_keeps_list_items():
+    html = ("<html><body><nav>Trang chủ | Sản phẩm</nav><h2>Ch&iacute;nh s&aacute;ch</h2>"
+            "<script>alert('x')</script><ul><li>Họ tên</li><li>Email</li></ul>"
+            "<footer>© 2024</footer></body></html>")
+    assert html_to_text(html) == "Chính sách\n- Họ tên\n- Email"
+
+
+def test_vue_template_content_is_kept():
+    assert html_to_text("<template><div><p>Bảo vệ dữ liệu</p></div></template>") == "Bảo vệ dữ liệu"
+
+
+def test_html_in_txt_file_is_recognised(tmp_path):
+    path = tmp_path / "scraped.txt"
+    path.write_text("<html><body><p>Mục đích</p><p>Thu thập email</p><div>x</div></body></html>",
+                    encoding="utf-8")
+    assert read_document(path) == "Mục đích\nThu thập email\nx"
+
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def _windows_1258(text: str) -> bytes:
+    """Windows-1258 writes tone marks as combining characters after a toneless base letter."""
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        tones = "".join(p for p in parts if p in _TONES)
+        out.append(unicodedata.normalize("NFC", "".join(p for p in parts if p not in _TONES))
+                   + tones)
+    return "".join(out).encode("cp1258")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "cp1258"])
+def test_legacy_and_bom_encodings_decode(encoding):
+    text = "Chính sách bảo mật thông tin khách hàng của chúng tôi được cập nhật thường xuyên."
+    data = _windows_1258(text) if encoding == "cp1258" else text.encode(encoding)
+    if encoding == "utf-16":
+        assert data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    assert unicodedata.normalize("NFC", decode_bytes(data)) == text
+
+
+def test_empty_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    with pytest.raises(InputError, match="empty.txt: empty file"):
+        read_document(path)
+
+
+def test_binary_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "image.txt"
+    path.write_bytes(bytes(range(256)) * 20)
+    with pytest.raises(InputError, match="binary"):
+        read_document(path)
+
+
+def test_deep_html_nesting_is_refused(tmp_path):
+    path = tmp_path / "deep.html"
+    path.write_text("<div>" * 100_000 + "x" + "</div>" * 100_000, encoding="utf-8")
+    with pytest.raises(InputError, match="nested deeper"):
+        read_document(path)
+
+
+def test_docx_is_read(tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("Chính sách bảo mật")
+    document.add_paragraph("Thời gian lưu trữ thông tin là 24 tháng.")
+    path = tmp_path / "policy.docx"
+    document.save(path)
+    assert read_document(path) == "Chính sách bảo mật\nThời gian lưu trữ thông tin là 24 tháng."
+
+
+def test_truncated_pdf_is_a_clear_error(tmp_path):
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\n")
+    with pytest.raises(InputError, match="broken.pdf"):
+        read_document(path)

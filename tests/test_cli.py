@@ -1,0 +1,60 @@
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("command", ["clean", "segment", "classify", "extract", "build", "run",
+                                     "audit", "train", "evaluate"])
+def test_every_command_has_help(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+
+
+@pytest.mark.slow
+def test_run_end_to_end_with_a_bad_file(policy_dir, tmp_path):
+    (policy_dir / "empty.txt").write_bytes(b"")
+    nested = policy_dir / "sub"
+    nested.mkdir()
+    (nested / "cong-ty-a.txt").write_text("Chính sách bảo mật\nLiên hệ: a@b.vn", encoding="utf-8")
+    out, interim = tmp_path / "out", tmp_path / "interim"
+    result = runner.invoke(app, ["run", str(policy_dir), "--out", str(out), "--interim",
+                                 str(interim), "-q"])
+    assert result.exit_code == 2, result.output
+    documents = pd.read_parquet(out / "documents.parquet")
+    assert len(documents) == 2 and documents["doc_id"].is_unique
+    errors = pd.read_parquet(out / "errors.parquet")
+    assert errors["error"].str.contains("empty.txt: empty file").all()
+    clauses = pd.read_parquet(out / "clauses.parquet")
+    texts = dict(zip(documents["doc_id"], documents["text"], strict=True))
+    for row in clauses.itertuples():
+        assert texts[row.doc_id][row.start:row.end] == row.text
+    facts = pd.read_parquet(out / "facts.parquet")
+    for row in facts.itertuples():
+        assert texts[row.doc_id][row.start:row.end] == row.value
+    assert {"complaint_deadline", "retention_period", "email", "phone"} <= set(facts["type"])
+    audit = pd.read_parquet(out / "audit.parquet")
+    assert set(audit["element"]) >= {"purpose", "retention", "complaints", "contact"}
+
+
+@pytest.mark.slow
+def test_run_is_deterministic_and_csv_works(policy_dir, tmp_path):
+    outputs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        result = runner.invoke(app, ["run", str(policy_dir), "--out", str(out), "--interim",
+                                     str(tmp_path / f"i{name}"), "-q", "--format", "csv"])
+        assert result.exit_code == 0, result.output
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.glob("*.csv"))})
+    assert outputs[0] == outputs[1]
+    assert "facts.csv" in outputs[0]
+
+
+def test_missing_input_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["run", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "no such file or folder" in result.output

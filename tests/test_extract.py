@@ -1,0 +1,136 @@
+import pytest
+
+from pipeline.clean import clean_file
+from pipeline.extract.contacts import find_emails, find_phones, find_websites
+from pipeline.extract.facts import extract_facts, extract_raw_facts
+from pipeline.extract.periods import Window, find_complaint_deadlines, find_retention_periods
+from pipeline.segment import segment_document
+
+from .conftest import SEED_KALIX, SEED_KHATRA
+
+
+def _facts(path):
+    doc = clean_file(path)
+    facts = extract_facts(doc.doc_id, doc.text, segment_document(doc))
+    for fact in facts:
+        assert doc.text[fact.start:fact.end] == fact.value
+    return {(f.type, f.normalized) for f in facts}
+
+
+def test_khatra_seed_contacts():
+    facts = _facts(SEED_KHATRA)
+    assert ("email", "tam@khatra.com.vn") in facts
+    assert ("phone", "+84933588655") in facts
+    assert ("website", "khatra.com.vn") in facts
+    assert ("organization", "CTY TNHH THƯƠNG MẠI KHÁNH HỘI (KHATRA)") in facts
+
+
+def test_kalix_seed_contacts_and_deadline():
+    facts = _facts(SEED_KALIX)
+    assert {("email", "kalixfurniture@gmail.com"), ("phone", "+84942689393"),
+            ("phone", "+84975249393"), ("website", "kalix.vn"),
+            ("complaint_deadline", "15")} <= facts
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Email: lienhe@Ecomeasy.vn.", "lienhe@ecomeasy.vn"),
+    ("gửi về tam [at] khatra.com.vn", "tam@khatra.com.vn"),
+    ("gửi về tam(a)khatra.com.vn", "tam@khatra.com.vn"),
+    ('<a href="mailto:hotro@congty.vn">', "hotro@congty.vn"),
+])
+def test_email_forms(text, expected):
+    assert [f.normalized for f in find_emails(text)] == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Hotline: 0866046777", ["+84866046777"]),
+    ("ĐT: 0866 046 777", ["+84866046777"]),
+    ("Tổng đài 1800 55 88 98", ["+841800558898"]),
+    ("Điện thoại: 024.6299.8299", ["+842462998299"]),
+    ("(+84) 28 628 74 999", ["+842862874999"]),
+    ("094.268.9393 - 0975.24.9393", ["+84942689393", "+84975249393"]),
+])
+def test_phone_forms(text, expected):
+    assert [f.normalized for f in find_phones(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "MST: 0315241288",
+    "Mã số thuế 0315637603 do Sở KH&ĐT cấp",
+    "Số tài khoản: 0071001234567",
+    "Hiệu lực từ ngày 01/07/2023",
+    "Giấy chứng nhận đăng ký doanh nghiệp số 0110069011",
+])
+def test_things_that_are_not_phones(text):
+    assert list(find_phones(text)) == []
+
+
+def test_phone_kind_and_extension():
+    (hotline,) = find_phones("Hotline 1900 6175")
+    assert hotline.qualifier == "hotline"
+    (landline,) = find_phones("Điện thoại: 028 3512 8448 máy lẻ 12")
+    assert landline.qualifier == "landline;ext=12"
+
+
+def test_japanese_number_keeps_its_country():
+    text = "Văn phòng tại Tokyo, Nhật Bản. Điện thoại: 03-1234-5678"
+    assert [f.normalized for f in find_phones(text)] == ["+81312345678"]
+
+
+def test_websites_are_hosts_without_www_and_not_email_domains():
+    text = "Website: https://www.Kalix.vn/lien-he, email kalix@gmail.com, xem khatra.com.vn."
+    emails = list(find_emails(text))
+    assert [f.normalized for f in find_websites(text, emails)] == ["kalix.vn", "khatra.com.vn"]
+
+
+def _window(text):
+    return [Window(0, len(text), "")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Thời gian xử lý phản ánh liên quan đến khiếu nại là 15 ngày.", [("15", "calendar_days")]),
+    ("Khiếu nại được giải quyết trong 15 (mười lăm) ngày.", [("15", "calendar_days")]),
+    ("Khiếu nại sẽ được xử lý trong vòng 05 ngày làm việc.", [("5", "working_days")]),
+    ("Thời hạn giải quyết khiếu nại từ 15-30 ngày.", [("30", "calendar_days")]),
+])
+def test_complaint_deadline_forms(text, expected):
+    found = [(f.normalized, f.qualifier.split(";")[0]) for f in
+             find_complaint_deadlines(text, _window(text))]
+    assert found == expected
+
+
+def test_two_phase_complaint_deadline():
+    text = "Khiếu nại sẽ được phản hồi trong 02 ngày làm việc, giải quyết trong 07 ngày."
+    found = [(f.normalized, f.qualifier) for f in find_complaint_deadlines(text, _window(text))]
+    assert found == [("2", "working_days;phase=respond"), ("7", "calendar_days;phase=resolve")]
+
+
+def test_reply_time_for_deletion_request_is_not_a_complaint_deadline():
+    text = "Chúng tôi phản hồi yêu cầu xóa dữ liệu trong 03 ngày làm việc."
+    assert list(find_complaint_deadlines(text, [Window(0, len(text), "7. Quyền của bạn")])) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Dữ liệu được lưu trữ trong 24 tháng.", ["730"]),
+    ("Thông tin được lưu trữ tối đa 3 tháng.", ["90"]),
+    ("Dữ liệu của khách hàng sẽ được lưu trữ cho đến khi có yêu cầu hủy bỏ.",
+     ["until_deletion_request"]),
+    ("Dữ liệu được lưu trữ vô thời hạn.", ["indefinite"]),
+])
+def test_retention_forms(text, expected):
+    assert [f.normalized for f in find_retention_periods(text, _window(text))] == expected
+
+
+def test_breach_notification_with_hours_and_opening_hours():
+    text = ("Khi xảy ra sự cố rò rỉ dữ liệu, chúng tôi sẽ thông báo cho cơ quan chức năng "
+            "trong 72 giờ.\nGiờ làm việc: Từ thứ hai đến chủ nhật 08:00 - 21:00")
+    facts = {(f.type, f.normalized) for f in extract_raw_facts(text, [
+        Window(0, text.index("\n"), ""), Window(text.index("\n") + 1, len(text), "")])}
+    assert ("breach_notification", "72") in facts
+    assert ("opening_hours", "Mon-Sun 08:00-21:00") in facts
+
+
+def test_no_duplicate_rows_for_the_same_fact_at_the_same_place():
+    text = "Email: tam@khatra.com.vn"
+    facts = extract_raw_facts(text, _window(text))
+    assert len({(f.type, f.start, f.end) for f in facts}) == len(facts)
