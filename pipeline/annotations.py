@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .clean import Document, clean_file
+from .clean import Document, clean_file, clean_text
 from .config import ANNOTATED_DIR, CLAUSE_LABELS, FACT_TYPES, RAW_DIR, SHARED_CORPUS_DIR
 from .errors import AnnotationError, InputNotFoundError
 
@@ -110,6 +110,35 @@ def load_gold_facts(path: Path = ANNOTATED_DIR / "facts.jsonl") -> list[GoldFact
         gold.append(GoldFact(doc.doc_id, row["type"], row["start"], row["end"], text,
                              str(row["normalized"]), row.get("qualifier", "")))
     return gold
+
+
+SYNTHETIC_DIR = ANNOTATED_DIR / "synthetic"
+
+
+def load_synthetic(directory: Path = SYNTHETIC_DIR) -> list[tuple[Document, list[GoldClause]]]:
+    """Policies the team wrote itself (fictional companies), one JSONL line per clause.
+
+    These are for training only: `classify.train` never puts them in an evaluation fold.
+    A line with `"para": true` continues the previous line's paragraph.
+    """
+    documents = []
+    for path in sorted(directory.glob("*.jsonl")) if directory.is_dir() else []:
+        text, spans = "", []
+        for row in _rows(path):
+            unknown = set(row["labels"]) - set(CLAUSE_LABELS)
+            if unknown or not row["labels"]:
+                raise AnnotationError(f"{path}: unknown or empty labels {unknown}")
+            sentence = clean_text(row["text"])
+            separator = (" " if row.get("para") else "\n") if text else ""
+            start = len(text) + len(separator)
+            text += separator + sentence
+            spans.append((start, len(text), tuple(row["labels"])))
+        doc_id = "synthetic:" + path.stem
+        doc = Document(doc_id, str(path), hashlib.sha256(text.encode()).hexdigest(), text)
+        documents.append(
+            (doc, [GoldClause(doc_id, a, b, text[a:b], labels) for a, b, labels in spans])
+        )
+    return documents
 
 
 def annotated_documents(path: Path = ANNOTATED_DIR / "clauses.jsonl") -> list[Document]:

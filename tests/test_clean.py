@@ -131,3 +131,31 @@ def test_truncated_pdf_is_a_clear_error(tmp_path):
     path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\n")
     with pytest.raises(InputError, match="broken.pdf"):
         read_document(path)
+
+
+def test_encrypted_pdf_is_a_clear_error(tmp_path):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.encrypt("mật khẩu")
+    path = tmp_path / "locked.pdf"
+    with path.open("wb") as handle:
+        writer.write(handle)
+    with pytest.raises(InputError, match="locked.pdf: encrypted PDF"):
+        read_document(path)
+
+
+def test_size_limit_is_explicit(tmp_path):
+    from pipeline.config import CleanParams
+
+    path = tmp_path / "huge.txt"
+    path.write_text("Chính sách bảo mật. " * 2000, encoding="utf-8")
+    with pytest.raises(InputError, match="exceeds the limit of 1000"):
+        read_document(path, CleanParams(max_bytes=1000))
+
+
+def test_invalid_utf8_is_decoded_not_dropped(tmp_path):
+    path = tmp_path / "mixed.txt"
+    path.write_bytes("Chính sách bảo mật thông tin".encode() + b"\xff\xfe\xfa")
+    assert read_document(path).startswith("Ch")

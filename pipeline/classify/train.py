@@ -16,7 +16,13 @@ import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import LeaveOneGroupOut
 
-from ..annotations import GoldClause, annotated_documents, load_gold_clauses
+from ..annotations import (
+    SYNTHETIC_DIR,
+    GoldClause,
+    annotated_documents,
+    load_gold_clauses,
+    load_synthetic,
+)
 from ..config import ANNOTATED_DIR, CLAUSE_LABELS, CONTENT_LABELS, MODEL_META_PATH, MODEL_PATH
 from ..errors import ModelNotFoundError
 from ..segment import Clause, segment_document
@@ -60,6 +66,7 @@ class TrainingSet:
     Y: np.ndarray
     groups: np.ndarray
     clauses: list[Clause]
+    synthetic: np.ndarray  # True for clauses of the team's synthetic policies
 
 
 def align_labels(clauses: Sequence[Clause], gold: Sequence[GoldClause]) -> list[tuple[str, ...]]:
@@ -86,19 +93,25 @@ def indicator(labels: Sequence[Sequence[str]]) -> np.ndarray:
     return np.array([[label in row for label in CLAUSE_LABELS] for row in labels], dtype=int)
 
 
-def build_training_set(annotations: Path = ANNOTATED_DIR / "clauses.jsonl") -> TrainingSet:
-    """Segment every annotated policy and attach its gold labels."""
+def build_training_set(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
+                       synthetic: Path | None = SYNTHETIC_DIR) -> TrainingSet:
+    """Segment every annotated policy (and the synthetic ones) and attach gold labels."""
     gold = load_gold_clauses(annotations)
+    by_doc: dict[str, list[GoldClause]] = {}
+    for g in gold:
+        by_doc.setdefault(g.doc_id, []).append(g)
+    pairs = [(doc, by_doc[doc.doc_id]) for doc in annotated_documents(annotations)]
+    pairs += load_synthetic(synthetic) if synthetic is not None else []
     frames, labels, groups, all_clauses = [], [], [], []
-    for doc in annotated_documents(annotations):
+    for doc, doc_gold in pairs:
         clauses = segment_document(doc)
-        doc_gold = [g for g in gold if g.doc_id == doc.doc_id]
         frames.append(clause_features(clauses))
         labels.extend(align_labels(clauses, doc_gold))
         groups.extend([doc.doc_id] * len(clauses))
         all_clauses.extend(clauses)
-    return TrainingSet(pd.concat(frames, ignore_index=True), indicator(labels),
-                       np.array(groups), all_clauses)
+    groups_array = np.array(groups)
+    return TrainingSet(pd.concat(frames, ignore_index=True), indicator(labels), groups_array,
+                       all_clauses, np.char.startswith(groups_array.astype(str), "synthetic:"))
 
 
 def score(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
@@ -129,17 +142,22 @@ def _merge_purpose_scope(y: np.ndarray) -> np.ndarray:
     return merged
 
 
-def cross_validate(data: TrainingSet, family: str = "logreg", threshold: float = 0.5) -> dict:
-    """Leave-one-policy-out: no policy's clauses are ever in both training and test folds."""
+def cross_validate(data: TrainingSet, family: str = "svm", threshold: float = 0.5) -> dict:
+    """Leave-one-policy-out over the real policies: no policy's clauses are ever in both
+    training and test folds, and synthetic policies are only ever in training folds."""
+    real = np.flatnonzero(~data.synthetic)
     y_pred = np.zeros_like(data.Y)
-    for train_idx, test_idx in LeaveOneGroupOut().split(data.X, data.Y, data.groups):
+    for train_real, test_idx in LeaveOneGroupOut().split(real, groups=data.groups[real]):
+        train_idx = np.concatenate([real[train_real], np.flatnonzero(data.synthetic)])
+        test_idx = real[test_idx]
         model = MODEL_FAMILIES[family]()
         model.fit(data.X.iloc[train_idx], data.Y[train_idx])
         probabilities = model.predict_proba(data.X.iloc[test_idx])
         y_pred[test_idx] = indicator(decide(probabilities, threshold))
-    result = score(data.Y, y_pred)
+    result = score(data.Y[real], y_pred[real])
     result["family"] = family
-    result["folds"] = int(len(set(data.groups)))
+    result["folds"] = int(len(set(data.groups[real])))
+    result["synthetic_policies_in_training"] = int(len(set(data.groups[data.synthetic])))
     return result
 
 
@@ -151,8 +169,12 @@ def _drop_stop_words(model) -> None:  # type: ignore[no-untyped-def]
             transformer.stop_words_ = None
 
 
-def training_hash(annotations: Path) -> str:
-    return hashlib.sha256(annotations.read_bytes()).hexdigest()
+def training_hash(annotations: Path, synthetic: Path) -> str:
+    """SHA-256 over the annotation file and every synthetic policy, in name order."""
+    digest = hashlib.sha256(annotations.read_bytes())
+    for path in sorted(synthetic.glob("*.jsonl")) if synthetic.is_dir() else []:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
 
 
 def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
@@ -179,9 +201,10 @@ def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
         "labels": list(CLAUSE_LABELS),
         "threshold": 0.5,
         "training_data": str(annotations.name),
-        "training_data_sha256": training_hash(annotations),
+        "training_data_sha256": training_hash(annotations, SYNTHETIC_DIR),
         "n_clauses": int(len(data.Y)),
-        "n_policies": int(len(set(data.groups))),
+        "n_policies": int(len(set(data.groups[~data.synthetic]))),
+        "n_synthetic_policies": int(len(set(data.groups[data.synthetic]))),
         "label_counts": {label: int(data.Y[:, j].sum()) for j, label in enumerate(CLAUSE_LABELS)},
         "versions": {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
                      "skops": skops.__version__, "underthesea": underthesea.__version__},
