@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from .annotations import annotated_documents, load_gold_facts
 from .config import ANNOTATED_DIR, CLAUSE_LABELS, FACT_TYPES
 
@@ -40,14 +43,61 @@ def evaluate_facts(annotations: Path = ANNOTATED_DIR) -> dict:
     return result
 
 
+def evaluate_audit(data, y_pred: np.ndarray, annotations: Path = ANNOTATED_DIR) -> dict:  # type: ignore[no-untyped-def]
+    """Agreement of the e-commerce checklist computed from out-of-fold clause labels (and
+    extracted facts) with the checklist computed from gold labels (and gold facts)."""
+    from .audit import audit_document
+    from .extract.facts import extract_facts
+
+    gold_facts = load_gold_facts(annotations / "facts.jsonl")
+    docs = {d.doc_id: d for d in annotated_documents(annotations / "clauses.jsonl")}
+    agree: dict[str, list[bool]] = defaultdict(list)
+    missing_found: list[bool] = []
+    for doc_id, doc in docs.items():
+        rows = np.flatnonzero(data.groups == doc_id)
+        clauses = [data.clauses[i] for i in rows]
+        frame = pd.DataFrame({"clause_id": [c.clause_id for c in clauses],
+                              "text": [c.text for c in clauses]})
+        facts_pred = pd.DataFrame(
+            [{"type": f.type} for f in extract_facts(doc_id, doc.text, clauses)],
+            columns=["type"])
+        facts_gold = pd.DataFrame([{"type": g.type} for g in gold_facts if g.doc_id == doc_id],
+                                  columns=["type"])
+        predicted = audit_document(doc_id, frame.assign(labels=_labels(y_pred[rows])),
+                                   facts_pred)
+        gold = audit_document(doc_id, frame.assign(labels=_labels(data.Y[rows])), facts_gold)
+        for p, g in zip(predicted, gold, strict=True):
+            agree[g["element"]].append(p["present"] == g["present"])
+            if not g["present"]:
+                missing_found.append(not p["present"])
+    per_element = {e: round(float(np.mean(v)), 4) for e, v in agree.items()}
+    return {
+        "agreement_per_element": per_element,
+        "agreement": round(float(np.mean([x for v in agree.values() for x in v])), 4),
+        "missing_elements": len(missing_found),
+        "missing_found": round(float(np.mean(missing_found)), 4) if missing_found else None,
+    }
+
+
+def _labels(indicators: np.ndarray) -> list[list[str]]:
+    return [[CLAUSE_LABELS[j] for j in np.flatnonzero(row)] for row in indicators]
+
+
 def evaluate_all(annotations: Path = ANNOTATED_DIR) -> dict:
-    """Classifier grouped CV (model and rule baseline) plus fact precision/recall."""
-    from .classify.train import build_training_set, cross_validate
+    """Classifier grouped CV (two families and the rule baseline), fact precision/recall, and
+    the audit's agreement with the gold checklist."""
+    from .classify.train import build_training_set, cross_val_predict, score
 
     data = build_training_set(annotations / "clauses.jsonl")
+    real = ~data.synthetic
+    classifier, predictions = {}, {}
+    for name in ("svm", "logreg", "rules"):
+        predictions[name] = cross_val_predict(data, name)
+        classifier[name] = score(data.Y[real], predictions[name][real])
     return {
-        "classifier": {name: cross_validate(data, name) for name in ("svm", "logreg", "rules")},
+        "classifier": classifier,
         "facts": evaluate_facts(annotations),
+        "audit": evaluate_audit(data, predictions["svm"], annotations),
     }
 
 
@@ -74,4 +124,11 @@ def format_report(result: dict) -> str:
         p = "-" if m["precision"] is None else f"{m['precision']:.2f}"
         r = "-" if m["recall"] is None else f"{m['recall']:.2f}"
         lines.append(f"{kind:<22}{p:>10}{r:>10}{m['gold']:>6}{m['predicted']:>6}")
+    audit = result["audit"]
+    lines.append("")
+    lines.append(f"Audit (e-commerce profile) agreement with the gold checklist: "
+                 f"{audit['agreement']:.3f}; missing elements found: {audit['missing_found']} "
+                 f"of {audit['missing_elements']}")
+    lines.extend(f"  {element:<14}{value:.3f}"
+                 for element, value in audit["agreement_per_element"].items())
     return "\n".join(lines)

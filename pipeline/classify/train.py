@@ -142,9 +142,11 @@ def _merge_purpose_scope(y: np.ndarray) -> np.ndarray:
     return merged
 
 
-def cross_validate(data: TrainingSet, family: str = "svm", threshold: float = 0.5) -> dict:
-    """Leave-one-policy-out over the real policies: no policy's clauses are ever in both
-    training and test folds, and synthetic policies are only ever in training folds."""
+def cross_val_predict(data: TrainingSet, family: str = "svm", threshold: float = 0.5
+                      ) -> np.ndarray:
+    """Out-of-fold label indicators, leave-one-policy-out over the real policies: no policy's
+    clauses are ever in both training and test folds, and synthetic policies are only ever in
+    training folds. Rows of synthetic clauses stay zero."""
     real = np.flatnonzero(~data.synthetic)
     y_pred = np.zeros_like(data.Y)
     for train_real, test_idx in LeaveOneGroupOut().split(real, groups=data.groups[real]):
@@ -154,6 +156,13 @@ def cross_validate(data: TrainingSet, family: str = "svm", threshold: float = 0.
         model.fit(data.X.iloc[train_idx], data.Y[train_idx])
         probabilities = model.predict_proba(data.X.iloc[test_idx])
         y_pred[test_idx] = indicator(decide(probabilities, threshold))
+    return y_pred
+
+
+def cross_validate(data: TrainingSet, family: str = "svm", threshold: float = 0.5) -> dict:
+    """Grouped cross-validation figures (see `cross_val_predict`)."""
+    real = np.flatnonzero(~data.synthetic)
+    y_pred = cross_val_predict(data, family, threshold)
     result = score(data.Y[real], y_pred[real])
     result["family"] = family
     result["folds"] = int(len(set(data.groups[real])))
