@@ -86,7 +86,7 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ZERO_WIDTH_RE.sub("", text)
     text = unicodedata.normalize("NFC", text)
-    text = normalize_tone_marks(text)
+    text = unicodedata.normalize("NFC", normalize_tone_marks(text))
     lines = (_normalize_line(line) for line in text.split("\n"))
     text = "\n".join(line for line in lines if line is not None)
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")

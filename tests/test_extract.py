@@ -2,8 +2,7 @@ import pytest
 
 from pipeline.clean import clean_file
 from pipeline.extract.contacts import find_emails, find_phones, find_websites
-from pipeline.extract.facts import extract_facts, extract_raw_facts
-from pipeline.extract.periods import Window, find_complaint_deadlines, find_retention_periods
+from pipeline.extract.facts import extract_facts, extract_text_facts
 from pipeline.segment import segment_document
 
 from .conftest import SEED_KALIX, SEED_KHATRA
@@ -83,8 +82,8 @@ def test_websites_are_hosts_without_www_and_not_email_domains():
     assert [f.normalized for f in find_websites(text, emails)] == ["kalix.vn", "khatra.com.vn"]
 
 
-def _window(text):
-    return [Window(0, len(text), "")]
+def _of_type(text, kind):
+    return [f for f in extract_text_facts(text) if f.type == kind]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -95,19 +94,25 @@ def _window(text):
 ])
 def test_complaint_deadline_forms(text, expected):
     found = [(f.normalized, f.qualifier.split(";")[0]) for f in
-             find_complaint_deadlines(text, _window(text))]
+             _of_type(text, "complaint_deadline")]
     assert found == expected
 
 
 def test_two_phase_complaint_deadline():
     text = "Khiếu nại sẽ được phản hồi trong 02 ngày làm việc, giải quyết trong 07 ngày."
-    found = [(f.normalized, f.qualifier) for f in find_complaint_deadlines(text, _window(text))]
+    found = [(f.normalized, f.qualifier) for f in _of_type(text, "complaint_deadline")]
     assert found == [("2", "working_days;phase=respond"), ("7", "calendar_days;phase=resolve")]
 
 
 def test_reply_time_for_deletion_request_is_not_a_complaint_deadline():
-    text = "Chúng tôi phản hồi yêu cầu xóa dữ liệu trong 03 ngày làm việc."
-    assert list(find_complaint_deadlines(text, [Window(0, len(text), "7. Quyền của bạn")])) == []
+    text = "7. Quyền của bạn\nChúng tôi phản hồi yêu cầu xóa dữ liệu trong 03 ngày làm việc."
+    assert _of_type(text, "complaint_deadline") == []
+
+
+def test_handling_time_in_a_complaints_section_is_a_deadline():
+    text = "5. Cơ chế giải quyết khiếu nại\nChúng tôi sẽ phản hồi trong vòng 48 giờ và xử lý " \
+           "trong 7 ngày làm việc."
+    assert [f.normalized for f in _of_type(text, "complaint_deadline")] == ["7"]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -118,19 +123,18 @@ def test_reply_time_for_deletion_request_is_not_a_complaint_deadline():
     ("Dữ liệu được lưu trữ vô thời hạn.", ["indefinite"]),
 ])
 def test_retention_forms(text, expected):
-    assert [f.normalized for f in find_retention_periods(text, _window(text))] == expected
+    assert [f.normalized for f in _of_type(text, "retention_period")] == expected
 
 
 def test_breach_notification_with_hours_and_opening_hours():
     text = ("Khi xảy ra sự cố rò rỉ dữ liệu, chúng tôi sẽ thông báo cho cơ quan chức năng "
             "trong 72 giờ.\nGiờ làm việc: Từ thứ hai đến chủ nhật 08:00 - 21:00")
-    facts = {(f.type, f.normalized) for f in extract_raw_facts(text, [
-        Window(0, text.index("\n"), ""), Window(text.index("\n") + 1, len(text), "")])}
+    facts = {(f.type, f.normalized) for f in extract_text_facts(text)}
     assert ("breach_notification", "72") in facts
     assert ("opening_hours", "Mon-Sun 08:00-21:00") in facts
 
 
 def test_no_duplicate_rows_for_the_same_fact_at_the_same_place():
-    text = "Email: tam@khatra.com.vn"
-    facts = extract_raw_facts(text, _window(text))
+    text = "Email: tam@khatra.com.vn, email tam@khatra.com.vn"
+    facts = extract_text_facts(text)
     assert len({(f.type, f.start, f.end) for f in facts}) == len(facts)

@@ -4,8 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.clean import clean_text
-from pipeline.extract.facts import extract_raw_facts
-from pipeline.extract.periods import Window
+from pipeline.extract.facts import extract_text_facts
 
 VIETNAMESE = st.text(
     alphabet=st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíị"
@@ -26,5 +25,5 @@ def test_cleaning_is_idempotent(text):
 @given(st.one_of(VIETNAMESE, st.text(max_size=200)))
 def test_fact_offsets_are_always_valid(text):
     text = clean_text(text)
-    for fact in extract_raw_facts(text, [Window(0, len(text), "")]):
+    for fact in extract_text_facts(text):
         assert text[fact.start:fact.end] == fact.value

@@ -10,7 +10,8 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..segment import Clause
+from ..clean import Document
+from ..segment import Clause, build_doc, segment_document
 from .contacts import (
     find_addresses,
     find_emails,
@@ -20,6 +21,7 @@ from .contacts import (
     find_websites,
 )
 from .model import RawFact
+from .nlp import CUES_KEY, annotate
 from .periods import (
     Window,
     find_breach_notifications,
@@ -44,14 +46,38 @@ class Fact:
     qualifier: str
 
 
-def extract_raw_facts(text: str, windows: Sequence[Window]) -> list[RawFact]:
-    """All facts of a text, in reading order, without duplicates at the same place.
+def cue_windows(text: str, clauses: Sequence[Clause]) -> list[Window]:
+    """One `Window` per clause, with the cue phrases the spaCy matcher found in it and in the
+    heading of its section."""
+    doc = annotate(build_doc(text, clauses))
+    starts = [c.start for c in clauses]
+    found: list[list[tuple[str, int, int]]] = [[] for _ in clauses]
+    for span in doc.spans[CUES_KEY]:
+        index = bisect.bisect_right(starts, span.start_char) - 1
+        if index >= 0 and span.end_char <= clauses[index].end:
+            found[index].append((span.label_, span.start_char, span.end_char))
+    windows, heading_cues = [], frozenset[str]()
+    for clause, cues in zip(clauses, found, strict=True):
+        if clause.kind == "heading":
+            heading_cues = frozenset(label for label, _, _ in cues)
+        windows.append(Window(clause.start, clause.end, tuple(cues), heading_cues))
+    return windows
+
+
+def extract_text_facts(text: str) -> list[RawFact]:
+    """Facts of a bare text: segments it first (for tests, notebooks and one-off use).
 
     Examples:
         >>> t = "Hotline 0933 588 655, email tam@khatra.com.vn, website khatra.com.vn."
-        >>> [(f.type, f.normalized) for f in extract_raw_facts(t, [Window(0, len(t), "")])]
+        >>> [(f.type, f.normalized) for f in extract_text_facts(t)]
         [('phone', '+84933588655'), ('email', 'tam@khatra.com.vn'), ('website', 'khatra.com.vn')]
     """
+    clauses = segment_document(Document("text", "", "", text))
+    return extract_raw_facts(text, cue_windows(text, clauses))
+
+
+def extract_raw_facts(text: str, windows: Sequence[Window]) -> list[RawFact]:
+    """All facts of a text, in reading order, without duplicates at the same place."""
     windows = list(windows)
     emails = list(find_emails(text))
     found = [
@@ -74,7 +100,7 @@ def extract_raw_facts(text: str, windows: Sequence[Window]) -> list[RawFact]:
 
 def extract_facts(doc_id: str, text: str, clauses: Sequence[Clause]) -> list[Fact]:
     """Facts of one segmented document, each with the id of the clause holding its start."""
-    windows = [Window(c.start, c.end, c.section) for c in clauses]
+    windows = cue_windows(text, clauses)
     starts = [c.start for c in clauses]
     facts = []
     for raw in extract_raw_facts(text, windows):

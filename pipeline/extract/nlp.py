@@ -1,23 +1,103 @@
-"""The one place a spaCy pipeline is assembled: blank Vietnamese, underthesea words."""
+"""The one place a spaCy pipeline is assembled: blank Vietnamese, underthesea words, and the
+cue matcher whose patterns live in `extract/patterns/*.jsonl` (one file per label)."""
 
 from __future__ import annotations
 
+import itertools
+import json
+from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 
 from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
+
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+CUES_KEY = "cues"
+
+
+def segmentations(phrase: str) -> Iterator[list[str]]:
+    """Every way to group a phrase's syllables into words ("khiếu nại" -> ["khiếu nại"] and
+    ["khiếu", "nại"]): underthesea's segmentation depends on context, so a pattern must match
+    whichever one it picks.
+
+    Examples:
+        >>> list(segmentations("lưu trữ"))
+        [['lưu trữ'], ['lưu', 'trữ']]
+    """
+    syllables = phrase.lower().split()
+    for cuts in itertools.product((False, True), repeat=len(syllables) - 1):
+        words, current = [], [syllables[0]]
+        for syllable, cut in zip(syllables[1:], cuts, strict=True):
+            if cut:
+                words.append(" ".join(current))
+                current = [syllable]
+            else:
+                current.append(syllable)
+        words.append(" ".join(current))
+        yield words
+
+
+def load_patterns(patterns_dir: Path = PATTERNS_DIR) -> list[dict]:
+    """Pattern rows `{id, label, phrase | pattern}` from every JSONL file, in file order."""
+    rows = []
+    for path in sorted(patterns_dir.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rows.append(json.loads(line))
+    return rows
+
+
+class CueMatcher:
+    """Marks cue phrases ("khiếu nại", "lưu trữ", "rò rỉ") as `doc.spans["cues"]`, labelled
+    by category; extractors read clause context from them instead of from raw strings."""
+
+    def __init__(self, vocab: Vocab, patterns_dir: Path = PATTERNS_DIR):
+        self.matcher = Matcher(vocab, validate=True)
+        self.labels: dict[str, str] = {}
+        for row in load_patterns(patterns_dir):
+            token_patterns = (
+                [[{"LOWER": word} for word in words] for words in segmentations(row["phrase"])]
+                if "phrase" in row else [row["pattern"]]
+            )
+            self.matcher.add(row["id"], token_patterns)
+            self.labels[row["id"]] = row["label"]
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [
+            Span(doc, start, end, label=self.labels[doc.vocab.strings[match_id]])
+            for match_id, start, end in self.matcher(doc)
+        ]
+        doc.spans[CUES_KEY] = sorted(spans, key=lambda s: (s.start, s.end, s.label_))
+        return doc
+
+
+@Language.factory("vnpolicy_cues", default_config={"patterns_dir": str(PATTERNS_DIR)})
+def make_cue_matcher(nlp: Language, name: str, patterns_dir: str) -> CueMatcher:
+    return CueMatcher(nlp.vocab, Path(patterns_dir))
 
 
 @lru_cache(maxsize=1)
-def build_nlp() -> Language:
-    """A blank Vietnamese `Language` that needs no pyvi and downloads nothing.
+def build_nlp(patterns_dir: str = str(PATTERNS_DIR)) -> Language:
+    """A blank Vietnamese `Language` with the cue matcher; needs no pyvi, downloads nothing.
 
     Docs are not made by its tokenizer: `segment.build_doc` builds them from underthesea's
-    words so that token offsets are the dataset's offsets.
+    words, so token offsets are the dataset's offsets; `annotate` runs the components.
     """
     import spacy
 
-    return spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+    nlp.add_pipe("vnpolicy_cues", config={"patterns_dir": patterns_dir})
+    return nlp
+
+
+def annotate(doc: Doc) -> Doc:
+    """Run the pipeline's components over a Doc built from underthesea words."""
+    for _, component in build_nlp().pipeline:
+        doc = component(doc)
+    return doc
 
 
 def get_vocab() -> Vocab:

@@ -1,7 +1,9 @@
 """Time facts: complaint deadlines, retention periods, opening hours, breach notification.
 
 These read a clause together with its section heading, because "15 ngày" is a complaint
-deadline only where the clause (or its section) is about complaints.
+deadline only where the clause (or its section) is about complaints. Which clause is about
+what comes from the spaCy cue matcher (`extract/patterns/*.jsonl`); the amounts ("15 (mười
+lăm) ngày làm việc") are read from the clause text.
 """
 
 from __future__ import annotations
@@ -15,11 +17,19 @@ from .model import RawFact
 
 @dataclass(frozen=True)
 class Window:
-    """A clause's span and section: the context a time expression is read in."""
+    """A clause's span with the cue phrases found in it and in its section heading: the
+    context a time expression is read in. Cue offsets are document offsets."""
 
     start: int
     end: int
-    section: str
+    cues: tuple[tuple[str, int, int], ...] = ()
+    section_cues: frozenset[str] = frozenset()
+
+    def has(self, label: str) -> bool:
+        return any(cue[0] == label for cue in self.cues)
+
+    def first(self, label: str) -> tuple[int, int] | None:
+        return next(((a, b) for name, a, b in self.cues if name == label), None)
 
 
 _NUM_WORDS = r"(?:\s*\([^()\d\n]{2,30}\))?"  # "15 (mười lăm) ngày"
@@ -33,11 +43,6 @@ _DEADLINE_LEAD_RE = re.compile(
     r"(?:trong|vòng|thời hạn|thời gian|tối đa|không quá|chậm nhất|là|mất|khoảng|kể từ|sau)"
     r"[^.;!?\n]{0,60}$",
     re.I,
-)
-_COMPLAINT_RE = re.compile(r"khiếu nại|phản ánh|tranh chấp|khiếu kiện", re.I)
-_HANDLING_RE = re.compile(r"phản hồi|trả lời|xử lý|giải quyết|tiếp nhận", re.I)
-_SUBJECT_REQUEST_RE = re.compile(
-    r"yêu cầu (?:xóa|truy cập|chỉnh sửa|cung cấp|rút lại|hạn chế|phản đối)|xóa tài khoản", re.I
 )
 _DURATION_RE = re.compile(
     r"(?<![\d/.])(?P<lead>(?:tối đa|tối thiểu|ít nhất|trong vòng|trong thời hạn|trong|vòng|"
@@ -57,7 +62,6 @@ def duration_days(n: int, unit: str) -> int:
 
 
 
-_RETENTION_CUE_RE = re.compile(r"lưu trữ|lưu giữ|lưu lại|được lưu|thời gian lưu|bảo quản", re.I)
 _RETENTION_KINDS = (
     ("until_deletion_request", "retention_period.until_request.v1", re.compile(
         r"(?:cho\s+)?(?:đến|tới)\s+khi[^.;\n]{0,60}?yêu cầu(?:\s+(?:hủy|xóa)(?:\s+bỏ)?)?"
@@ -70,11 +74,6 @@ _RETENTION_KINDS = (
     ("as_required_by_law", "retention_period.by_law.v1", re.compile(
         r"theo (?:quy định|yêu cầu) (?:của )?pháp luật|pháp luật (?:có )?quy định", re.I)),
 )
-_BREACH_RE = re.compile(
-    r"rò rỉ|lộ lọt|bị lộ|xâm phạm|vi phạm (?:dữ liệu|bảo mật|an ninh|an toàn)|tấn công|"
-    r"sự cố|truy cập trái phép|mất mát|đánh cắp|hacker", re.I
-)
-_NOTIFY_RE = re.compile(r"thông báo|báo cáo|thông tin cho|khai báo", re.I)
 _HOURS_RE = re.compile(r"(?<![\d/.])(\d{1,3})\s*(?:\([^()\d\n]{2,30}\)\s*)?giờ(?!\s*\d)", re.I)
 _DAY_NAME = r"(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|T[2-7]|chủ\s*nhật|CN)"
 _TIME = r"\d{1,2}\s*(?:[:hg]\s*\d{2}|h|giờ)(?:\s*(?:sáng|chiều|tối))?"
@@ -84,10 +83,6 @@ _HOURS_SPAN_RE = re.compile(
     + _TIME + r"\s*(?:-|–|đến|tới)\s*" + _TIME
     + r"(?:[\s,]*(?:từ\s+)?" + _DAY_NAME + r"(?:\s*(?:-|–|đến|tới)\s*" + _DAY_NAME + r")?)?",
     re.I,
-)
-_HOURS_CONTEXT_RE = re.compile(
-    r"giờ làm việc|thời gian làm việc|mở cửa|hỗ trợ|thứ|chủ nhật|hotline|tổng đài|"
-    r"làm việc|phục vụ|\bT[2-7]\b", re.I
 )
 
 
@@ -100,18 +95,18 @@ def find_complaint_deadlines(text: str, windows: list[Window]) -> Iterator[RawFa
 
     Examples:
         >>> t = "Thời gian xử lý khiếu nại là 15 (mười lăm) ngày làm việc."
-        >>> w = [Window(0, len(t), "")]
+        >>> w = [Window(0, len(t), (("COMPLAINT", 16, 25),))]
         >>> [(f.normalized, f.qualifier) for f in find_complaint_deadlines(t, w)]
         [('15', 'working_days;phase=resolve')]
     """
     for window in windows:
         clause = _clause(text, window)
-        about_complaints = _COMPLAINT_RE.search(clause) or (
-            _COMPLAINT_RE.search(window.section) and _HANDLING_RE.search(clause)
+        about_complaints = window.has("COMPLAINT") or (
+            "COMPLAINT" in window.section_cues and window.has("HANDLING")
         )
         if not about_complaints:
             continue
-        if _SUBJECT_REQUEST_RE.search(clause) and not _COMPLAINT_RE.search(clause):
+        if window.has("SUBJECT_REQUEST") and not window.has("COMPLAINT"):
             continue
         for match in _DAYS_RE.finditer(clause):
             if not _DEADLINE_LEAD_RE.search(clause[: match.start()]):
@@ -146,18 +141,19 @@ def find_retention_periods(text: str, windows: list[Window]) -> Iterator[RawFact
 
     Examples:
         >>> t = "Dữ liệu sẽ được lưu trữ cho đến khi có yêu cầu hủy bỏ từ khách hàng."
-        >>> [f.normalized for f in find_retention_periods(t, [Window(0, len(t), "")])]
+        >>> w = [Window(0, len(t), (("RETENTION", 16, 23),))]
+        >>> [f.normalized for f in find_retention_periods(t, w)]
         ['until_deletion_request']
     """
     for window in windows:
         clause = _clause(text, window)
-        in_section = bool(re.search(r"lưu trữ|lưu giữ|thời gian lưu", window.section, re.I))
-        if not (_RETENTION_CUE_RE.search(clause) or in_section):
+        about_retention = window.has("RETENTION")
+        if not (about_retention or "RETENTION" in window.section_cues):
             continue
-        if _COMPLAINT_RE.search(clause) and not _RETENTION_CUE_RE.search(clause):
+        if window.has("COMPLAINT") and not about_retention:
             continue
         for match in _DURATION_RE.finditer(clause):
-            if not match.group("lead") and not _RETENTION_CUE_RE.search(clause):
+            if not match.group("lead") and not about_retention:
                 continue
             days = duration_days(int(match.group("n")), match.group("unit"))
             if days == 0:
@@ -169,7 +165,7 @@ def find_retention_periods(text: str, windows: list[Window]) -> Iterator[RawFact
                           window.start + match.start(), window.start + match.end(),
                           "retention_period.duration.v1", qualifier)
         for kind, rule_id, pattern in _RETENTION_KINDS:
-            if kind == "as_required_by_law" and not _RETENTION_CUE_RE.search(clause):
+            if kind == "as_required_by_law" and not about_retention:
                 continue
             for match in pattern.finditer(clause):
                 yield RawFact("retention_period", match.group(0), kind,
@@ -180,30 +176,27 @@ def find_retention_periods(text: str, windows: list[Window]) -> Iterator[RawFact
 def find_breach_notifications(text: str, windows: list[Window]) -> Iterator[RawFact]:
     """A promise to notify of a data breach, with its deadline in hours when given."""
     for window in windows:
-        clause = _clause(text, window)
-        breach = _BREACH_RE.search(clause)
-        notify = _NOTIFY_RE.search(clause)
-        if not (breach and notify):
+        breach, notify = window.first("BREACH"), window.first("NOTIFY")
+        if breach is None or notify is None:
             continue
+        clause = _clause(text, window)
         hours = _HOURS_RE.search(clause)
         if hours:
             yield RawFact("breach_notification", hours.group(0), hours.group(1),
                           window.start + hours.start(), window.start + hours.end(),
                           "breach_notification.hours.v1", "")
         else:
-            a, b = sorted((breach.start(), notify.start()))
-            b = max(breach.end(), notify.end())
-            yield RawFact("breach_notification", clause[a:b], "unspecified",
-                          window.start + a, window.start + b,
+            a, b = min(breach[0], notify[0]), max(breach[1], notify[1])
+            yield RawFact("breach_notification", text[a:b], "unspecified", a, b,
                           "breach_notification.promise.v1", "")
 
 
 def find_opening_hours(text: str, windows: list[Window]) -> Iterator[RawFact]:
     """Opening or support hours: "Từ thứ hai đến chủ nhật 08:00 - 21:00", "8h00 - 17h30"."""
     for window in windows:
-        clause = _clause(text, window)
-        if not _HOURS_CONTEXT_RE.search(clause):
+        if not window.has("HOURS_CONTEXT"):
             continue
+        clause = _clause(text, window)
         for match in _HOURS_SPAN_RE.finditer(clause):
             value = match.group(0).strip().rstrip(",:")
             start = window.start + match.start() + match.group(0).index(value)

@@ -1,0 +1,46 @@
+"""Every cue pattern file, with phrases it must and must not match (underthesea words)."""
+
+import pytest
+
+from pipeline.clean import Document
+from pipeline.extract.nlp import CUES_KEY, PATTERNS_DIR, annotate, build_nlp, load_patterns
+from pipeline.segment import build_doc, segment_document
+
+
+def cue_labels(text: str) -> set[str]:
+    clauses = segment_document(Document("t", "", "", text))
+    doc = annotate(build_doc(text, clauses))
+    return {span.label_ for span in doc.spans[CUES_KEY]}
+
+
+@pytest.mark.parametrize("label, must_match, must_not_match", [
+    ("COMPLAINT", "Quý khách có thể gửi khiếu nại qua email.", "Quý khách có thể gửi góp ý."),
+    ("HANDLING", "Chúng tôi sẽ giải quyết trong 15 ngày.", "Chúng tôi cảm ơn quý khách."),
+    ("SUBJECT_REQUEST", "Bạn có thể gửi yêu cầu xóa dữ liệu cá nhân.",
+     "Bạn có thể xem dữ liệu cá nhân."),
+    ("RETENTION", "Dữ liệu được lưu trữ trong 24 tháng.", "Dữ liệu được mã hóa."),
+    ("BREACH", "Khi xảy ra sự cố rò rỉ dữ liệu, chúng tôi sẽ xử lý ngay.",
+     "Dữ liệu được bảo vệ an toàn."),
+    ("NOTIFY", "Chúng tôi sẽ thông báo cho khách hàng.", "Chúng tôi sẽ liên hệ khách hàng."),
+    ("HOURS_CONTEXT", "Giờ làm việc: T2 - T7, 8h00 - 17h00.", "Giá bán: 8.000 - 17.000 đồng."),
+])
+def test_cue_patterns(label, must_match, must_not_match):
+    assert label in cue_labels(must_match)
+    assert label not in cue_labels(must_not_match)
+
+
+def test_third_party_is_not_a_weekday():
+    assert "HOURS_CONTEXT" not in cue_labels("Không chia sẻ với bên thứ ba.")
+
+
+def test_every_pattern_has_an_id_label_and_a_phrase_or_pattern():
+    rows = load_patterns(PATTERNS_DIR)
+    assert len({row["id"] for row in rows}) == len(rows)
+    for row in rows:
+        assert row["id"].startswith(row["label"] + ".") and row["id"].endswith(".v1")
+        assert ("phrase" in row) != ("pattern" in row)
+
+
+def test_pipeline_is_blank_vietnamese_with_the_cue_matcher():
+    nlp = build_nlp()
+    assert nlp.lang == "vi" and nlp.pipe_names == ["vnpolicy_cues"]
