@@ -138,3 +138,38 @@ def test_no_duplicate_rows_for_the_same_fact_at_the_same_place():
     text = "Email: tam@khatra.com.vn, email tam@khatra.com.vn"
     facts = extract_text_facts(text)
     assert len({(f.type, f.start, f.end) for f in facts}) == len(facts)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Địa chỉ 1: 107 Trần Hưng Đạo, P.13, Q. Tân Bình, TP.HCM", "107 Trần Hưng Đạo, P.13, Q. Tân Bình, TP.HCM"),
+    ("Công ty TNHH An Phát có trụ sở đăng ký tại số 30 đường Lê Lợi, phường Bến Nghé, quận 1, "
+     "Thành phố Hồ Chí Minh luôn tuân thủ pháp luật.",
+     "số 30 đường Lê Lợi, phường Bến Nghé, quận 1, Thành phố Hồ Chí Minh"),
+    ("Công ty TNHH An Phát\nA5/12 Ấp 3, Xã Tân Nhựt, Huyện Bình Chánh, Hồ Chí Minh, Việt Nam\nMST: 0312345678",
+     "A5/12 Ấp 3, Xã Tân Nhựt, Huyện Bình Chánh, Hồ Chí Minh, Việt Nam"),
+    ("Trụ sở: Số 17, TT27B, KĐT Nam An Khánh, Hà Nội", "Số 17, TT27B, KĐT Nam An Khánh, Hà Nội"),
+])
+def test_address_forms(text, expected):
+    assert [f.value for f in _of_type(text, "address")] == [expected]
+
+
+def test_email_label_is_not_an_address():
+    assert _of_type("Địa chỉ email: hotro@anphat.vn", "address") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Đơn vị chủ quản: Công ty TNHH Công nghệ và Giải pháp An Phát. Địa chỉ: Hà Nội",
+     "Công ty TNHH Công nghệ và Giải pháp An Phát"),
+    ("CÔNG TY CỔ PHẦN BÁN LẺ KỸ THUẬT SỐ AN PHÁT Địa chỉ: 12 Lê Lợi",
+     "CÔNG TY CỔ PHẦN BÁN LẺ KỸ THUẬT SỐ AN PHÁT"),
+    ("CTY TNHH THƯƠNG MẠI AN PHÁT (ANPHAT)\n- Địa chỉ: 8 Đường số 52",
+     "CTY TNHH THƯƠNG MẠI AN PHÁT (ANPHAT)"),
+    ("thông tin do công ty cổ phần An Phát thu thập", "Công ty cổ phần An Phát"),
+])
+def test_organization_forms(text, expected):
+    assert [f.normalized for f in _of_type(text, "organization")] == [expected]
+
+
+def test_subsidiary_phrase_is_not_an_organization():
+    assert _of_type("Dữ liệu có thể được chia sẻ với các công ty con của chúng tôi.",
+                    "organization") == []
