@@ -121,6 +121,11 @@ def test_handling_time_in_a_complaints_section_is_a_deadline():
     ("Dữ liệu của khách hàng sẽ được lưu trữ cho đến khi có yêu cầu hủy bỏ.",
      ["until_deletion_request"]),
     ("Dữ liệu được lưu trữ vô thời hạn.", ["indefinite"]),
+    ("Chúng tôi không lưu trữ dữ liệu lâu hơn thời gian cần thiết cho mục đích xử lý.",
+     ["until_purpose_fulfilled"]),
+    ("Thông tin được lưu trữ trong suốt quá trình hợp tác.", ["until_purpose_fulfilled"]),
+    ("3. Thời gian lưu trữ\nDữ liệu sẽ được xóa khỏi hệ thống theo yêu cầu của Quý khách.",
+     ["until_deletion_request"]),
 ])
 def test_retention_forms(text, expected):
     assert [f.normalized for f in _of_type(text, "retention_period")] == expected

@@ -64,11 +64,16 @@ def duration_days(n: int, unit: str) -> int:
 
 _RETENTION_KINDS = (
     ("until_deletion_request", "retention_period.until_request.v1", re.compile(
-        r"(?:cho\s+)?(?:đến|tới)\s+khi[^.;\n]{0,60}?yêu cầu(?:\s+(?:hủy|xóa)(?:\s+bỏ)?)?"
-        r"|(?:chỉ\s+)?xóa[^.;\n]{0,40}?(?:nếu|khi)[^.;\n]{0,30}?yêu cầu", re.I)),
+        r"(?:cho\s+)?(?:đến|tới)\s+(?:khi|ngày)[^.;\n]{0,60}?yêu cầu(?:\s+(?:hủy|xóa)(?:\s+bỏ)?)?"
+        r"|(?:chỉ\s+)?(?:xóa|hủy)[^.;\n]{0,80}?(?:nếu|khi|có)\s+(?:nhận được\s+|có\s+)?(?:sự\s+)?"
+        r"yêu cầu|(?:khi|nếu)\s+(?:có\s+)?(?:sự\s+)?yêu cầu\s+(?:hủy|xóa|gỡ)"
+        r"|(?:xóa|hủy|gỡ)[^.;\n]{0,40}?theo yêu cầu", re.I)),
     ("until_purpose_fulfilled", "retention_period.until_purpose.v1", re.compile(
         r"(?:cho\s+)?(?:đến|tới)\s+khi[^.;\n]{0,50}?(?:hoàn thành|đạt được|hoàn tất)"
-        r"[^.;\n]{0,20}?mục đích|khi không còn cần thiết", re.I)),
+        r"[^.;\n]{0,20}?mục đích|khi không còn cần thiết"
+        r"|thời gian cần thiết[^.;\n]{0,40}?mục đích|lâu hơn (?:thời gian )?cần thiết"
+        r"|trong suốt (?:quá trình|thời gian)[^.;\n]{0,30}?(?:hợp tác|sử dụng|cung cấp|giao dịch)",
+        re.I)),
     ("indefinite", "retention_period.indefinite.v1", re.compile(
         r"vô thời hạn|vĩnh viễn|không giới hạn(?: về)? thời gian", re.I)),
     ("as_required_by_law", "retention_period.by_law.v1", re.compile(
