@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .config import CleanParams
 from .errors import InputError
+from .legacy import looks_like_tcvn3, tcvn3_to_unicode
 
 _BLOCK_TAGS = (
     "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
@@ -52,14 +53,34 @@ def read_document(path: Path, params: CleanParams = CleanParams()) -> str:
     Raises:
         InputError: the file is empty, too large, binary, encrypted or malformed.
     """
-    size = path.stat().st_size
+    check_size(path.stat().st_size, path, params)
+    return decode_document(path.read_bytes(), path, params)
+
+
+def check_size(size: int, path: Path, params: CleanParams = CleanParams()) -> None:
+    """Refuse an empty or too large file before reading it.
+
+    Raises:
+        InputError: `size` is 0 or above `params.max_bytes`.
+    """
     if size == 0:
         raise InputError(f"{path}: empty file")
     if size > params.max_bytes:
         raise InputError(
             f"{path}: {size} bytes exceeds the limit of {params.max_bytes} (--max-bytes)"
         )
-    data = path.read_bytes()
+
+
+def decode_document(data: bytes, path: Path, params: CleanParams = CleanParams()) -> str:
+    """Decode the bytes of one policy file; `path` gives the format (suffix) and messages.
+
+    A batch reads each file once in the main process (to hash it) and ships the bytes to a
+    worker, which may run on a machine that cannot see the file.
+
+    Raises:
+        InputError: the bytes are empty, too many, binary, encrypted or malformed.
+    """
+    check_size(len(data), path, params)
     suffix = path.suffix.lower()
     if data.startswith(b"%PDF") or suffix == ".pdf":
         return _read_pdf(path, data)
@@ -99,10 +120,11 @@ def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        text = _decode_legacy(data, path)
+        latin = data.decode("latin-1")  # TCVN3 font bytes are Latin-1 code points
+        text = latin if looks_like_tcvn3(latin) else _decode_legacy(data, path)
     if _looks_binary(text):
         raise InputError(f"{path}: binary content, not a text document")
-    return text
+    return tcvn3_to_unicode(text) if looks_like_tcvn3(text) else text
 
 
 def _decode_legacy(data: bytes, path: Path | str) -> str:

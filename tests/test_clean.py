@@ -159,3 +159,17 @@ def test_invalid_utf8_is_decoded_not_dropped(tmp_path):
     path = tmp_path / "mixed.txt"
     path.write_bytes("Chính sách bảo mật thông tin".encode() + b"\xff\xfe\xfa")
     assert read_document(path).startswith("Ch")
+
+
+@pytest.mark.parametrize("as_bytes", [
+    "ChÝnh s¸ch b¶o mËt th«ng tin\nC¬ chÕ tiÕp nhËn vµ gi¶i quyÕt khiÕu n¹i".encode("latin-1"),
+    "ChÝnh s¸ch b¶o mËt th«ng tin\nC¬ chÕ tiÕp nhËn vµ gi¶i quyÕt khiÕu n¹i".encode("utf-8"),
+])
+def test_tcvn3_font_text_is_converted(as_bytes):
+    assert decode_bytes(as_bytes) == ("Chính sách bảo mật thông tin\n"
+                                      "Cơ chế tiếp nhận và giải quyết khiếu nại")
+
+
+def test_unicode_text_with_a_copyright_sign_is_not_tcvn3():
+    text = "Chính sách bảo mật © 2024 Công ty An Phát"
+    assert decode_bytes(text.encode()) == text
