@@ -121,10 +121,22 @@ def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         latin = data.decode("latin-1")  # TCVN3 font bytes are Latin-1 code points
-        text = latin if looks_like_tcvn3(latin) else _decode_legacy(data, path)
+        tcvn3 = looks_like_tcvn3(latin) and not _reads_as_cp1258(data)
+        text = latin if tcvn3 else _decode_legacy(data, path)
     if _looks_binary(text):
         raise InputError(f"{path}: binary content, not a text document")
     return tcvn3_to_unicode(text) if looks_like_tcvn3(text) else text
+
+
+def _reads_as_cp1258(data: bytes) -> bool:
+    """Windows-1258 puts a combining tone mark after a vowel; read that way, real cp1258 text
+    composes into Vietnamese letters and leaves almost no stray marks (TCVN3 does not)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", data.decode("cp1258", "replace"))
+    stray = sum(0x300 <= ord(ch) <= 0x36F for ch in text)
+    toned = sum(ch in _VI_CHARS for ch in text.lower())
+    return toned > 0 and stray <= 0.1 * toned
 
 
 def _decode_legacy(data: bytes, path: Path | str) -> str:
