@@ -128,15 +128,27 @@ def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> str:
     return tcvn3_to_unicode(text) if looks_like_tcvn3(text) else text
 
 
-def _reads_as_cp1258(data: bytes) -> bool:
-    """Windows-1258 puts a combining tone mark after a vowel; read that way, real cp1258 text
-    composes into Vietnamese letters and leaves almost no stray marks (TCVN3 does not)."""
+_SYLLABLE_RE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
+    r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]{1,3}"
+    r"(?:ng|nh|ch|[cmnpt])?$"
+)
+
+
+def syllable_share(text: str) -> float:
+    """Share of words that are well-formed Vietnamese syllables: which decoding reads right."""
     import unicodedata
 
-    text = unicodedata.normalize("NFC", data.decode("cp1258", "replace"))
-    stray = sum(0x300 <= ord(ch) <= 0x36F for ch in text)
-    toned = sum(ch in _VI_CHARS for ch in text.lower())
-    return toned > 0 and stray <= 0.1 * toned
+    words = re.findall(r"\w+", unicodedata.normalize("NFC", text[:20_000]).lower())
+    return sum(bool(_SYLLABLE_RE.match(w)) for w in words) / max(len(words), 1)
+
+
+def _reads_as_cp1258(data: bytes) -> bool:
+    """Windows-1258 and TCVN3 bytes overlap; keep the reading with more real syllables."""
+    latin = data.decode("latin-1")
+    return syllable_share(data.decode("cp1258", "replace")) >= syllable_share(
+        tcvn3_to_unicode(latin)
+    )
 
 
 def _decode_legacy(data: bytes, path: Path | str) -> str:
