@@ -85,3 +85,35 @@ def test_labels_follow_gold_spans_across_a_segmentation_change():
     clauses = segment_document(doc)
     gold = [GoldClause("t", 0, 17, "", ("retention",)), GoldClause("t", 18, 42, "", ("contact",))]
     assert align_labels(clauses, gold) == [("retention",), ("contact",)]
+
+
+@pytest.fixture(scope="module")
+def training_set():
+    from pipeline.classify.train import build_training_set
+
+    return build_training_set()
+
+
+@needs_corpus
+@pytest.mark.parametrize("family", ["logreg", "svm"])
+def test_training_is_reproducible(training_set, family):
+    import numpy as np
+
+    from pipeline.classify.model import MODEL_FAMILIES
+
+    rows = slice(0, 600)
+    first, second = MODEL_FAMILIES[family](), MODEL_FAMILIES[family]()
+    first.fit(training_set.X.iloc[rows], training_set.Y[rows])
+    second.fit(training_set.X.iloc[rows], training_set.Y[rows])
+    probe = training_set.X.iloc[600:700]
+    assert np.array_equal(first.predict_proba(probe), second.predict_proba(probe))
+
+
+@needs_corpus
+def test_synthetic_policies_never_enter_an_evaluation_fold(training_set):
+    from pipeline.classify.train import cross_val_predict
+
+    assert training_set.synthetic.any()
+    predicted = cross_val_predict(training_set, "rules")
+    assert not predicted[training_set.synthetic].any()
+    assert predicted[~training_set.synthetic].any(axis=1).all()
