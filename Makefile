@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup run test test-fast train evaluate clean-data
+.PHONY: help setup run test test-fast train evaluate bench clean-data
 
 ## help: list the targets
 help:
@@ -19,9 +19,10 @@ $(STAMP): pyproject.toml
 ## setup: create .venv and install the project with its test tools
 setup: $(STAMP)
 
-## run: set up, then run every stage over data/raw into data/processed
+## run: set up, run every stage over data/raw into data/processed, write the report to reports/
 run: $(STAMP)
 	$(PY) -m pipeline run data/raw --out data/processed
+	$(PY) -m pipeline report data/processed --out reports/
 
 ## test: the whole test suite (what CI runs)
 test: $(STAMP)
@@ -38,6 +39,15 @@ train: $(STAMP)
 ## evaluate: grouped-CV classifier figures and fact precision/recall per type
 evaluate: $(STAMP)
 	$(PY) -m pipeline evaluate
+
+$(VENV)/.bench-installed: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[bench]"
+	touch $@
+
+## bench: throughput, warm re-run, memory, start-up on generated corpora (SIZES="100 1000")
+SIZES ?= 100 1000
+bench: $(VENV)/.bench-installed
+	$(PY) benchmarks/run_benchmarks.py --sizes $(SIZES)
 
 ## clean-data: delete generated data (data/interim, data/processed)
 clean-data:

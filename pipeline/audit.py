@@ -66,8 +66,8 @@ PROFILES: dict[str, tuple[Element, ...]] = {
     ),
 }
 
-_FREE_MAIL = ("gmail.com", "yahoo.com", "yahoo.com.vn", "hotmail.com", "outlook.com",
-              "icloud.com", "live.com")
+FREE_MAIL = ("gmail.com", "yahoo.com", "yahoo.com.vn", "hotmail.com", "outlook.com",
+             "icloud.com", "live.com")
 _PLACEHOLDER_RE = re.compile(r"\[(?:điền|nhập|ghi|tên|insert)[^\]]{0,40}\]|_{3,}|__/__|"
                              r"\.\.\.\.\.{2,}|\bXXX+\b|\{\{[^}]+\}\}", re.I)
 
@@ -123,11 +123,11 @@ def find_quality_issues(doc_id: str, clauses: pd.DataFrame, facts: pd.DataFrame)
     emails = of_type("email")
     if len(emails):
         domains = {e.split("@")[-1] for e in emails["normalized"]}
-        if domains <= set(_FREE_MAIL):
+        if domains <= set(FREE_MAIL):
             add("free_mail_only", emails["clause_id"].tolist(),
                 f"the only e-mail domains are free-mail: {', '.join(sorted(domains))}")
         sites = set(of_type("website")["normalized"])
-        if sites and domains - set(_FREE_MAIL) and not any(
+        if sites and domains - set(FREE_MAIL) and not any(
             d == s or d.endswith("." + s) or s.endswith("." + d) for d in domains for s in sites
         ):
             add("email_domain_differs_from_website", emails["clause_id"].tolist(),

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .config import CleanParams
-from .ingest import read_document
+from .ingest import check_size, decode_document
 
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
@@ -105,11 +105,20 @@ def clean_file(path: Path, params: CleanParams = CleanParams(), doc_id: str | No
     Raises:
         InputError: the file cannot be decoded (see `ingest.read_document`).
     """
-    raw = path.read_bytes()
-    text = clean_text(read_document(path, params))
+    check_size(path.stat().st_size, path, params)
+    return clean_bytes(path.read_bytes(), path, params, doc_id)
+
+
+def clean_bytes(data: bytes, path: Path, params: CleanParams = CleanParams(),
+                doc_id: str | None = None) -> Document:
+    """Clean the bytes of one file read elsewhere: a batch worker gets bytes, not a path.
+
+    Raises:
+        InputError: the bytes cannot be decoded (see `ingest.decode_document`).
+    """
     return Document(
         doc_id=doc_id or doc_id_for(path),
         source_path=str(path),
-        sha256=hashlib.sha256(raw).hexdigest(),
-        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        text=clean_text(decode_document(data, path, params)),
     )

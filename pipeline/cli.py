@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -15,7 +16,16 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .config import ANNOTATED_DIR, INTERIM_DIR, PROCESSED_DIR, RAW_DIR, CleanParams
+from .config import (
+    ANNOTATED_DIR,
+    COMPARE_DIR,
+    INTERIM_DIR,
+    PROCESSED_DIR,
+    RAW_DIR,
+    REPORTS_DIR,
+    CleanParams,
+    CompareParams,
+)
 from .errors import PipelineError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
@@ -118,18 +128,36 @@ def run(inputs: Inputs = None, out: Out = PROCESSED_DIR, interim: Interim = INTE
         output_format: Annotated[str, typer.Option("--format")] = "parquet",
         profile: Annotated[str, typer.Option(help="ecommerce or pdp")] = "ecommerce",
         strict: Annotated[bool, typer.Option(help="Stop at the first bad file.")] = False,
-        max_bytes: int = CleanParams.max_bytes, quiet: Quiet = False) -> None:
+        max_bytes: int = CleanParams.max_bytes, quiet: Quiet = False,
+        workers: Annotated[int | None, typer.Option(
+            help="Worker processes.", show_default="number of CPUs")] = None,
+        engine: Annotated[str, typer.Option(help="local or dask")] = "local",
+        scheduler: Annotated[str | None, typer.Option(
+            help="Dask scheduler address (tcp://HOST:8786); default: a local cluster.")] = None,
+        cache_dir: Annotated[Path | None, typer.Option(
+            help="Per-document results.", show_default="INTERIM/cache")] = None,
+        cache: Annotated[bool, typer.Option(help="Reuse and store per-document results.")]
+        = True,
+        resume: Annotated[bool, typer.Option(
+            help="Continue an interrupted run (what the cache holds is not redone).")] = False,
+        ) -> None:
     """Run every stage. Example: vnpolicy run data/raw ../shared/corpus --out data/processed"""
     from .runner import run_pipeline
 
+    if resume and not cache:
+        raise _fail(PipelineError("--resume needs the cache: drop --no-cache"))
     try:
         report = run_pipeline(inputs or [RAW_DIR], out, interim, fmt=output_format,
                               profile=profile, strict=strict,
                               clean_params=CleanParams(max_bytes=max_bytes),
-                              show_progress=not quiet)
+                              show_progress=not quiet, workers=workers or os.cpu_count() or 1,
+                              engine=engine, scheduler=scheduler, cache_dir=cache_dir,
+                              use_cache=cache)
     except PipelineError as err:
         raise _fail(err) from err
     _summary(report, report.errors)
+    if cache:
+        typer.echo(f"{report.n_cached} of {report.n_in} documents from the cache", err=True)
     typer.echo(f"dataset written to {out}", err=True)
     if report.errors:
         raise typer.Exit(EXIT_SOME_FAILED)
@@ -148,6 +176,43 @@ def audit(out: Out = PROCESSED_DIR) -> None:
         missing = frame.loc[~frame["present"], "element"].tolist()
         typer.echo(f"{doc_id}: {int(frame['present'].sum())}/{len(frame)} present"
                    + (f"; missing: {', '.join(missing)}" if missing else ""))
+
+
+Dataset = Annotated[Path, typer.Argument(help="A built dataset folder.")]
+
+
+@app.command()
+def compare(dataset: Dataset = PROCESSED_DIR,
+            out: Annotated[Path, typer.Option("--out", "-o")] = COMPARE_DIR,
+            output_format: Annotated[str, typer.Option("--format")] = "parquet",
+            threshold: Annotated[float, typer.Option(
+                help="Estimated Jaccard from which two policies share a template.")]
+            = CompareParams.family_threshold) -> None:
+    """Compare policies and find shared templates. Example: vnpolicy compare data/processed"""
+    from .compare import run_compare
+
+    try:
+        tables = run_compare(dataset, out, fmt=output_format,
+                             params=CompareParams(family_threshold=threshold))
+    except PipelineError as err:
+        raise _fail(err) from err
+    typer.echo(f"compare: {len(tables['coverage'])} policies, "
+               f"{len(tables['template_families'])} template families, "
+               f"{len(tables['boilerplate'])} shared boilerplate clauses; written to {out}",
+               err=True)
+
+
+@app.command()
+def report(dataset: Dataset = PROCESSED_DIR,
+           out: Annotated[Path, typer.Option("--out", "-o")] = REPORTS_DIR) -> None:
+    """Write a static HTML report. Example: vnpolicy report data/processed --out reports"""
+    from .report import run_report
+
+    try:
+        index = run_report(dataset, out)
+    except PipelineError as err:
+        raise _fail(err) from err
+    typer.echo(f"report written to {index}", err=True)
 
 
 @app.command()

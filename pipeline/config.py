@@ -12,6 +12,7 @@ RAW_DIR = DATA_DIR / "raw"
 ANNOTATED_DIR = DATA_DIR / "annotated"
 INTERIM_DIR = DATA_DIR / "interim"
 PROCESSED_DIR = DATA_DIR / "processed"
+COMPARE_DIR = PROCESSED_DIR / "compare"
 MODELS_DIR = PROJ_ROOT / "models"
 MODEL_PATH = MODELS_DIR / "clause_classifier.skops"
 MODEL_META_PATH = MODELS_DIR / "clause_classifier.json"
@@ -70,3 +71,20 @@ class ClassifyParams:
     """Decision threshold on each label's probability; `other` when none passes."""
 
     threshold: float = 0.5
+
+
+@dataclass(frozen=True)
+class CompareParams:
+    """Template detection: MinHash over syllable shingles, thresholds on estimated Jaccard.
+
+    Whole policies copied from one template and edited score about 0.35 on 3-syllable
+    shingles in our corpus, unrelated policies below 0.3; boilerplate clauses are near-copies.
+    """
+
+    shingle_size: int = 3
+    num_perm: int = 128
+    seed: int = 1
+    family_threshold: float = 0.3
+    boilerplate_threshold: float = 0.8
+    boilerplate_min_syllables: int = 8
+    match_threshold: float = 0.5

@@ -48,6 +48,17 @@ def atomic_write(path: Path, write) -> None:  # type: ignore[no-untyped-def]
         raise
 
 
+def flatten_lists(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A copy with list columns as JSON text, for CSV."""
+    flat = df.copy()
+    for column, dtype in TABLES[name].items():
+        if dtype == "list":
+            flat[column] = flat[column].map(
+                lambda v: json.dumps(np.asarray(v).tolist(), ensure_ascii=False)
+            )
+    return flat
+
+
 def write_table(df: pd.DataFrame, directory: Path, name: str, fmt: str = "parquet") -> Path:
     """Write one contract table as `<directory>/<name>.parquet` (or `.csv`), atomically."""
     df = check_columns(df, name)
@@ -56,12 +67,7 @@ def write_table(df: pd.DataFrame, directory: Path, name: str, fmt: str = "parque
         atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False, engine="pyarrow"))
     elif fmt == "csv":
         path = directory / f"{name}.csv"
-        flat = df.copy()
-        for column, dtype in TABLES[name].items():
-            if dtype == "list":
-                flat[column] = flat[column].map(
-                    lambda v: json.dumps(np.asarray(v).tolist(), ensure_ascii=False)
-                )
+        flat = flatten_lists(df, name)
         atomic_write(path, lambda tmp: flat.to_csv(tmp, index=False))
     else:
         raise SchemaError(f"unknown output format {fmt!r} (parquet or csv)")

@@ -1,5 +1,6 @@
 """Run the stages over a batch: each reads the previous stage's table from `data/interim/`
-and writes its own, so any stage can be re-run alone; `run_pipeline` chains them all.
+and writes its own, so any stage can be re-run alone; `run_pipeline` runs them all (streamed per
+document by `batch`).
 
 A file that fails gets a row in the stage's `errors` table and the batch goes on (unless
 `strict`); every table is written atomically.
@@ -13,6 +14,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from tqdm import tqdm
@@ -29,6 +31,9 @@ from .config import (
 from .errors import InputNotFoundError, PipelineError
 from .io import empty_table, read_table, write_table
 
+if TYPE_CHECKING:
+    from .segment import Clause
+
 logger = logging.getLogger(__name__)
 
 
@@ -41,6 +46,7 @@ class StageReport:
     n_out: int = 0
     errors: list[dict] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    n_cached: int = 0  # documents read from the per-document cache (`run`)
 
 
 def discover_inputs(inputs: Iterable[Path]) -> list[Path]:
@@ -136,13 +142,7 @@ def run_segment(interim: Path = INTERIM_DIR, *, params: SegmentParams = SegmentP
                 raise
             report.errors.append(_error(doc.doc_id, doc.source_path, "segment", err))
             continue
-        rows.extend(
-            {"doc_id": c.doc_id, "clause_id": c.clause_id, "section": c.section, "text": c.text,
-             "start": c.start, "end": c.end, "tokens": list(c.tokens),
-             "token_starts": list(c.token_starts), "kind": c.kind,
-             "section_path": c.section_path}
-            for c in clauses
-        )
+        rows.extend(clause_row(c) for c in clauses)
     out = interim / "segment"
     _write_interim(pd.DataFrame(rows, columns=_SEGMENT_COLUMNS), out / "clauses.parquet")
     _write_errors(report, out)
@@ -152,6 +152,14 @@ def run_segment(interim: Path = INTERIM_DIR, *, params: SegmentParams = SegmentP
 
 _SEGMENT_COLUMNS = ["doc_id", "clause_id", "section", "text", "start", "end", "tokens",
                     "token_starts", "kind", "section_path"]
+
+
+def clause_row(c: Clause) -> dict:
+    """A row of the segment stage's table (the `clauses` table without labels)."""
+    return {"doc_id": c.doc_id, "clause_id": c.clause_id, "section": c.section, "text": c.text,
+            "start": c.start, "end": c.end, "tokens": list(c.tokens),
+            "token_starts": list(c.token_starts), "kind": c.kind,
+            "section_path": c.section_path}
 
 
 def clauses_of(frame: pd.DataFrame) -> list:
@@ -235,8 +243,9 @@ def run_build(interim: Path = INTERIM_DIR, out: Path = PROCESSED_DIR, *, fmt: st
         "findings": pd.DataFrame(finding_rows, columns=list(empty_table("findings").columns)),
         "errors": errors,
     }
-    for name, table in tables.items():
-        report.outputs.append(write_table(table, out, name, fmt))
+    for name, table in tables.items():  # by doc_id, as `batch.run_batch` writes them
+        report.outputs.append(write_table(table.sort_values("doc_id", kind="stable"), out,
+                                          name, fmt))
     report.n_out = len(documents)
     report.errors = errors.to_dict("records")
     return report
@@ -246,13 +255,16 @@ def run_pipeline(inputs: Iterable[Path], out: Path = PROCESSED_DIR,
                  interim: Path = INTERIM_DIR, *, fmt: str = "parquet",
                  profile: str = "ecommerce", strict: bool = False,
                  clean_params: CleanParams = CleanParams(),
-                 show_progress: bool = True) -> StageReport:
-    """All stages in order over files or folders of policies."""
-    run_clean(inputs, interim, params=clean_params, strict=strict, show_progress=show_progress)
-    run_segment(interim, strict=strict, show_progress=show_progress)
-    run_classify(interim, show_progress=show_progress)
-    run_extract(interim, show_progress=show_progress)
-    return run_build(interim, out, fmt=fmt, profile=profile)
+                 show_progress: bool = True, **batch_options: Any) -> StageReport:
+    """All stages over files or folders of policies, streamed document by document.
+
+    Same tables as the stage commands chained; `batch_options` go to `batch.run_batch`
+    (workers, engine, scheduler, cache_dir, use_cache).
+    """
+    from .batch import run_batch
+
+    return run_batch(inputs, out, interim, fmt=fmt, profile=profile, strict=strict,
+                     clean_params=clean_params, show_progress=show_progress, **batch_options)
 
 
 def _write_interim(df: pd.DataFrame, path: Path) -> None:

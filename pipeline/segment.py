@@ -16,6 +16,7 @@ from functools import lru_cache
 from .clean import Document
 from .config import SegmentParams
 from .errors import AlignmentError
+from .memo import TOKENS, memo_key
 
 _NUMBERING_RE = re.compile(
     r"^(?P<num>(?:(?:chương|phần|mục|điều|article|section|part)\s+[0-9ivxlc]+[.:)]?"
@@ -193,11 +194,21 @@ def tokenize_span(text: str, start: int, end: int, fixed_words: Sequence[str] = 
                   ) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """underthesea words of `text[start:end]`, each checked against the text it came from.
 
+    Memoised by the clause text (`memo.TOKENS`): templated policies repeat most sentences.
+
     Raises:
         AlignmentError: a token does not occur where the previous one ended.
     """
-    _, word_tokenize = _underthesea()
     chunk = text[start:end]
+    words, offsets = TOKENS.get_or_compute(memo_key(chunk, *fixed_words),
+                                           lambda: _words_of(chunk, start, fixed_words))
+    return tuple(words), tuple(start + offset for offset in offsets)
+
+
+def _words_of(chunk: str, start: int, fixed_words: Sequence[str]
+              ) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """Words of `chunk` with offsets into it; `start` only places errors in the document."""
+    _, word_tokenize = _underthesea()
     tokens = word_tokenize(chunk, use_token_normalize=False, fixed_words=list(fixed_words))
     words: list[str] = []
     starts: list[int] = []
@@ -218,10 +229,10 @@ def tokenize_span(text: str, start: int, end: int, fixed_words: Sequence[str] = 
         if "\n" in piece:  # never let one word straddle a line break
             for part in re.finditer(r"\S+", piece):
                 words.append(part.group(0))
-                starts.append(start + first + part.start())
+                starts.append(first + part.start())
         else:
             words.append(piece)
-            starts.append(start + first)
+            starts.append(first)
     if chunk[pos:].strip():
         raise AlignmentError(f"tokens stop before the end of the clause: {chunk[pos:]!r}")
     return tuple(words), tuple(starts)

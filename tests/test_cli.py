@@ -8,7 +8,7 @@ runner = CliRunner()
 
 
 @pytest.mark.parametrize("command", ["clean", "segment", "classify", "extract", "build", "run",
-                                     "audit", "train", "evaluate"])
+                                     "audit", "compare", "report", "train", "evaluate"])
 def test_every_command_has_help(command):
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0

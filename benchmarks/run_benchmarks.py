@@ -1,0 +1,155 @@
+"""Throughput, warm re-run, memory and start-up of `vnpolicy run` on generated corpora.
+
+    .venv/bin/python benchmarks/run_benchmarks.py --sizes 100 1000    # or: make bench
+
+For each size and form (`corpus.py`: templated, unique) it times, on the same texts:
+underthesea `word_tokenize` alone and pyvi's tokenizer (if installed), each line of each
+document in this process; `vnpolicy run` with 1 worker and with all workers (each with an
+empty cache); `vnpolicy run` again with nothing changed (warm cache). Memory is the peak sum
+of resident memory over the run's process tree (main, pool or forkserver, workers), sampled
+every 0.2 s; shared pages count once per process, so it overstates. The corpora live in a
+temporary folder that is deleted afterwards: the third-party texts never enter the repo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+import psutil
+from corpus import make_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = (ROOT / "data" / "raw", ROOT.parent / "shared" / "corpus")
+SYLLABLE_RE = re.compile(r"\w+")
+
+
+def base_policies() -> list[Path]:
+    """The policies this machine has (not the READMEs or the source list)."""
+    found = []
+    for folder in SOURCES:
+        if folder.is_dir():
+            found += sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".html")
+                            and not p.name.upper().startswith("README"))
+    if not found:
+        sys.exit("no policies found in data/raw or ../shared/corpus")
+    return found
+
+
+def run_cli(args: list[str], log: Path) -> tuple[float, float]:
+    """Wall time (s) and peak resident memory (MiB) of `vnpolicy ARGS` and its children."""
+    start = time.perf_counter()
+    with log.open("w") as stderr:
+        process = psutil.Popen([sys.executable, "-m", "pipeline", *args],
+                               stdout=subprocess.DEVNULL, stderr=stderr)
+        peak = 0
+        while process.poll() is None:
+            try:
+                tree = [process, *process.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree))
+            except psutil.Error:
+                pass  # a process ended while we looked
+            time.sleep(0.2)
+    wall = time.perf_counter() - start
+    if process.returncode not in (0, 2):
+        sys.exit(f"vnpolicy {' '.join(args)} failed:\n{log.read_text()}")
+    return wall, peak / 2**20
+
+
+def time_tokenizer(tokenize, texts: list[str]) -> float:  # type: ignore[no-untyped-def]
+    """Seconds to tokenize every non-empty line of every text."""
+    lines = [line for text in texts for line in text.split("\n") if line.strip()]
+    tokenize(lines[0])  # load the model outside the timing
+    start = time.perf_counter()
+    for line in lines:
+        tokenize(line)
+    return time.perf_counter() - start
+
+
+def tokenizers() -> dict[str, object]:
+    from underthesea import word_tokenize
+
+    found: dict[str, object] = {"underthesea word_tokenize": word_tokenize}
+    try:
+        from pyvi import ViTokenizer
+    except ImportError:
+        print("pyvi is not installed (pip install pyvi): its row is left out")
+    else:
+        found["pyvi ViTokenizer"] = ViTokenizer.tokenize
+    return found
+
+
+def startup(policy: Path, work: Path, repeat: int = 3) -> float:
+    """Median wall time of `vnpolicy run` on one file (imports, model load, one document)."""
+    return statistics.median(
+        run_cli([str(policy), "--out", str(work / f"s{i}"), "--interim", str(work / f"si{i}"),
+                 "-q", "--no-cache"], work / "startup.log")[0]
+        for i in range(repeat)
+    )
+
+
+def bench_corpus(folder: Path, work: Path, workers: int) -> tuple[list[tuple], str]:
+    """Rows (what, seconds, peak MiB or None) for the tokenizers and the runs over `folder`,
+    and a note on the outputs."""
+    work.mkdir(parents=True)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.iterdir())]
+    rows = [(name, time_tokenizer(fn, texts), None) for name, fn in tokenizers().items()]
+    runs = [("run --workers 1", "1", "one"), (f"run --workers {workers}", str(workers), "all"),
+            ("run again, nothing changed", str(workers), "all")]
+    for what, n, name in runs:
+        args = [str(folder), "--out", str(work / name / "out"), "--interim",
+                str(work / name / "interim"), "-q", "--workers", n]
+        rows.append((what, *run_cli(args, work / f"{name}.log")))
+    same = all((work / "one" / "out" / p.name).read_bytes() == p.read_bytes()
+               for p in (work / "all" / "out").iterdir())
+    clauses = pd.read_parquet(work / "all" / "out" / "clauses.parquet", columns=["text"])
+    note = (f"{folder.name}: tables of 1 and {workers} workers identical: "
+            f"{'yes' if same else 'NO'}; {clauses['text'].nunique():,} distinct texts among "
+            f"{len(clauses):,} clauses")
+    return rows, note
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--forms", nargs="+", default=["templated", "unique"])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    bases = base_policies()
+    memory = psutil.virtual_memory().total / 2**30
+    print(f"{dt.date.today()}: {os.cpu_count()} cores, {memory:.0f} GiB, Python "
+          f"{platform.python_version()}, {len(bases)} base policies")
+    with tempfile.TemporaryDirectory(prefix="vnpolicy-bench-") as tmp:
+        work = Path(tmp)
+        print(f"start-up, `vnpolicy run` on one file: {startup(bases[0], work):.2f} s "
+              "(median of 3)\n")
+        print("| corpus | docs | syllables | what | s | docs/s | syllables/s | peak MiB |")
+        print("|---|---:|---:|---|---:|---:|---:|---:|")
+        notes = []
+        for size in args.sizes:
+            for form in args.forms:
+                folder = work / f"{form}-{size}"
+                make_corpus(bases, size, form, folder)
+                syllables = sum(len(SYLLABLE_RE.findall(p.read_text(encoding="utf-8")))
+                                for p in folder.iterdir())
+                rows, note = bench_corpus(folder, work / f"runs-{form}-{size}", args.workers)
+                notes.append(note)
+                for what, seconds, peak in rows:
+                    print(f"| {form} | {size:,} | {syllables:,} | {what} | {seconds:.1f} | "
+                          f"{size / seconds:,.1f} | {syllables / seconds:,.0f} | "
+                          f"{'' if peak is None else f'{peak:,.0f}'} |", flush=True)
+        print("\n" + "\n".join(notes))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""`vnpolicy run`: every stage per document, in parallel, streamed into the dataset tables.
+
+Documents go in `doc_id` order to `worker.process_batch`, `TASK_SIZE` per task (one classifier
+call per task), on the chosen engine; results are taken back in the same order and appended
+`CHUNK_SIZE` documents at a time, so memory stays flat whatever the corpus size, and the
+tables do not depend on the number of workers or the engine. A document whose bytes, code and
+parameters did not change is read from the cache instead; an interrupted run resumes from it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager, nullcontext
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
+
+from .cache import ResultCache, Rows, code_version, decode_rows, input_key, save_memo
+from .config import INTERIM_DIR, PROCESSED_DIR, CleanParams, SegmentParams
+from .engines import Engine, open_engine
+from .errors import PipelineError
+from .ingest import check_size
+from .memo import MEMO_SIZE
+from .runner import StageReport, assign_doc_ids, discover_inputs
+from .schema import TABLES
+from .worker import DATASET_TABLES, DocInput, WorkSettings, process_batch
+from .writer import DatasetWriter
+
+logger = logging.getLogger(__name__)
+
+TASK_SIZE = 8  # documents per task: amortises the ~50 ms classifier call, keeps workers even
+CHUNK_SIZE = 64  # documents per row group of the output tables
+TASKS_PER_WORKER = 2  # tasks in flight per worker: none idles while the main process writes
+
+
+@dataclass
+class _Slot:
+    """One document on its way through the run."""
+
+    doc_id: str
+    source_path: str
+    key: str = ""  # cache key of its bytes
+    item: DocInput | None = None  # still to process
+    rows: Rows | None = None  # its rows, once known
+    cached: bool = False
+
+    @property
+    def errors(self) -> list[dict]:
+        """Its rows of the `errors` table."""
+        table = self.rows["errors"] if self.rows else {"stage": [], "error": []}
+        return [{"doc_id": self.doc_id, "source_path": self.source_path, "stage": stage,
+                 "error": error}
+                for stage, error in zip(table["stage"], table["error"], strict=True)]
+
+
+def run_batch(inputs: Iterable[Path], out: Path = PROCESSED_DIR, interim: Path = INTERIM_DIR,
+              *, fmt: str = "parquet", profile: str = "ecommerce", strict: bool = False,
+              clean_params: CleanParams = CleanParams(),
+              segment_params: SegmentParams = SegmentParams(), show_progress: bool = True,
+              workers: int = 1, engine: str = "local", scheduler: str | None = None,
+              cache_dir: Path | None = None, use_cache: bool = True) -> StageReport:
+    """All stages over files or folders of policies, into the dataset tables of `out`.
+
+    Args:
+        workers: processes (`local`) or Dask workers of a new local cluster.
+        engine: `local` (this machine) or `dask` (`scheduler` address, else a local cluster).
+        cache_dir: per-document results (default `<interim>/cache`); `use_cache=False` neither
+            reads nor writes it.
+
+    Raises:
+        PipelineError: a missing input, an unknown engine or format, an unreachable
+            scheduler; with `strict`, the first file that fails.
+    """
+    paths = discover_inputs(inputs)
+    ids = assign_doc_ids(paths)
+    version = code_version(clean_params, segment_params, profile)
+    cache = ResultCache(cache_dir or interim / "cache", version) if use_cache else None
+    settings = WorkSettings(clean_params, segment_params, profile, version,
+                            str(cache.memo_path) if cache else None)
+    if engine == "local":  # a pool larger than the work only costs start-up time
+        workers = min(workers, -(-len(paths) // TASK_SIZE))
+    report = StageReport("run", n_in=len(paths))
+    memo: dict[str, dict[str, Any]] = {"tokens": {}, "scores": {}}
+    with ExitStack() as stack:
+        pool = stack.enter_context(open_engine(engine, workers, scheduler))
+        logger.info("run: %d documents, engine %s, %d workers, cache %s", len(paths), engine,
+                    pool.workers, cache.dir if cache else "off")
+        writer = stack.enter_context(DatasetWriter(out, DATASET_TABLES, fmt))
+        bar = stack.enter_context(_progress_bar(len(paths), show_progress))
+        slots = (_read(path, ids[path], clean_params, cache)
+                 for path in sorted(paths, key=ids.__getitem__))
+        tasks = (_submit(pool, list(group), settings) for group in _batched(slots, TASK_SIZE))
+        chunk: list[_Slot] = []
+        for slot in _in_order(tasks, TASKS_PER_WORKER * pool.workers, cache, memo):
+            report.n_cached += slot.cached
+            for error in slot.errors:
+                logger.warning("%s: %s failed: %s", slot.doc_id, error["stage"], error["error"])
+                if strict:
+                    raise PipelineError(f"{slot.doc_id}: {error['stage']} failed: "
+                                        f"{error['error']}")
+                report.errors.append(error)
+            report.n_out += len(slot.rows["documents"]["text"])
+            chunk.append(slot)
+            if len(chunk) == CHUNK_SIZE:
+                writer.write(_frames(chunk))
+                chunk = []
+            bar.set_postfix(failed=len(report.errors), refresh=False)
+            bar.update()
+        writer.write(_frames(chunk))
+        report.outputs = writer.commit()
+    if cache and any(memo.values()):
+        save_memo(cache.memo_path, memo)
+    logger.info("run: %d in, %d out, %d failed, %d from cache", report.n_in, report.n_out,
+                len(report.errors), report.n_cached)
+    return report
+
+
+def _read(path: Path, doc_id: str, params: CleanParams, cache: ResultCache | None) -> _Slot:
+    """Read one file here (to hash it) and look it up in the cache."""
+    slot = _Slot(doc_id, str(path))
+    try:
+        check_size(path.stat().st_size, path, params)
+        data = path.read_bytes()
+    except (PipelineError, OSError) as err:
+        slot.rows = _failed("clean", str(err))
+        return slot
+    slot.key = input_key(data, path)
+    slot.rows = cache.get(slot.key) if cache else None
+    slot.cached = slot.rows is not None
+    if not slot.cached:
+        slot.item = DocInput(doc_id, str(path), data)
+    return slot
+
+
+def _failed(stage: str, error: str) -> Rows:
+    """The rows of a file that could not even be read: one `errors` row."""
+    rows: Rows = {name: {column: [] for column in TABLES[name]
+                         if column not in ("doc_id", "source_path")}
+                  for name in DATASET_TABLES}
+    rows["errors"] = {"stage": [stage], "error": [error]}
+    return rows
+
+
+def _batched(slots: Iterable[_Slot], size: int) -> Iterator[tuple[_Slot, ...]]:
+    iterator = iter(slots)
+    while group := tuple(islice(iterator, size)):
+        yield group
+
+
+def _submit(pool: Engine, slots: list[_Slot], settings: WorkSettings
+            ) -> tuple[list[_Slot], Any]:
+    """Send the documents of `slots` that are not known yet to the engine, as one task."""
+    items = [slot.item for slot in slots if slot.item is not None]
+    return slots, pool.submit(process_batch, items, settings) if items else None
+
+
+def _in_order(tasks: Iterator[tuple[list[_Slot], Any]], ahead: int,
+              cache: ResultCache | None, memo: dict[str, dict[str, Any]]) -> Iterator[_Slot]:
+    """Documents in input order, keeping `ahead` tasks in flight; fresh results are cached
+    (unless the document failed) and repeated memo entries collected."""
+    pending: deque = deque()
+    for task in tasks:
+        pending.append(task)
+        while len(pending) > ahead or (pending and pending[0][1] is None):
+            yield from _finish(*pending.popleft(), cache, memo)
+    while pending:
+        yield from _finish(*pending.popleft(), cache, memo)
+
+
+def _finish(slots: list[_Slot], future: Any, cache: ResultCache | None,
+            memo: dict[str, dict[str, Any]]) -> list[_Slot]:
+    if future is None:
+        return slots
+    output = future.result()
+    todo = [slot for slot in slots if slot.item is not None]
+    for slot, payload in zip(todo, output.payloads, strict=True):
+        slot.rows, slot.item = decode_rows(payload), None
+        if cache and not slot.errors:
+            cache.put(slot.key, payload)
+    for table, entries in output.memo.items():
+        room = MEMO_SIZE - len(memo[table])
+        memo[table].update(dict(islice(entries.items(), max(room, 0))))
+    return slots
+
+
+def _frames(slots: list[_Slot]) -> dict[str, pd.DataFrame]:
+    """The chunk's rows per table, each document's stamped with its `doc_id` and path."""
+    frames = {}
+    for name in DATASET_TABLES:
+        columns: dict[str, list] = {column: [] for column in TABLES[name]}
+        for slot in slots:
+            table = slot.rows[name]
+            n_rows = len(next(iter(table.values())))
+            stamp = {"doc_id": slot.doc_id, "source_path": slot.source_path}
+            for column, values in columns.items():
+                values.extend([stamp[column]] * n_rows if column in stamp else table[column])
+        frames[name] = pd.DataFrame(columns)
+    return frames
+
+
+@contextmanager
+def _progress_bar(total: int, show: bool) -> Iterator[tqdm]:
+    """tqdm over documents (rate, ETA, failures so far), only when stderr is a terminal; log
+    lines are routed around it."""
+    show = show and sys.stderr.isatty()
+    with tqdm(total=total, desc="run", unit="doc", disable=not show, dynamic_ncols=True,
+              postfix={"failed": 0}) as bar, (logging_redirect_tqdm() if show else nullcontext()):
+        yield bar

@@ -1,0 +1,104 @@
+"""Write dataset tables a chunk at a time, and publish them only when the run is complete.
+
+Each table goes to a temporary file beside its final name (Parquet: one row group per chunk;
+CSV: the same text `io.write_table` writes) and is renamed into place by `commit`; leaving the
+`with` block without a commit removes the temporary files, so an interrupted run never leaves
+half a table behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .errors import SchemaError
+from .io import check_columns, flatten_lists
+from .schema import TABLES
+
+_ARROW_TYPES = {"string": pa.large_string(), "int64": pa.int64(), "bool": pa.bool_(),
+                "float64": pa.float64()}
+# Element types of list columns; pandas writes them as these when it infers them.
+_LIST_ITEMS = {"tokens": pa.string(), "labels": pa.string(), "token_starts": pa.int64(),
+               "evidence": pa.int64()}
+
+
+def arrow_schema(name: str) -> pa.Schema:
+    """The Arrow schema of a contract table, fixed before any row is seen.
+
+    Raises:
+        SchemaError: a list column whose element type is not known here.
+    """
+    fields = []
+    for column, dtype in TABLES[name].items():
+        if dtype == "list":
+            if column not in _LIST_ITEMS:
+                raise SchemaError(f"no element type for list column {name}.{column}")
+            fields.append(pa.field(column, pa.list_(_LIST_ITEMS[column])))
+        else:
+            fields.append(pa.field(column, _ARROW_TYPES[dtype]))
+    return pa.schema(fields)
+
+
+class DatasetWriter:
+    """Append chunks of rows to several tables of `out`; see the module docstring."""
+
+    def __init__(self, out: Path, names: Sequence[str], fmt: str = "parquet") -> None:
+        if fmt not in ("parquet", "csv"):
+            raise SchemaError(f"unknown output format {fmt!r} (parquet or csv)")
+        out.mkdir(parents=True, exist_ok=True)
+        self.fmt = fmt
+        self.paths = {name: out / f"{name}.{fmt}" for name in names}
+        self._temps: dict[str, Path] = {}
+        self._sinks: dict[str, Any] = {}
+        for name, path in self.paths.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=out)
+            os.close(fd)
+            self._temps[name] = Path(tmp)
+            if fmt == "parquet":
+                self._sinks[name] = pq.ParquetWriter(tmp, arrow_schema(name))
+            else:
+                self._sinks[name] = open(tmp, "w", encoding="utf-8", newline="")
+                pd.DataFrame(columns=list(TABLES[name])).to_csv(self._sinks[name], index=False)
+
+    def write(self, frames: dict[str, pd.DataFrame]) -> None:
+        """Append the rows of each table's frame (tables without rows are skipped)."""
+        for name, frame in frames.items():
+            if frame.empty:
+                continue
+            frame = check_columns(frame, name)
+            if self.fmt == "parquet":
+                self._sinks[name].write_table(
+                    pa.Table.from_pandas(frame, schema=arrow_schema(name), preserve_index=False)
+                )
+            else:
+                flatten_lists(frame, name).to_csv(self._sinks[name], index=False, header=False)
+
+    def commit(self) -> list[Path]:
+        """Close every table and rename it into place."""
+        self._close()
+        for name, tmp in self._temps.items():
+            os.replace(tmp, self.paths[name])
+        self._temps = {}
+        return list(self.paths.values())
+
+    def _close(self) -> None:
+        for sink in self._sinks.values():
+            sink.close()
+        self._sinks = {}
+
+    def __enter__(self) -> DatasetWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self._close()
+        for tmp in self._temps.values():  # not committed: the run did not finish
+            tmp.unlink(missing_ok=True)

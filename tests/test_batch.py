@@ -1,0 +1,277 @@
+"""`vnpolicy run` at scale: streamed tables, workers, engines, the per-document cache, memos."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from pipeline import batch
+from pipeline.cache import code_version, load_memo, save_memo
+from pipeline.cli import app
+from pipeline.config import CleanParams, SegmentParams
+from pipeline.runner import run_build, run_classify, run_clean, run_extract, run_segment
+from pipeline.worker import DATASET_TABLES
+
+from .conftest import SEED_KALIX, SEED_KHATRA
+
+TEMPLATE = (
+    "CHÍNH SÁCH BẢO MẬT THÔNG TIN\n"
+    "1. Mục đích và phạm vi thu thập thông tin\n"
+    "{name} thu thập họ tên, số điện thoại và địa chỉ email của khách hàng.\n"
+    "2. Thời gian lưu trữ thông tin\n"
+    "Dữ liệu cá nhân được lưu trữ trong {months} tháng kể từ ngày đăng ký.\n"
+    "3. Cơ chế tiếp nhận và giải quyết khiếu nại\n"
+    "Thời gian xử lý khiếu nại là 05 ngày làm việc. Liên hệ {email} hoặc Hotline 1900 1234.\n"
+)
+COMPANIES = [("Công ty TNHH Hoa Sen", "hotro@hoasen.vn"), ("Công ty TNHH Bình Minh",
+             "cskh@binhminh.com.vn"), ("Công ty CP Ánh Dương", "lienhe@anhduong.vn"),
+             ("Công ty TNHH Sao Việt", "hotro@saoviet.vn")]
+runner = CliRunner()
+
+
+@pytest.fixture
+def templated_dir(tmp_path: Path) -> Path:
+    """Four policies from one template (shared sentences) and a file that cannot be read."""
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    for i, (name, email) in enumerate(COMPANIES):
+        text = TEMPLATE.format(name=name, email=email, months=12 * (i + 1))
+        (folder / f"cong-ty-{i}.txt").write_text(text, encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    return folder
+
+
+@pytest.fixture
+def small_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One document per task and two per row group, so a few files exercise everything."""
+    monkeypatch.setattr(batch, "TASK_SIZE", 1)
+    monkeypatch.setattr(batch, "CHUNK_SIZE", 2)
+
+
+def _run(inputs: list[Path], root: Path, **options) -> batch.StageReport:
+    return batch.run_batch(inputs, root / "out", root / "interim", show_progress=False,
+                           **options)
+
+
+def _bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
+    """List cells (numpy arrays once read back) as lists, so frames compare with `equals`."""
+    return frame.map(lambda v: np.asarray(v).tolist() if isinstance(v, list | np.ndarray) else v)
+
+
+@pytest.mark.slow
+def test_streamed_run_equals_the_stage_commands(templated_dir, tmp_path, small_tasks):
+    inputs = [templated_dir, SEED_KHATRA, SEED_KALIX]
+    staged = tmp_path / "staged"
+    run_clean(inputs, staged / "interim", show_progress=False)
+    run_segment(staged / "interim", show_progress=False)
+    run_classify(staged / "interim", show_progress=False)
+    run_extract(staged / "interim", show_progress=False)
+    run_build(staged / "interim", staged / "parquet")
+    run_build(staged / "interim", staged / "csv", fmt="csv")
+    report = _run(inputs, tmp_path / "streamed")
+    assert (report.n_in, report.n_out, len(report.errors)) == (7, 6, 1)
+    for name in DATASET_TABLES:
+        expected = pd.read_parquet(staged / "parquet" / f"{name}.parquet")
+        got = pd.read_parquet(tmp_path / "streamed" / "out" / f"{name}.parquet")
+        assert list(got.columns) == list(expected.columns)
+        assert dict(got.dtypes) == dict(expected.dtypes), name
+        assert _comparable(got).equals(_comparable(expected)), name
+    assert got["doc_id"].is_monotonic_increasing
+    _run(inputs, tmp_path / "streamed", fmt="csv")  # from the cache this time
+    streamed_csv = {k: v for k, v in _bytes(tmp_path / "streamed" / "out").items()
+                    if k.endswith(".csv")}
+    assert streamed_csv == _bytes(staged / "csv")
+
+
+@pytest.mark.slow
+def test_one_or_two_workers_give_the_same_bytes(templated_dir, tmp_path, small_tasks):
+    one = _run([templated_dir], tmp_path / "one", workers=1, use_cache=False)
+    two = _run([templated_dir], tmp_path / "two", workers=2, use_cache=False)
+    assert one.errors == two.errors and len(one.errors) == 1
+    assert _bytes(tmp_path / "one" / "out") == _bytes(tmp_path / "two" / "out")
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_gives_the_same_bytes(templated_dir, tmp_path, small_tasks):
+    single = _run([templated_dir], tmp_path / "single", workers=1, use_cache=False)
+    result = runner.invoke(app, ["run", str(templated_dir), "--out", str(tmp_path / "dask"),
+                                 "--interim", str(tmp_path / "i"), "--engine", "dask",
+                                 "--workers", "2", "--no-cache", "-q"])
+    assert result.exit_code == 2, result.output  # empty.txt failed, the rest went through
+    assert single.n_out == 4
+    assert _bytes(tmp_path / "single" / "out") == _bytes(tmp_path / "dask")
+
+
+@pytest.mark.slow
+def test_dask_scheduler_on_loopback_gives_the_same_bytes(templated_dir, tmp_path, small_tasks):
+    from dask.distributed import LocalCluster
+
+    _run([templated_dir], tmp_path / "single", workers=1, use_cache=False)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        _run([templated_dir], tmp_path / "dask", engine="dask",
+             scheduler=cluster.scheduler_address, use_cache=False)
+    assert _bytes(tmp_path / "single" / "out") == _bytes(tmp_path / "dask" / "out")
+
+
+def test_unreachable_scheduler_is_a_clear_error(templated_dir, tmp_path):
+    import dask
+
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        result = runner.invoke(app, ["run", str(templated_dir), "--out", str(tmp_path / "o"),
+                                     "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 1
+    assert "cannot reach the Dask scheduler" in result.output
+
+
+def test_rerun_processes_only_the_changed_file(templated_dir, tmp_path, small_tasks):
+    first = _run([templated_dir], tmp_path)
+    assert first.n_cached == 0
+    changed = templated_dir / "cong-ty-2.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("05 ngày", "07 ngày"),
+                       encoding="utf-8")
+    second = _run([templated_dir], tmp_path)
+    assert second.n_cached == 3  # the changed file and the unreadable one are redone
+    fresh = _run([templated_dir], tmp_path / "fresh", use_cache=False)
+    assert fresh.n_cached == 0
+    assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh" / "out")
+    facts = pd.read_parquet(tmp_path / "out" / "facts.parquet")
+    deadlines = facts[facts["type"] == "complaint_deadline"].set_index("doc_id")["normalized"]
+    assert deadlines["cong-ty-2"] == "7" and deadlines["cong-ty-1"] == "5"
+
+
+def test_interrupted_run_resumes_from_the_cache(templated_dir, tmp_path, small_tasks,
+                                                monkeypatch):
+    calls = []
+
+    def interrupted(items, settings):
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        calls.append(items)
+        return real(items, settings)
+
+    real = batch.process_batch
+    monkeypatch.setattr(batch, "process_batch", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _run([templated_dir], tmp_path)
+    assert not list((tmp_path / "out").iterdir())  # no table, no temporary file left
+    monkeypatch.setattr(batch, "process_batch", real)
+    result = runner.invoke(app, ["run", str(templated_dir), "--out", str(tmp_path / "out"),
+                                 "--interim", str(tmp_path / "interim"), "--resume",
+                                 "--workers", "1"])
+    assert result.exit_code == 2, result.output
+    assert "2 of 5 documents from the cache" in result.output
+    assert "doc/s" not in result.output  # stderr is not a terminal: no progress bar
+    assert len(pd.read_parquet(tmp_path / "out" / "documents.parquet")) == 4
+
+
+def test_resume_needs_the_cache(templated_dir, tmp_path):
+    result = runner.invoke(app, ["run", str(templated_dir), "--out", str(tmp_path / "o"),
+                                 "--resume", "--no-cache"])
+    assert result.exit_code == 1
+    assert "--resume needs the cache" in result.output
+
+
+def test_cache_entries_are_gzipped_json_written_whole(templated_dir, tmp_path):
+    _run([templated_dir], tmp_path)
+    entries = list((tmp_path / "interim" / "cache").rglob("*.json.gz"))
+    rows = [json.loads(gzip.decompress(p.read_bytes())) for p in entries
+            if p.name != "memo.json.gz"]
+    assert len(rows) == 4  # the unreadable file is not cached
+    assert all(set(r) == set(DATASET_TABLES) and "doc_id" not in r["clauses"] for r in rows)
+    assert not list((tmp_path / "interim" / "cache").rglob("*.tmp"))
+
+
+def test_no_cache_writes_no_cache(templated_dir, tmp_path):
+    report = _run([templated_dir], tmp_path, use_cache=False)
+    assert report.n_out == 4 and not (tmp_path / "interim").exists()
+
+
+def test_code_version_follows_parameters_and_profile():
+    base = code_version(CleanParams(), SegmentParams(), "ecommerce")
+    assert base == code_version(CleanParams(), SegmentParams(), "ecommerce")
+    assert base != code_version(CleanParams(), SegmentParams(), "pdp")
+    assert base != code_version(CleanParams(), SegmentParams(max_clause_chars=500), "ecommerce")
+
+
+def test_corrupt_cache_entry_is_recomputed(templated_dir, tmp_path):
+    _run([templated_dir], tmp_path)
+    entry = next(p for p in (tmp_path / "interim" / "cache").rglob("*.json.gz")
+                 if p.name != "memo.json.gz")
+    entry.write_bytes(b"not gzip")
+    report = _run([templated_dir], tmp_path)
+    assert report.n_cached == 3 and report.n_out == 4
+
+
+def test_repeated_sentences_are_tokenized_once_and_memo_is_saved(templated_dir, tmp_path,
+                                                                 monkeypatch):
+    from pipeline import memo, segment, worker
+
+    fresh = memo.Memo()
+    for module in (memo, segment, worker):
+        monkeypatch.setattr(module, "TOKENS", fresh)
+    worker.classifier.cache_clear()  # and a classifier with an empty memo
+    seen: list[str] = []
+    real = segment._words_of
+
+    def counting(chunk, start, fixed_words):
+        seen.append(chunk)
+        return real(chunk, start, fixed_words)
+
+    monkeypatch.setattr(segment, "_words_of", counting)
+    _run([templated_dir], tmp_path)
+    assert len(seen) == len(set(seen))  # each distinct clause text once
+    assert "Dữ liệu cá nhân được lưu trữ trong 12 tháng kể từ ngày đăng ký." in seen
+    assert "2. Thời gian lưu trữ thông tin" in seen
+    saved = load_memo(next((tmp_path / "interim" / "cache").glob("*/memo.json.gz")))
+    assert len(saved["tokens"]) >= 4 and saved["scores"]  # headings repeat in all four
+
+
+def test_save_memo_merges_and_keeps_the_newest(tmp_path, monkeypatch):
+    from pipeline import cache
+
+    monkeypatch.setattr(cache, "MEMO_SIZE", 3)
+    path = tmp_path / "memo.json.gz"
+    save_memo(path, {"tokens": {"a": [["Dữ liệu"], [0]], "b": [["cá nhân"], [0]]}})
+    save_memo(path, {"tokens": {"c": [["khách hàng"], [0]], "d": [["email"], [0]]}})
+    assert list(load_memo(path)["tokens"]) == ["b", "c", "d"]
+
+
+def test_repeated_feature_rows_reach_the_model_once(monkeypatch):
+    from pipeline.classify.predict import ClauseClassifier
+    from pipeline.clean import clean_file
+    from pipeline.segment import segment_document
+
+    classifier = ClauseClassifier()
+    rows = []
+    real = classifier.model.predict_proba
+    monkeypatch.setattr(classifier.model, "predict_proba",
+                        lambda features: rows.append(len(features)) or real(features))
+    clauses = segment_document(clean_file(SEED_KHATRA))
+    first, second = classifier.predict_many([clauses, clauses])
+    assert first == second == classifier.predict(clauses)
+    assert len(rows) == 1 and rows[0] <= len(clauses)  # the copy and `predict`: from the memo
+
+
+def test_classifier_is_loaded_once_per_process(templated_dir, tmp_path, small_tasks,
+                                               monkeypatch):
+    from pipeline import worker
+    from pipeline.classify import predict
+
+    loads = []
+    real = predict.load_model
+    monkeypatch.setattr(predict, "load_model", lambda *a: loads.append(a) or real(*a))
+    worker.classifier.cache_clear()
+    report = _run([templated_dir], tmp_path, use_cache=False)
+    worker.classifier.cache_clear()
+    assert report.n_out == 4 and len(loads) == 1
