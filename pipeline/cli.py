@@ -217,7 +217,7 @@ def report(dataset: Dataset = PROCESSED_DIR,
 
 @app.command()
 def train(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
-          family: Annotated[str, typer.Option(help="svm or logreg")] = "svm") -> None:
+          family: Annotated[str, typer.Option(help="logreg or svm")] = "logreg") -> None:
     """Cross-validate and fit the clause classifier. Example: vnpolicy train"""
     from .classify.train import train_model
 

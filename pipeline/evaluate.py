@@ -91,13 +91,13 @@ def evaluate_all(annotations: Path = ANNOTATED_DIR) -> dict:
     data = build_training_set(annotations / "clauses.jsonl")
     real = ~data.synthetic
     classifier, predictions = {}, {}
-    for name in ("svm", "logreg", "rules"):
+    for name in ("logreg", "svm", "rules"):
         predictions[name] = cross_val_predict(data, name)
         classifier[name] = score(data.Y[real], predictions[name][real])
     return {
         "classifier": classifier,
         "facts": evaluate_facts(annotations),
-        "audit": evaluate_audit(data, predictions["svm"], annotations),
+        "audit": evaluate_audit(data, predictions["logreg"], annotations),
     }
 
 

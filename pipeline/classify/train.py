@@ -188,7 +188,7 @@ def training_hash(annotations: Path, synthetic: Path) -> str:
 
 def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
                 model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH,
-                family: str = "svm", compare: Sequence[str] = ("logreg", "rules")) -> dict:
+                family: str = "logreg", compare: Sequence[str] = ("svm", "rules")) -> dict:
     """Cross-validate, fit on all annotated policies and save model plus metadata.
 
     Returns:
