@@ -31,13 +31,14 @@ from .ingest import check_size
 from .memo import MEMO_SIZE
 from .runner import StageReport, assign_doc_ids, discover_inputs
 from .schema import TABLES
-from .worker import DATASET_TABLES, DocInput, WorkSettings, process_batch
+from .worker import DATASET_TABLES, INPUT_COLUMNS, DocInput, WorkSettings, process_batch
 from .writer import DatasetWriter
 
 logger = logging.getLogger(__name__)
 
-TASK_SIZE = 8  # documents per task: amortises the ~50 ms classifier call, keeps workers even
+TASK_SIZE = 8  # documents per task: amortises a classifier call's fixed cost, balances workers
 CHUNK_SIZE = 64  # documents per row group of the output tables
+MIN_TASKS_PER_WORKER = 4
 TASKS_PER_WORKER = 2  # tasks in flight per worker: none idles while the main process writes
 
 
@@ -85,8 +86,8 @@ def run_batch(inputs: Iterable[Path], out: Path = PROCESSED_DIR, interim: Path =
     cache = ResultCache(cache_dir or interim / "cache", version) if use_cache else None
     settings = WorkSettings(clean_params, segment_params, profile, version,
                             str(cache.memo_path) if cache else None)
-    if engine == "local":  # a pool larger than the work only costs start-up time
-        workers = min(workers, -(-len(paths) // TASK_SIZE))
+    if engine == "local":  # a worker costs ~2 s to start: only worth it with a few tasks
+        workers = min(workers, -(-len(paths) // (TASK_SIZE * MIN_TASKS_PER_WORKER)))
     report = StageReport("run", n_in=len(paths))
     memo: dict[str, dict[str, Any]] = {"tokens": {}, "scores": {}}
     with ExitStack() as stack:
@@ -100,14 +101,7 @@ def run_batch(inputs: Iterable[Path], out: Path = PROCESSED_DIR, interim: Path =
         tasks = (_submit(pool, list(group), settings) for group in _batched(slots, TASK_SIZE))
         chunk: list[_Slot] = []
         for slot in _in_order(tasks, TASKS_PER_WORKER * pool.workers, cache, memo):
-            report.n_cached += slot.cached
-            for error in slot.errors:
-                logger.warning("%s: %s failed: %s", slot.doc_id, error["stage"], error["error"])
-                if strict:
-                    raise PipelineError(f"{slot.doc_id}: {error['stage']} failed: "
-                                        f"{error['error']}")
-                report.errors.append(error)
-            report.n_out += len(slot.rows["documents"]["text"])
+            _count(slot, report, strict)
             chunk.append(slot)
             if len(chunk) == CHUNK_SIZE:
                 writer.write(_frames(chunk))
@@ -121,6 +115,17 @@ def run_batch(inputs: Iterable[Path], out: Path = PROCESSED_DIR, interim: Path =
     logger.info("run: %d in, %d out, %d failed, %d from cache", report.n_in, report.n_out,
                 len(report.errors), report.n_cached)
     return report
+
+
+def _count(slot: _Slot, report: StageReport, strict: bool) -> None:
+    """Add a finished document to the report; with `strict`, stop at its first error."""
+    report.n_cached += slot.cached
+    report.n_out += len(slot.rows["documents"]["text"])
+    for error in slot.errors:
+        logger.warning("%s: %s failed: %s", slot.doc_id, error["stage"], error["error"])
+        if strict:
+            raise PipelineError(f"{slot.doc_id}: {error['stage']} failed: {error['error']}")
+        report.errors.append(error)
 
 
 def _read(path: Path, doc_id: str, params: CleanParams, cache: ResultCache | None) -> _Slot:
@@ -142,8 +147,7 @@ def _read(path: Path, doc_id: str, params: CleanParams, cache: ResultCache | Non
 
 def _failed(stage: str, error: str) -> Rows:
     """The rows of a file that could not even be read: one `errors` row."""
-    rows: Rows = {name: {column: [] for column in TABLES[name]
-                         if column not in ("doc_id", "source_path")}
+    rows: Rows = {name: {column: [] for column in TABLES[name] if column not in INPUT_COLUMNS}
                   for name in DATASET_TABLES}
     rows["errors"] = {"stage": [stage], "error": [error]}
     return rows

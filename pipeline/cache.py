@@ -4,7 +4,8 @@ An entry holds the rows one policy contributes to every dataset table, without `
 `source_path` (they belong to the input's name, not to its bytes), as gzip'd JSON under
 `<cache>/<code version>/<sha256[:2]>/<sha256>-<suffix>.json.gz`, written atomically. JSON,
 never pickle: reading a cache cannot run code. The code version covers `__version__`, the
-package's source, the model and the parameters, so any change starts from an empty cache.
+source of the modules that make a document's rows, the model and the parameters, so any
+change to them starts from an empty cache.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ logger = logging.getLogger(__name__)
 
 Rows = dict[str, dict[str, list]]  # table -> column -> values, for one document
 MEMO_FILE = "memo.json.gz"
+# Modules that parse commands or read a built dataset: editing them keeps the cache.
+NOT_PER_DOCUMENT = ("__main__.py", "cli.py", "evaluate.py", "compare.py", "report.py",
+                    "templates.py", "html.py")
 
 
 @lru_cache(maxsize=8)
@@ -36,7 +40,8 @@ def code_version(clean: CleanParams, segment: SegmentParams, profile: str) -> st
         {"version": __version__, "clean": asdict(clean), "segment": asdict(segment),
          "profile": profile}, sort_keys=True).encode())
     package = Path(__file__).parent
-    sources = sorted(p for p in package.rglob("*") if p.suffix in (".py", ".jsonl"))
+    sources = sorted(p for p in package.rglob("*") if p.suffix in (".py", ".jsonl")
+                     and p.relative_to(package).as_posix() not in NOT_PER_DOCUMENT)
     for path in [*sources, MODEL_PATH, MODEL_META_PATH]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]

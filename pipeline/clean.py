@@ -28,6 +28,9 @@ _PAGE_LINE_RE = re.compile(
     r"^(?:trang|page)\s*\d+\s*(?:/|of|trên|của)?\s*\d*$|^-?\s*\d+\s*-?$|^\d+\s*/\s*\d+$", re.I
 )
 _SYLLABLE_RE = re.compile(r"\w+")
+# Icelandic eth typed for Vietnamese Đ: underthesea's tokenizer rewrites it even inside a run
+# like "000000Ð" that the per-syllable normaliser leaves alone.
+_ETH_TO_D = str.maketrans("Ðð", "Đđ")
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ def clean_text(text: str) -> str:
     """
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ZERO_WIDTH_RE.sub("", text)
+    text = _ZERO_WIDTH_RE.sub("", text).translate(_ETH_TO_D)
     text = unicodedata.normalize("NFC", text)
     text = unicodedata.normalize("NFC", normalize_tone_marks(text))
     lines = (_normalize_line(line) for line in text.split("\n"))

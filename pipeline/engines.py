@@ -61,13 +61,16 @@ def open_engine(kind: str, workers: int, scheduler: str | None = None) -> Iterat
     """An engine for the run, shut down on exit (pending tasks cancelled).
 
     Raises:
-        PipelineError: an unknown engine, or a scheduler that cannot be reached.
+        PipelineError: an unknown engine, a scheduler without Dask or one that cannot be
+            reached.
     """
     if kind == "dask":
         with _dask_client(workers, scheduler) as client:
             yield DaskEngine(client)
     elif kind != "local":
         raise PipelineError(f"unknown engine {kind!r} ({' or '.join(ENGINES)})")
+    elif scheduler:
+        raise PipelineError("a scheduler address needs the dask engine (--engine dask)")
     elif workers <= 1:
         yield InlineEngine()
     else:
@@ -81,12 +84,12 @@ def open_engine(kind: str, workers: int, scheduler: str | None = None) -> Iterat
 def _context() -> multiprocessing.context.BaseContext:
     """forkserver where there is one: safe with threads (unlike fork) and, with the worker's
     modules preloaded, a new process starts without importing scikit-learn and spaCy again."""
-    from .worker import HEAVY_MODULES
+    from .worker import PRELOAD
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipeline.worker", *HEAVY_MODULES])
+    context.set_forkserver_preload(list(PRELOAD))
     return context
 
 

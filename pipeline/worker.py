@@ -33,7 +33,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-HEAVY_MODULES = ("pipeline.classify.predict", "pipeline.extract.facts")  # imported on first use
+# What a worker imports on first use (~2 s); `engines` has a forkserver import it only once.
+PRELOAD = ("pipeline.worker", "pipeline.classify.predict", "pipeline.extract.facts", "skops.io",
+           "underthesea")
 
 DATASET_TABLES: tuple[str, ...] = ("documents", "clauses", "facts", "audit", "findings",
                                    "errors")

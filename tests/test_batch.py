@@ -15,6 +15,7 @@ from pipeline import batch
 from pipeline.cache import code_version, load_memo, save_memo
 from pipeline.cli import app
 from pipeline.config import CleanParams, SegmentParams
+from pipeline.errors import PipelineError
 from pipeline.runner import run_build, run_classify, run_clean, run_extract, run_segment
 from pipeline.worker import DATASET_TABLES
 
@@ -134,6 +135,12 @@ def test_unreachable_scheduler_is_a_clear_error(templated_dir, tmp_path):
     assert "cannot reach the Dask scheduler" in result.output
 
 
+def test_scheduler_without_dask_is_refused(templated_dir, tmp_path):
+    result = runner.invoke(app, ["run", str(templated_dir), "--out", str(tmp_path / "o"),
+                                 "--scheduler", "tcp://127.0.0.1:8786"])
+    assert result.exit_code == 1 and "--engine dask" in result.output
+
+
 def test_rerun_processes_only_the_changed_file(templated_dir, tmp_path, small_tasks):
     first = _run([templated_dir], tmp_path)
     assert first.n_cached == 0
@@ -173,6 +180,12 @@ def test_interrupted_run_resumes_from_the_cache(templated_dir, tmp_path, small_t
     assert "2 of 5 documents from the cache" in result.output
     assert "doc/s" not in result.output  # stderr is not a terminal: no progress bar
     assert len(pd.read_parquet(tmp_path / "out" / "documents.parquet")) == 4
+
+
+def test_strict_stops_at_the_first_bad_file_and_writes_nothing(templated_dir, tmp_path):
+    with pytest.raises(PipelineError, match="empty: clean failed: .*empty file"):
+        _run([templated_dir], tmp_path, strict=True)
+    assert not list((tmp_path / "out").iterdir())
 
 
 def test_resume_needs_the_cache(templated_dir, tmp_path):

@@ -173,3 +173,12 @@ def test_tcvn3_font_text_is_converted(as_bytes):
 def test_unicode_text_with_a_copyright_sign_is_not_tcvn3():
     text = "Chính sách bảo mật © 2024 Công ty An Phát"
     assert decode_bytes(text.encode()) == text
+
+
+def test_eth_becomes_d_even_where_the_syllable_normaliser_does_not_look():
+    from pipeline.clean import Document
+    from pipeline.segment import segment_document
+
+    text = clean_text("Ðà Nẵng 000000Ð")
+    assert text == "Đà Nẵng 000000Đ"
+    assert segment_document(Document("d", "", "", text))  # underthesea finds nothing to rewrite
