@@ -7,6 +7,7 @@ the personal-data-protection notice of Decree 13/2023/ND-CP Art. 13(2) and Art. 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,21 +73,40 @@ _PLACEHOLDER_RE = re.compile(r"\[(?:điền|nhập|ghi|tên|insert)[^\]]{0,40}\]
                              r"\.\.\.\.\.{2,}|\bXXX+\b|\{\{[^}]+\}\}", re.I)
 
 
+# A label the classifier gave only because nothing else fit (its probability under 0.5) is a
+# clause's best guess, not evidence that the policy states an element.
+EVIDENCE_MIN_SCORE = 0.5
+
+
+def _evidence_labels(row: object) -> set[str]:
+    """The clause's labels that count as evidence: all of them for gold or hand-made rows,
+    those with a score of at least `EVIDENCE_MIN_SCORE` when the classifier's scores are known."""
+    labels = set(row.labels)  # type: ignore[attr-defined]
+    scores = getattr(row, "scores", None)
+    if not scores:
+        return labels
+    probabilities = json.loads(scores)
+    return {label for label in labels if probabilities.get(label, 1.0) >= EVIDENCE_MIN_SCORE}
+
+
 def audit_document(doc_id: str, clauses: pd.DataFrame, facts: pd.DataFrame,
                    profile: str = "ecommerce") -> list[dict]:
     """Audit rows (one per checklist element) for one policy.
 
     Args:
-        clauses: the policy's rows of the `clauses` table (with `labels`).
+        clauses: the policy's rows of the `clauses` table (with `labels`, and `scores` when
+            the labels come from the classifier).
         facts: the policy's rows of the `facts` table.
     """
     rows = []
     fact_types = set(facts["type"]) if len(facts) else set()
+    evidence_labels = [(int(row.clause_id), _evidence_labels(row), row.text)
+                       for row in clauses.itertuples()]
     for element in PROFILES[profile]:
         evidence = [
-            int(row.clause_id) for row in clauses.itertuples()
-            if set(row.labels) & set(element.labels)
-            and (not element.cue or re.search(element.cue, row.text, re.I))
+            clause_id for clause_id, labels, text in evidence_labels
+            if labels & set(element.labels)
+            and (not element.cue or re.search(element.cue, text, re.I))
         ]
         present = bool(evidence)
         note = ""

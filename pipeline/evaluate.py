@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -43,9 +44,15 @@ def evaluate_facts(annotations: Path = ANNOTATED_DIR) -> dict:
     return result
 
 
-def evaluate_audit(data, y_pred: np.ndarray, annotations: Path = ANNOTATED_DIR) -> dict:  # type: ignore[no-untyped-def]
-    """Agreement of the e-commerce checklist computed from out-of-fold clause labels (and
-    extracted facts) with the checklist computed from gold labels (and gold facts)."""
+def evaluate_audit(data, probabilities: np.ndarray, annotations: Path = ANNOTATED_DIR  # type: ignore[no-untyped-def]
+                   ) -> dict:
+    """Agreement of the e-commerce checklist computed from out-of-fold clause labels and
+    scores (and extracted facts) with the checklist computed from gold labels (and gold
+    facts)."""
+    from .classify.model import decide
+    from .classify.train import indicator
+
+    y_pred = indicator(decide(probabilities))
     from .audit import audit_document
     from .extract.facts import extract_facts
 
@@ -63,8 +70,11 @@ def evaluate_audit(data, y_pred: np.ndarray, annotations: Path = ANNOTATED_DIR) 
             columns=["type"])
         facts_gold = pd.DataFrame([{"type": g.type} for g in gold_facts if g.doc_id == doc_id],
                                   columns=["type"])
-        predicted = audit_document(doc_id, frame.assign(labels=_labels(y_pred[rows])),
-                                   facts_pred)
+        scores = [json.dumps(dict(zip(CLAUSE_LABELS, map(float, row), strict=True)))
+                  for row in probabilities[rows]]
+        predicted = audit_document(
+            doc_id, frame.assign(labels=_labels(y_pred[rows]), scores=scores), facts_pred
+        )
         gold = audit_document(doc_id, frame.assign(labels=_labels(data.Y[rows])), facts_gold)
         for p, g in zip(predicted, gold, strict=True):
             agree[g["element"]].append(p["present"] == g["present"])
@@ -86,18 +96,19 @@ def _labels(indicators: np.ndarray) -> list[list[str]]:
 def evaluate_all(annotations: Path = ANNOTATED_DIR) -> dict:
     """Classifier grouped CV (two families and the rule baseline), fact precision/recall, and
     the audit's agreement with the gold checklist."""
-    from .classify.train import build_training_set, cross_val_predict, score
+    from .classify.model import decide
+    from .classify.train import build_training_set, cross_val_proba, indicator, score
 
     data = build_training_set(annotations / "clauses.jsonl")
     real = ~data.synthetic
-    classifier, predictions = {}, {}
+    classifier, probabilities = {}, {}
     for name in ("logreg", "svm", "rules"):
-        predictions[name] = cross_val_predict(data, name)
-        classifier[name] = score(data.Y[real], predictions[name][real])
+        probabilities[name] = cross_val_proba(data, name)
+        classifier[name] = score(data.Y[real], indicator(decide(probabilities[name][real])))
     return {
         "classifier": classifier,
         "facts": evaluate_facts(annotations),
-        "audit": evaluate_audit(data, predictions["logreg"], annotations),
+        "audit": evaluate_audit(data, probabilities["logreg"], annotations),
     }
 
 

@@ -142,20 +142,27 @@ def _merge_purpose_scope(y: np.ndarray) -> np.ndarray:
     return merged
 
 
-def cross_val_predict(data: TrainingSet, family: str = "svm", threshold: float = 0.5
-                      ) -> np.ndarray:
-    """Out-of-fold label indicators, leave-one-policy-out over the real policies: no policy's
-    clauses are ever in both training and test folds, and synthetic policies are only ever in
-    training folds. Rows of synthetic clauses stay zero."""
+def cross_val_proba(data: TrainingSet, family: str = "logreg") -> np.ndarray:
+    """Out-of-fold label probabilities, leave-one-policy-out over the real policies: no
+    policy's clauses are ever in both training and test folds, and synthetic policies are only
+    ever in training folds. Rows of synthetic clauses stay zero."""
     real = np.flatnonzero(~data.synthetic)
-    y_pred = np.zeros_like(data.Y)
+    probabilities = np.zeros(data.Y.shape)
     for train_real, test_idx in LeaveOneGroupOut().split(real, groups=data.groups[real]):
         train_idx = np.concatenate([real[train_real], np.flatnonzero(data.synthetic)])
         test_idx = real[test_idx]
         model = MODEL_FAMILIES[family]()
         model.fit(data.X.iloc[train_idx], data.Y[train_idx])
-        probabilities = model.predict_proba(data.X.iloc[test_idx])
-        y_pred[test_idx] = indicator(decide(probabilities, threshold))
+        probabilities[test_idx] = model.predict_proba(data.X.iloc[test_idx])
+    return probabilities
+
+
+def cross_val_predict(data: TrainingSet, family: str = "logreg", threshold: float = 0.5
+                      ) -> np.ndarray:
+    """Out-of-fold label indicators (see `cross_val_proba`); synthetic rows stay zero."""
+    probabilities = cross_val_proba(data, family)
+    y_pred = indicator(decide(probabilities, threshold))
+    y_pred[data.synthetic] = 0
     return y_pred
 
 
