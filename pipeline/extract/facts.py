@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from ..clean import Document
 from ..segment import Clause, build_doc, segment_document
@@ -31,19 +31,12 @@ from .periods import (
 )
 
 
-@dataclass(frozen=True)
-class Fact:
-    """One row of the `facts` table."""
+@dataclass(frozen=True, kw_only=True)
+class Fact(RawFact):
+    """One row of the `facts` table: a `RawFact` tied to its document and clause."""
 
     doc_id: str
     clause_id: int
-    type: str
-    value: str
-    normalized: str
-    start: int
-    end: int
-    rule_id: str
-    qualifier: str
 
 
 def cue_windows(text: str, clauses: Sequence[Clause]) -> list[Window]:
@@ -106,6 +99,5 @@ def extract_facts(doc_id: str, text: str, clauses: Sequence[Clause]) -> list[Fac
     for raw in extract_raw_facts(text, windows):
         index = max(bisect.bisect_right(starts, raw.start) - 1, 0)
         clause_id = clauses[index].clause_id if clauses else -1
-        facts.append(Fact(doc_id, clause_id, raw.type, raw.value, raw.normalized, raw.start,
-                          raw.end, raw.rule_id, raw.qualifier))
+        facts.append(Fact(**asdict(raw), doc_id=doc_id, clause_id=clause_id))
     return facts
