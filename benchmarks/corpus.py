@@ -20,8 +20,7 @@ from itertools import product
 from pathlib import Path
 
 from pipeline.clean import clean_file
-from pipeline.extract.facts import extract_raw_facts
-from pipeline.extract.periods import Window
+from pipeline.extract.facts import extract_text_facts
 
 _BRAND = ("An", "Bình", "Phát", "Minh", "Thành", "Hưng", "Thịnh", "Phú", "Quang", "Tân",
           "Việt", "Long", "Hoàng", "Gia", "Khang", "Nam", "Đức", "Trí", "Tâm", "Sao", "Hải",
@@ -94,7 +93,7 @@ def identities(n: int, seed: int = 7) -> list[Identity]:
 def _fact_spans(text: str) -> list[tuple[int, int, str]]:
     """Non-overlapping spans of the facts that name the company."""
     spans, end = [], 0
-    for fact in extract_raw_facts(text, [Window(0, len(text), "")]):
+    for fact in extract_text_facts(text):
         if fact.type in _FACT_TYPES and fact.start >= end:
             spans.append((fact.start, fact.end, fact.type))
             end = fact.end

@@ -121,56 +121,65 @@ def audit_document(doc_id: str, clauses: pd.DataFrame, facts: pd.DataFrame,
     return rows
 
 
+_DENIES_WEB_RE = re.compile(r"không thu thập[^.]{0,40}(qua|trên|thông qua) (trang )?web", re.I)
+_COLLECTS_WEB_RE = re.compile(r"thu thập[^.]{0,60}(trên|qua) (trang )?web", re.I)
+
+
 def find_quality_issues(doc_id: str, clauses: pd.DataFrame, facts: pd.DataFrame) -> list[dict]:
-    """Findings beyond present/missing, each with the clause ids it rests on."""
+    """Findings beyond present/missing, each with the clause ids it rests on.
+
+    Rows are read once into plain tuples: this runs once per policy in a batch of thousands.
+    """
     findings = []
 
     def add(name: str, evidence: Sequence[int], detail: str) -> None:
         findings.append({"doc_id": doc_id, "finding": name,
                          "evidence": sorted({int(e) for e in evidence}), "detail": detail})
 
-    def of_type(kind: str) -> pd.DataFrame:
-        return facts[facts["type"] == kind] if len(facts) else facts
+    rows = [(int(r.clause_id), set(r.labels), r.text) for r in clauses.itertuples()]
+    by_type: dict[str, list[tuple[str, int, str]]] = {}
+    if len(facts):
+        for kind, value, clause_id, qualifier in zip(
+            facts["type"], facts["normalized"], facts["clause_id"], facts["qualifier"],
+            strict=True,
+        ):
+            by_type.setdefault(kind, []).append((value, int(clause_id), qualifier))
 
-    retention_clauses = [int(r.clause_id) for r in clauses.itertuples()
-                         if "retention" in r.labels]
-    periods = of_type("retention_period")
-    if retention_clauses and periods[periods["normalized"].str.isdigit()].empty:
-        kinds = sorted(set(periods["normalized"])) if len(periods) else []
+    retention_clauses = [cid for cid, labels, _ in rows if "retention" in labels]
+    periods = [value for value, _, _ in by_type.get("retention_period", [])]
+    if retention_clauses and not any(value.isdigit() for value in periods):
+        kinds = sorted(set(periods))
         add("retention_without_period", retention_clauses,
             "retention is stated but no duration is given"
             + (f" (only: {', '.join(kinds)})" if kinds else ""))
-    emails = of_type("email")
-    if len(emails):
-        domains = {e.split("@")[-1] for e in emails["normalized"]}
+    emails = by_type.get("email", [])
+    if emails:
+        domains = {value.split("@")[-1] for value, _, _ in emails}
+        email_clauses = [cid for _, cid, _ in emails]
         if domains <= set(FREE_MAIL):
-            add("free_mail_only", emails["clause_id"].tolist(),
+            add("free_mail_only", email_clauses,
                 f"the only e-mail domains are free-mail: {', '.join(sorted(domains))}")
-        sites = set(of_type("website")["normalized"])
+        sites = {value for value, _, _ in by_type.get("website", [])}
         if sites and domains - set(FREE_MAIL) and not any(
             d == s or d.endswith("." + s) or s.endswith("." + d) for d in domains for s in sites
         ):
-            add("email_domain_differs_from_website", emails["clause_id"].tolist(),
+            add("email_domain_differs_from_website", email_clauses,
                 f"e-mail domains {sorted(domains)} differ from websites {sorted(sites)}")
-    hotlines = of_type("phone")
-    hotlines = hotlines[hotlines["qualifier"].str.startswith("hotline")] if len(hotlines) else hotlines
-    if hotlines["normalized"].nunique() > 1 if len(hotlines) else False:
-        add("several_hotlines", hotlines["clause_id"].tolist(),
-            f"different hotline numbers: {', '.join(sorted(set(hotlines['normalized'])))}")
-    complaint_clauses = [int(r.clause_id) for r in clauses.itertuples() if "complaints" in r.labels]
-    if complaint_clauses and of_type("complaint_deadline").empty:
+    hotlines = [(value, cid) for value, cid, qualifier in by_type.get("phone", [])
+                if qualifier.startswith("hotline")]
+    if len({value for value, _ in hotlines}) > 1:
+        add("several_hotlines", [cid for _, cid in hotlines],
+            f"different hotline numbers: {', '.join(sorted({v for v, _ in hotlines}))}")
+    complaint_clauses = [cid for cid, labels, _ in rows if "complaints" in labels]
+    if complaint_clauses and not by_type.get("complaint_deadline"):
         add("complaints_without_deadline", complaint_clauses,
             "a complaint mechanism is described without a handling deadline")
-    placeholders = [int(r.clause_id) for r in clauses.itertuples()
-                    if _PLACEHOLDER_RE.search(r.text)]
+    placeholders = [cid for cid, _, text in rows if _PLACEHOLDER_RE.search(text)]
     if placeholders:
         add("unfilled_template", placeholders, "template placeholders left in the text")
-    denies = [int(r.clause_id) for r in clauses.itertuples()
-              if re.search(r"không thu thập[^.]{0,40}(qua|trên|thông qua) (trang )?web", r.text,
-                           re.I)]
-    collects = [int(r.clause_id) for r in clauses.itertuples()
-                if re.search(r"thu thập[^.]{0,60}(trên|qua) (trang )?web", r.text, re.I)
-                and int(r.clause_id) not in denies]
+    denies = [cid for cid, _, text in rows if _DENIES_WEB_RE.search(text)]
+    collects = [cid for cid, _, text in rows
+                if _COLLECTS_WEB_RE.search(text) and cid not in denies]
     if denies and collects:
         add("contradiction_website_collection", denies + collects,
             "says it does not collect data through the website, and elsewhere that it does")

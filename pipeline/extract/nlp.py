@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
@@ -52,23 +52,27 @@ def load_patterns(patterns_dir: Path = PATTERNS_DIR) -> list[dict]:
 
 class CueMatcher:
     """Marks cue phrases ("khiếu nại", "lưu trữ", "rò rỉ") as `doc.spans["cues"]`, labelled
-    by category; extractors read clause context from them instead of from raw strings."""
+    by category; extractors read clause context from them instead of from raw strings.
+
+    Phrases go to a `PhraseMatcher` on LOWER (hash look-ups, fast with many segmentation
+    variants); token patterns (`"pattern"` rows) to a `Matcher`."""
 
     def __init__(self, vocab: Vocab, patterns_dir: Path = PATTERNS_DIR):
+        self.phrases = PhraseMatcher(vocab, attr="LOWER")
         self.matcher = Matcher(vocab, validate=True)
         self.labels: dict[str, str] = {}
         for row in load_patterns(patterns_dir):
-            token_patterns = (
-                [[{"LOWER": word} for word in words] for words in segmentations(row["phrase"])]
-                if "phrase" in row else [row["pattern"]]
-            )
-            self.matcher.add(row["id"], token_patterns)
+            if "phrase" in row:
+                self.phrases.add(row["id"], [Doc(vocab, words=words)
+                                             for words in segmentations(row["phrase"])])
+            else:
+                self.matcher.add(row["id"], [row["pattern"]])
             self.labels[row["id"]] = row["label"]
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [
             Span(doc, start, end, label=self.labels[doc.vocab.strings[match_id]])
-            for match_id, start, end in self.matcher(doc)
+            for match_id, start, end in [*self.phrases(doc), *self.matcher(doc)]
         ]
         doc.spans[CUES_KEY] = sorted(spans, key=lambda s: (s.start, s.end, s.label_))
         return doc
