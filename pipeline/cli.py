@@ -36,6 +36,8 @@ Inputs = Annotated[list[Path] | None, typer.Argument(help="Policy files or folde
 Interim = Annotated[Path, typer.Option(help="Folder for stage outputs.")]
 Out = Annotated[Path, typer.Option("--out", "-o", help="Folder for the dataset tables.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+MaxBytes = Annotated[int, typer.Option(help="Larger files are refused (a row in errors).")]
+MaxDepth = Annotated[int, typer.Option(help="HTML nested deeper is refused.")]
 
 
 @app.callback()
@@ -63,13 +65,15 @@ def _summary(report, errors: list[dict]) -> None:  # type: ignore[no-untyped-def
 
 @app.command()
 def clean(inputs: Inputs = None, interim: Interim = INTERIM_DIR, strict: bool = False,
-          max_bytes: int = CleanParams.max_bytes, quiet: Quiet = False) -> None:
+          max_bytes: MaxBytes = CleanParams.max_bytes,
+          max_html_depth: MaxDepth = CleanParams.max_html_depth, quiet: Quiet = False) -> None:
     """Decode and normalise policies. Example: vnpolicy clean data/raw"""
     from .runner import run_clean
 
     try:
         report = run_clean(inputs or [RAW_DIR], interim, strict=strict,
-                           params=CleanParams(max_bytes=max_bytes), show_progress=not quiet)
+                           params=CleanParams(max_bytes, max_html_depth),
+                           show_progress=not quiet)
     except PipelineError as err:
         raise _fail(err) from err
     _summary(report, report.errors)
@@ -128,7 +132,8 @@ def run(inputs: Inputs = None, out: Out = PROCESSED_DIR, interim: Interim = INTE
         output_format: Annotated[str, typer.Option("--format")] = "parquet",
         profile: Annotated[str, typer.Option(help="ecommerce or pdp")] = "ecommerce",
         strict: Annotated[bool, typer.Option(help="Stop at the first bad file.")] = False,
-        max_bytes: int = CleanParams.max_bytes, quiet: Quiet = False,
+        max_bytes: MaxBytes = CleanParams.max_bytes,
+        max_html_depth: MaxDepth = CleanParams.max_html_depth, quiet: Quiet = False,
         workers: Annotated[int | None, typer.Option(
             help="Worker processes.", show_default="number of CPUs")] = None,
         engine: Annotated[str, typer.Option(help="local or dask")] = "local",
@@ -149,7 +154,7 @@ def run(inputs: Inputs = None, out: Out = PROCESSED_DIR, interim: Interim = INTE
     try:
         report = run_pipeline(inputs or [RAW_DIR], out, interim, fmt=output_format,
                               profile=profile, strict=strict,
-                              clean_params=CleanParams(max_bytes=max_bytes),
+                              clean_params=CleanParams(max_bytes, max_html_depth),
                               show_progress=not quiet, workers=workers or os.cpu_count() or 1,
                               engine=engine, scheduler=scheduler, cache_dir=cache_dir,
                               use_cache=cache)

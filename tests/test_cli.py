@@ -58,3 +58,15 @@ def test_missing_input_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["run", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert "no such file or folder" in result.output
+
+
+def test_limits_are_options(tmp_path):
+    policies = tmp_path / "p"
+    policies.mkdir()
+    (policies / "sau.html").write_text("<div>" * 50 + "Chính sách bảo mật" + "</div>" * 50,
+                                       encoding="utf-8")
+    result = runner.invoke(app, ["run", str(policies), "--out", str(tmp_path / "o"),
+                                 "--interim", str(tmp_path / "i"), "-q", "--workers", "1",
+                                 "--max-html-depth", "20"])
+    assert result.exit_code == 2
+    assert "nested deeper than 20 levels" in result.output
