@@ -117,3 +117,12 @@ def test_synthetic_policies_never_enter_an_evaluation_fold(training_set):
     predicted = cross_val_predict(training_set, "rules")
     assert not predicted[training_set.synthetic].any()
     assert predicted[~training_set.synthetic].any(axis=1).all()
+
+
+def test_corrupt_model_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "clause_classifier.skops"
+    bad.write_bytes(b"PK\x03\x04 not really a model")
+    meta = tmp_path / "clause_classifier.json"
+    meta.write_text(MODEL_META_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ModelNotFoundError, match="not a readable skops file"):
+        load_model(bad, meta)

@@ -244,20 +244,19 @@ def load_model(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH)
             (a tampered or foreign model).
     """
     import skops.io as sio
+    from skops.io.exceptions import UntrustedTypesFoundException
 
     if not model_path.is_file() or not meta_path.is_file():
         raise ModelNotFoundError(f"no classifier at {model_path}; run `vnpolicy train` (make train)")
     data = model_path.read_bytes()
-    try:
-        untrusted = sio.get_untrusted_types(data=data)
+    try:  # one pass: skops audits the file against the list before it builds anything
+        model = sio.loads(data, trusted=TRUSTED_TYPES)
+    except UntrustedTypesFoundException as err:
+        raise ModelNotFoundError(
+            f"{model_path}: refused to load, it contains untrusted types: {err}"
+        ) from err
     except Exception as err:  # skops raises many types on a corrupt file
         raise ModelNotFoundError(f"{model_path}: not a readable skops file ({err})") from err
-    refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
-    if refused:
-        raise ModelNotFoundError(
-            f"{model_path}: refused to load, it contains untrusted types {refused}"
-        )
-    model = sio.loads(data, trusted=sorted(set(untrusted)))
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     if meta.get("labels") != list(CLAUSE_LABELS):
         raise ModelNotFoundError(f"{meta_path}: label set {meta.get('labels')} is not ours")
