@@ -49,6 +49,11 @@ SIZES ?= 100 1000
 bench: $(VENV)/.bench-installed
 	$(PY) benchmarks/run_benchmarks.py --sizes $(SIZES)
 
+## lint: ruff over the package, tests and benchmarks
+lint: $(STAMP)
+	$(PY) -m pip install --quiet ruff
+	$(PY) -m ruff check pipeline tests benchmarks
+
 ## clean-data: delete generated data (data/interim, data/processed)
 clean-data:
 	rm -rf data/interim data/processed

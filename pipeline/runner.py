@@ -29,7 +29,7 @@ from .config import (
     SegmentParams,
 )
 from .errors import InputNotFoundError, PipelineError
-from .io import empty_table, read_table, write_table
+from .io import empty_table, write_table
 
 if TYPE_CHECKING:
     from .segment import Clause
@@ -199,7 +199,7 @@ def run_extract(interim: Path = INTERIM_DIR, *, show_progress: bool = True) -> S
 
     documents = _read_interim(interim / "clean" / "documents.parquet")
     clauses = _read_interim(interim / "segment" / "clauses.parquet")
-    by_doc = {doc_id: frame for doc_id, frame in clauses.groupby("doc_id", sort=False)}
+    by_doc = dict(list(clauses.groupby("doc_id", sort=False)))
     report = StageReport("extract", n_in=len(documents))
     rows = []
     for doc in _progress(list(documents.itertuples()), "extract", show_progress):
@@ -231,7 +231,7 @@ def run_build(interim: Path = INTERIM_DIR, out: Path = PROCESSED_DIR, *, fmt: st
     documents["n_clauses"] = documents["doc_id"].map(counts).fillna(0).astype(int)
     documents["status"] = ["error" if d in failed else "ok" for d in documents["doc_id"]]
     audit_rows, finding_rows = [], []
-    fact_groups = {d: f for d, f in facts.groupby("doc_id", sort=False)}
+    fact_groups = dict(list(facts.groupby("doc_id", sort=False)))
     for doc_id, frame in clauses.groupby("doc_id", sort=False):
         doc_facts = fact_groups.get(doc_id, empty_table("facts"))
         audit_rows.extend(audit_document(doc_id, frame, doc_facts, profile))

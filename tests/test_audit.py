@@ -34,7 +34,8 @@ def test_contact_needs_a_phone_or_email():
 
 
 def test_pdp_profile_checks_rights_separately():
-    clauses = _clauses([(0, "Bạn có quyền rút lại sự đồng ý bất kỳ lúc nào.", ["user_rights"], "")])
+    text = "Bạn có quyền rút lại sự đồng ý bất kỳ lúc nào."
+    clauses = _clauses([(0, text, ["user_rights"], "")])
     rows = {r["element"]: r["present"] for r in audit_document("d", clauses, pd.DataFrame(),
                                                                profile="pdp")}
     assert rows["right_withdraw"] and not rows["right_delete"]

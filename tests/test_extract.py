@@ -146,11 +146,13 @@ def test_no_duplicate_rows_for_the_same_fact_at_the_same_place():
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("Địa chỉ 1: 107 Trần Hưng Đạo, P.13, Q. Tân Bình, TP.HCM", "107 Trần Hưng Đạo, P.13, Q. Tân Bình, TP.HCM"),
+    ("Địa chỉ 1: 107 Trần Hưng Đạo, P.13, Q. Tân Bình, TP.HCM",
+     "107 Trần Hưng Đạo, P.13, Q. Tân Bình, TP.HCM"),
     ("Công ty TNHH An Phát có trụ sở đăng ký tại số 30 đường Lê Lợi, phường Bến Nghé, quận 1, "
      "Thành phố Hồ Chí Minh luôn tuân thủ pháp luật.",
      "số 30 đường Lê Lợi, phường Bến Nghé, quận 1, Thành phố Hồ Chí Minh"),
-    ("Công ty TNHH An Phát\nA5/12 Ấp 3, Xã Tân Nhựt, Huyện Bình Chánh, Hồ Chí Minh, Việt Nam\nMST: 0312345678",
+    ("Công ty TNHH An Phát\nA5/12 Ấp 3, Xã Tân Nhựt, Huyện Bình Chánh, Hồ Chí Minh, Việt Nam\n"
+     "MST: 0312345678",
      "A5/12 Ấp 3, Xã Tân Nhựt, Huyện Bình Chánh, Hồ Chí Minh, Việt Nam"),
     ("Trụ sở: Số 17, TT27B, KĐT Nam An Khánh, Hà Nội", "Số 17, TT27B, KĐT Nam An Khánh, Hà Nội"),
 ])

@@ -33,7 +33,8 @@ logger = logging.getLogger(__name__)
 
 # Every type a saved model may contain; anything else in the file is refused.
 TRUSTED_TYPES = [
-    "numpy.dtype", "numpy.ndarray", "numpy.float64", "numpy.int64", "numpy.core.multiarray._reconstruct",
+    "numpy.dtype", "numpy.ndarray", "numpy.float64", "numpy.int64",
+    "numpy.core.multiarray._reconstruct",
     "builtins.dict", "builtins.list", "builtins.tuple", "builtins.slice",
     "scipy.sparse._csr.csr_matrix",
     "sklearn.pipeline.Pipeline",
@@ -81,9 +82,9 @@ def align_labels(clauses: Sequence[Clause], gold: Sequence[GoldClause]) -> list[
                 for label in g.labels:
                     best[label] = best.get(label, 0) + overlap
         length = max(clause.end - clause.start, 1)
-        chosen = tuple(l for l in CLAUSE_LABELS if best.get(l, 0) >= 0.5 * length)
+        chosen = tuple(label for label in CLAUSE_LABELS if best.get(label, 0) >= 0.5 * length)
         if len(chosen) > 1 and "other" in chosen:
-            chosen = tuple(l for l in chosen if l != "other")
+            chosen = tuple(label for label in chosen if label != "other")
         labels.append(chosen or ("other",))
     return labels
 
@@ -247,7 +248,9 @@ def load_model(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH)
     from skops.io.exceptions import UntrustedTypesFoundException
 
     if not model_path.is_file() or not meta_path.is_file():
-        raise ModelNotFoundError(f"no classifier at {model_path}; run `vnpolicy train` (make train)")
+        raise ModelNotFoundError(
+            f"no classifier at {model_path}; run `vnpolicy train` (make train)"
+        )
     data = model_path.read_bytes()
     try:  # one pass: skops audits the file against the list before it builds anything
         model = sio.loads(data, trusted=TRUSTED_TYPES)

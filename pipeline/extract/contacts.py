@@ -39,8 +39,9 @@ _PHONE_BLOCKERS_RE = re.compile(
     r"|quyết định|mã bưu|postcode|zip)\W*(?:số|no\.?)?\W*$",
     re.I,
 )
-_EXTENSION_RE = re.compile(r"^\s*(?:-|,)?\s*\(?(?:máy lẻ|nhánh|ext\.?|số lẻ|line)\s*:?\s*(\d{1,6})",
-                           re.I)
+_EXTENSION_RE = re.compile(
+    r"^\s*(?:-|,)?\s*\(?(?:máy lẻ|nhánh|ext\.?|số lẻ|line)\s*:?\s*(\d{1,6})", re.I
+)
 _COUNTRY_HINTS = {
     "JP": ("nhật bản", "japan", "tokyo", "osaka"),
     "SG": ("singapore",),

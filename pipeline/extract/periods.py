@@ -217,7 +217,7 @@ def _day_code(name: str) -> str:
     name = re.sub(r"\s+", " ", name.lower())
     if name.startswith(("chủ", "cn")):
         return "Sun"
-    return _DAY_CODES.get(name.split()[-1] if " " in name else name.lstrip("thứt"), "")
+    return _DAY_CODES.get(re.sub(r"^(?:thứ|t)\s*", "", name), "")
 
 
 def _normalize_hours(value: str) -> str:
