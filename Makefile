@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup run test test-fast train evaluate bench clean-data
+.PHONY: help setup run test test-fast train evaluate bench lint clean-data
 
 ## help: list the targets
 help:
