@@ -126,3 +126,13 @@ def test_corrupt_model_file_is_a_clear_error(tmp_path):
     meta.write_text(MODEL_META_PATH.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(ModelNotFoundError, match="not a readable skops file"):
         load_model(bad, meta)
+
+
+def test_committed_model_was_trained_on_the_committed_annotations():
+    from pipeline.annotations import SYNTHETIC_DIR
+    from pipeline.classify.train import training_hash
+    from pipeline.config import ANNOTATED_DIR
+
+    meta = json.loads(MODEL_META_PATH.read_text(encoding="utf-8"))
+    assert meta["training_data_sha256"] == training_hash(ANNOTATED_DIR / "clauses.jsonl",
+                                                         SYNTHETIC_DIR)
