@@ -120,9 +120,11 @@ def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        latin = data.decode("latin-1")  # TCVN3 font bytes are Latin-1 code points
-        tcvn3 = looks_like_tcvn3(latin) and not _reads_as_cp1258(data)
-        text = latin if tcvn3 else _decode_legacy(data, path)
+        text = _mostly_utf8(data)
+        if text is None:
+            latin = data.decode("latin-1")  # TCVN3 font bytes are Latin-1 code points
+            tcvn3 = looks_like_tcvn3(latin) and not _reads_as_cp1258(data)
+            text = latin if tcvn3 else _decode_legacy(data, path)
     if _looks_binary(text):
         raise InputError(f"{path}: binary content, not a text document")
     return tcvn3_to_unicode(text) if looks_like_tcvn3(text) else text
@@ -141,6 +143,16 @@ def syllable_share(text: str) -> float:
 
     words = re.findall(r"\w+", unicodedata.normalize("NFC", text[:20_000]).lower())
     return sum(bool(_SYLLABLE_RE.match(w)) for w in words) / max(len(words), 1)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few broken bytes (a truncated download, a bad copy-paste) is still UTF-8:
+    keep it, with U+FFFD where bytes were invalid, rather than read it all in a legacy code
+    page. None when too much is invalid for that."""
+    text = data.decode("utf-8", "replace")
+    broken = text.count("\ufffd")
+    multibyte = sum(ord(ch) > 0x7F for ch in text) - broken
+    return text if multibyte > 0 and broken <= max(3, 0.01 * len(text)) else None
 
 
 def _reads_as_cp1258(data: bytes) -> bool:

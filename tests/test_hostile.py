@@ -23,7 +23,7 @@ def _hostile_folder(folder: Path) -> dict[str, str]:
     folder.mkdir()
     (folder / "rong.txt").write_bytes(b"")
     (folder / "nhi-phan.txt").write_bytes(bytes(range(256)) * 40)
-    (folder / "long-sau.html").write_text("<div>" * 5_000 + "x" + "</div>" * 5_000)
+    (folder / "long-sau.html").write_text("<div>" * 3_000 + "x" + "</div>" * 3_000)
     (folder / "cat-cut.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog")
     writer = PdfWriter()
     writer.add_blank_page(width=100, height=100)
