@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .config import CleanParams
 from .errors import InputError
-from .legacy import looks_like_tcvn3, tcvn3_to_unicode
+from .legacy import looks_like_tcvn3, looks_like_vni, tcvn3_to_unicode, vni_to_unicode
 
 _BLOCK_TAGS = (
     "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
@@ -122,12 +122,24 @@ def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> str:
     except UnicodeDecodeError:
         text = _mostly_utf8(data)
         if text is None:
-            latin = data.decode("latin-1")  # TCVN3 font bytes are Latin-1 code points
+            latin = data.decode("latin-1")  # legacy font bytes are Latin-1 code points
             tcvn3 = looks_like_tcvn3(latin) and not _reads_as_cp1258(data)
-            text = latin if tcvn3 else _decode_legacy(data, path)
+            text = latin if tcvn3 or looks_like_vni(latin) else _decode_legacy(data, path)
     if _looks_binary(text):
         raise InputError(f"{path}: binary content, not a text document")
-    return tcvn3_to_unicode(text) if looks_like_tcvn3(text) else text
+    return from_legacy_font(text)
+
+
+def from_legacy_font(text: str) -> str:
+    """Text typed in a TCVN3 or VNI font, converted when the conversion reads as Vietnamese
+    (more well-formed syllables than before); any other text unchanged."""
+    for looks_like, convert in ((looks_like_tcvn3, tcvn3_to_unicode),
+                                (looks_like_vni, vni_to_unicode)):
+        if looks_like(text):
+            converted = convert(text)
+            if syllable_share(converted) > syllable_share(text):
+                return converted
+    return text
 
 
 _SYLLABLE_RE = re.compile(

@@ -184,3 +184,15 @@ def test_eth_becomes_d_even_where_the_syllable_normaliser_does_not_look():
     text = clean_text("Ðà Nẵng 000000Ð")
     assert text == "Đà Nẵng 000000Đ"
     assert segment_document(Document("d", "", "", text))  # underthesea finds nothing to rewrite
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8"])
+def test_vni_font_text_is_converted(encoding):
+    vni = "CHÍNH SAÙCH BAÛO MAÄT\nThôøi gian löu tröõ thoâng tin laø 24 thaùng."
+    assert decode_bytes(vni.encode(encoding)) == ("CHÍNH SÁCH BẢO MẬT\n"
+                                                  "Thời gian lưu trữ thông tin là 24 tháng.")
+
+
+def test_old_style_unicode_is_not_vni():
+    text = "Hoà bình và ổn định: chúng tôi bảo vệ dữ liệu của khách hàng."
+    assert decode_bytes(text.encode()) == text
