@@ -67,13 +67,6 @@ class SegmentParams:
 
 
 @dataclass(frozen=True)
-class ClassifyParams:
-    """Decision threshold on each label's probability; `other` when none passes."""
-
-    threshold: float = 0.5
-
-
-@dataclass(frozen=True)
 class CompareParams:
     """Template detection: MinHash over syllable shingles, thresholds on estimated Jaccard.
 
