@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .errors import PipelineError
+
 
 @dataclass(frozen=True)
 class Element:
@@ -87,6 +89,13 @@ def _evidence_labels(row: object) -> set[str]:
         return labels
     probabilities = json.loads(scores)
     return {label for label in labels if probabilities.get(label, 1.0) >= EVIDENCE_MIN_SCORE}
+
+
+def check_profile(profile: str) -> str:
+    """The profile name, or a clear error listing the known ones."""
+    if profile not in PROFILES:
+        raise PipelineError(f"unknown audit profile {profile!r}; use one of {sorted(PROFILES)}")
+    return profile
 
 
 def audit_document(doc_id: str, clauses: pd.DataFrame, facts: pd.DataFrame,

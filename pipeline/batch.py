@@ -23,6 +23,7 @@ import pandas as pd
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
+from .audit import check_profile
 from .cache import ResultCache, Rows, code_version, decode_rows, input_key, save_memo
 from .config import INTERIM_DIR, PROCESSED_DIR, CleanParams, SegmentParams
 from .engines import Engine, open_engine
@@ -80,6 +81,7 @@ def run_batch(inputs: Iterable[Path], out: Path = PROCESSED_DIR, interim: Path =
         PipelineError: a missing input, an unknown engine or format, an unreachable
             scheduler; with `strict`, the first file that fails.
     """
+    check_profile(profile)
     paths = discover_inputs(inputs)
     ids = assign_doc_ids(paths)
     version = code_version(clean_params, segment_params, profile)

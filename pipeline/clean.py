@@ -25,7 +25,8 @@ _BULLET_RE = re.compile(
     "\u2043\u00b7\uf0b7\uf0a7\uf0d8]+ *|[-\u2013\u2014\u2212*+]+ +)(?=\\S)"
 )
 _PAGE_LINE_RE = re.compile(
-    r"^(?:trang|page)\s*\d+\s*(?:/|of|trên|của)?\s*\d*$|^-?\s*\d+\s*-?$|^\d+\s*/\s*\d+$", re.I
+    r"^(?:trang|page)\s*\d{1,4}\s*(?:/|of|trên|của)?\s*\d{0,4}$|^-?\s*\d{1,4}\s*-?$"
+    r"|^\d{1,4}\s*/\s*\d{1,4}$", re.I
 )
 _SYLLABLE_RE = re.compile(r"\w+")
 # Icelandic eth typed for Vietnamese Đ: underthesea's tokenizer rewrites it even inside a run
@@ -65,12 +66,11 @@ def normalize_tone_marks(text: str) -> str:
 def _normalize_line(line: str) -> str | None:
     """One line with plain single spaces and a `- ` bullet; None for a page-number line."""
     line = _SPACE_RE.sub(" ", line).strip()
-    if _PAGE_LINE_RE.match(line):
-        return None
     bullet = _BULLET_RE.match(line)
     if bullet:
         line = "- " + line[bullet.end() :]
-    return line
+    # Checked after the bullet rewrite, so "• 3" and "- 3" end the same way (idempotence).
+    return None if _PAGE_LINE_RE.match(line) else line
 
 
 def clean_text(text: str) -> str:

@@ -26,9 +26,12 @@ _DROP_TAGS = (
 )
 _LINE = "\ue000"  # private-use marker: a line break that survives whitespace collapsing
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^<>]*?(/?)>")
+# Elements with no end tag, or whose end tag HTML lets authors leave out: they never nest.
 _VOID_TAGS = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
+    "area base br col embed hr img input link meta param source track wbr "
+    "p li dt dd tr td th option optgroup thead tbody tfoot colgroup rb rt rp".split()
 )
+_NOT_MARKUP_RE = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.I | re.S)
 _LITERAL_ESCAPE_RE = re.compile(r"\\r\\n|\\n|\\r")
 _INLINE_TAG_RE = re.compile(
     r"</?(?:b|strong|i|em|u|a|span|font|small|sup|sub|mark)\b[^<>]{0,500}>", re.I
@@ -36,7 +39,7 @@ _INLINE_TAG_RE = re.compile(
 _BREAK_TAG_RE = re.compile(r"<(?:br|/?p|/?div|/?li)\b[^<>]{0,500}>", re.I)
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,10});")
 _HTML_SNIFF_RE = re.compile(
-    r"<\s*(html|body|p|div|br|li|ul|ol|template|table|tr|section|article|h[1-6])\b[^>]*>", re.I
+    r"<\s*(html|body|p|div|li|ul|ol|template|table|tr|section|article|h[1-6])\b[^>]*>", re.I
 )
 
 
@@ -124,7 +127,8 @@ def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> str:
         if text is None:
             latin = data.decode("latin-1")  # legacy font bytes are Latin-1 code points
             tcvn3 = looks_like_tcvn3(latin) and not _reads_as_cp1258(data)
-            text = latin if tcvn3 or looks_like_vni(latin) else _decode_legacy(data, path)
+            vni = looks_like_vni(latin)
+            text = latin if tcvn3 or vni else _decode_legacy(data, path)
     if _looks_binary(text):
         raise InputError(f"{path}: binary content, not a text document")
     return from_legacy_font(text)
@@ -133,13 +137,12 @@ def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> str:
 def from_legacy_font(text: str) -> str:
     """Text typed in a TCVN3 or VNI font, converted when the conversion reads as Vietnamese
     (more well-formed syllables than before); any other text unchanged."""
-    for looks_like, convert in ((looks_like_tcvn3, tcvn3_to_unicode),
-                                (looks_like_vni, vni_to_unicode)):
-        if looks_like(text):
-            converted = convert(text)
-            if syllable_share(converted) > syllable_share(text):
-                return converted
-    return text
+    candidates = [text] + [
+        convert(text) for looks_like, convert in ((looks_like_tcvn3, tcvn3_to_unicode),
+                                                  (looks_like_vni, vni_to_unicode))
+        if looks_like(text)
+    ]
+    return max(candidates, key=syllable_share)  # ties keep the text as it is
 
 
 _SYLLABLE_RE = re.compile(
@@ -224,7 +227,7 @@ def looks_like_html(text: str) -> bool:
 def html_depth(html: str, limit: int) -> int:
     """Maximum element nesting, counted without building a tree; stops past `limit`."""
     depth = deepest = 0
-    for match in _TAG_RE.finditer(html):
+    for match in _TAG_RE.finditer(_NOT_MARKUP_RE.sub("", html)):
         closing, name, self_closing = match.groups()
         if name.lower() in _VOID_TAGS or self_closing:
             continue
@@ -277,16 +280,16 @@ def html_to_text(html: str, *, path: Path | str = "<html>", max_depth: int = 2_0
 def _read_pdf(path: Path, data: bytes) -> str:
     try:
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
     except ImportError as err:  # pragma: no cover - declared dependency
         raise ImportError("reading PDF needs pypdf: pip install pypdf") from err
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise InputError(f"{path}: encrypted PDF, cannot extract text")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as err:
+        encrypted = reader.is_encrypted
+        pages = [] if encrypted else [page.extract_text() or "" for page in reader.pages]
+    except Exception as err:  # noqa: BLE001 - a damaged PDF makes pypdf raise almost anything
         raise InputError(f"{path}: unreadable PDF ({type(err).__name__}: {err})") from err
+    if encrypted:
+        raise InputError(f"{path}: encrypted PDF, cannot extract text")
     text = "\n".join(pages)
     if not text.strip():
         raise InputError(f"{path}: PDF has no extractable text (scanned image?)")
@@ -298,18 +301,18 @@ def _read_docx(path: Path, data: bytes) -> str:
         import docx
     except ImportError as err:  # pragma: no cover - declared dependency
         raise ImportError("reading DOCX needs python-docx: pip install python-docx") from err
-    import zipfile
-
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as err:
+    except Exception as err:  # noqa: BLE001 - zip, XML and package errors of a damaged file
         raise InputError(f"{path}: unreadable DOCX ({type(err).__name__}: {err})") from err
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     lines = []
-    for paragraph in document.paragraphs:
-        style = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
-        prefix = "- " if "list" in style else ""
-        lines.append(prefix + paragraph.text)
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" | ".join(cell.text for cell in row.cells))
+    for block in document.iter_inner_content():  # paragraphs and tables in reading order
+        if isinstance(block, Paragraph):
+            style = (block.style.name or "").lower() if block.style is not None else ""
+            lines.append(("- " if "list" in style else "") + block.text)
+        elif isinstance(block, Table):
+            lines.extend(" | ".join(cell.text for cell in row.cells) for row in block.rows)
     return "\n".join(lines)

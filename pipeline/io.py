@@ -81,7 +81,8 @@ def read_table(directory: Path, name: str) -> pd.DataFrame:
         return pd.read_parquet(parquet)
     csv = directory / f"{name}.csv"
     if csv.is_file():
-        df = pd.read_csv(csv, keep_default_na=False)
+        strings = {c: str for c, dtype in TABLES[name].items() if dtype in ("string", "list")}
+        df = pd.read_csv(csv, keep_default_na=False, dtype=strings)
         for column, dtype in TABLES[name].items():
             if dtype == "list":
                 df[column] = df[column].map(json.loads)

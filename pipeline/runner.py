@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from tqdm import tqdm
 
-from .audit import audit_document, find_quality_issues
+from .audit import audit_document, check_profile, find_quality_issues
 from .clean import Document, clean_file, doc_id_for
 from .config import (
     INTERIM_DIR,
@@ -216,6 +216,7 @@ def run_extract(interim: Path = INTERIM_DIR, *, show_progress: bool = True) -> S
 def run_build(interim: Path = INTERIM_DIR, out: Path = PROCESSED_DIR, *, fmt: str = "parquet",
               profile: str = "ecommerce") -> StageReport:
     """Join stage outputs into the contract tables, with the audit and quality findings."""
+    check_profile(profile)
     documents = _read_interim(interim / "clean" / "documents.parquet")
     clauses = _read_interim(interim / "segment" / "clauses.parquet")
     labels = _read_interim(interim / "classify" / "labels.parquet")

@@ -196,3 +196,65 @@ def test_vni_font_text_is_converted(encoding):
 def test_old_style_unicode_is_not_vni():
     text = "Hoà bình và ổn định: chúng tôi bảo vệ dữ liệu của khách hàng."
     assert decode_bytes(text.encode()) == text
+
+
+def test_damaged_pdf_object_is_a_clear_error(tmp_path):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    path = tmp_path / "hong.pdf"
+    with path.open("wb") as handle:
+        writer.write(handle)
+    path.write_bytes(path.read_bytes().replace(b"/Pages", b"/Pagez"))
+    with pytest.raises(InputError, match="hong.pdf"):
+        read_document(path)
+
+
+def test_vni_text_full_of_tcvn3_telltales_is_read_as_vni():
+    vni = "Chuùng toâi cam keát baûo veä döõ lieäu caù nhaân cuûa khaùch haøng."
+    assert decode_bytes(vni.encode("cp1252")) == (
+        "Chúng tôi cam kết bảo vệ dữ liệu cá nhân của khách hàng.")
+
+
+def test_plain_text_with_a_few_br_tags_keeps_its_lines(tmp_path):
+    path = tmp_path / "p.txt"
+    path.write_text("1. Thời gian lưu trữ<br>\nDữ liệu được lưu trữ 24 tháng.<br>\n"
+                    "2. Khiếu nại<br>\nLiên hệ hotro@anphat.vn.", encoding="utf-8")
+    lines = [line for line in clean_text(read_document(path)).split("\n") if line]
+    assert lines == [
+        "1. Thời gian lưu trữ", "Dữ liệu được lưu trữ 24 tháng.", "2. Khiếu nại",
+        "Liên hệ hotro@anphat.vn."]
+
+
+def test_flat_html_with_unclosed_list_items_is_not_too_deep():
+    from pipeline.ingest import html_depth
+
+    html = "<ul>" + "<li>Chúng tôi thu thập thông tin" * 3000 + "</ul>"
+    html += "<script>var s = '" + "<div>" * 3000 + "';</script><!-- <div><div> -->"
+    assert html_depth(html, 2000) <= 2
+
+
+def test_docx_tables_stay_in_reading_order(tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("1. Địa chỉ đơn vị thu thập")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Hotline"
+    table.rows[0].cells[1].text = "1900 6035"
+    document.add_paragraph("2. Thời gian lưu trữ thông tin")
+    path = tmp_path / "p.docx"
+    document.save(path)
+    assert read_document(path).split("\n") == [
+        "1. Địa chỉ đơn vị thu thập", "Hotline | 1900 6035", "2. Thời gian lưu trữ thông tin"]
+
+
+def test_phone_number_alone_on_a_line_is_not_a_page_number():
+    text = "Tổng đài chăm sóc khách hàng (miễn phí):\n18006035\nEmail: cskh@anphat.vn"
+    assert "18006035" in clean_text(text)
+
+
+@pytest.mark.parametrize("line", ["• 3", "- 3", "* 12", "– 2023"])
+def test_bulleted_number_lines_clean_idempotently(line):
+    once = clean_text(line)
+    assert clean_text(once) == once

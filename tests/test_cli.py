@@ -70,3 +70,26 @@ def test_limits_are_options(tmp_path):
                                  "--max-html-depth", "20"])
     assert result.exit_code == 2
     assert "nested deeper than 20 levels" in result.output
+
+
+def test_unknown_profile_is_a_clear_error(policy_dir, tmp_path):
+    result = runner.invoke(app, ["run", str(policy_dir), "--out", str(tmp_path / "o"),
+                                 "--interim", str(tmp_path / "i"), "--profile", "PDP", "-q"])
+    assert result.exit_code == 1
+    assert "unknown audit profile 'PDP'" in result.output
+
+
+def test_csv_dataset_keeps_numeric_looking_doc_ids(tmp_path):
+    policies = tmp_path / "p"
+    policies.mkdir()
+    (policies / "001.txt").write_text("Chính sách bảo mật\nLiên hệ hotro@anphat.vn.",
+                                      encoding="utf-8")
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["run", str(policies), "--out", str(out), "--interim",
+                                 str(tmp_path / "i"), "-q", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    from pipeline.io import read_table
+
+    assert read_table(out, "documents")["doc_id"].tolist() == ["001"]
+    result = runner.invoke(app, ["report", str(out), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output

@@ -180,3 +180,19 @@ def test_organization_forms(text, expected):
 def test_subsidiary_phrase_is_not_an_organization():
     assert _of_type("Dữ liệu có thể được chia sẻ với các công ty con của chúng tôi.",
                     "organization") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Giấy chứng nhận đăng ký doanh nghiệp số 0315241288 do Sở Kế hoạch và Đầu tư cấp",
+    "Số Giấy chứng nhận đăng ký doanh nghiệp: 0315241288",
+])
+def test_registration_number_after_a_long_label_is_not_a_phone(text):
+    assert list(find_phones(text)) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Thời gian làm việc: Thứ 2 - Thứ 6: 8h00 - 17h30.", "Mon-Fri 08:00-17:30"),
+    ("Giờ làm việc: Thứ 2 - Thứ 7: 8:00 - 17:00", "Mon-Sat 08:00-17:00"),
+])
+def test_opening_hours_after_a_day_range_with_colon(text, expected):
+    assert [f.normalized for f in _of_type(text, "opening_hours")] == [expected]

@@ -34,9 +34,9 @@ _URL_RE = re.compile(
     re.I,
 )
 _PHONE_BLOCKERS_RE = re.compile(
-    r"(?:MST|mã số thuế|mã số doanh nghiệp|mã số DN|ĐKKD|ĐKDN|GCN|giấy chứng nhận|giấy phép"
-    r"|đăng ký kinh doanh|số tài khoản|STK|tài khoản|account|CMND|CCCD|hộ chiếu|số hiệu"
-    r"|quyết định|mã bưu|postcode|zip)\W*(?:số|no\.?)?\W*$",
+    r"(?:MST|mã số thuế|mã số doanh nghiệp|mã số DN|ĐKKD|ĐKDN|GCN\w*|giấy chứng nhận"
+    r"[^.;\n\d]{0,50}|giấy phép|đăng ký (?:kinh doanh|doanh nghiệp)|số tài khoản|STK|tài khoản"
+    r"|account|CMND|CCCD|hộ chiếu|số hiệu|quyết định|mã bưu|postcode|zip)\W*(?:số|no\.?)?\W*$",
     re.I,
 )
 _EXTENSION_RE = re.compile(

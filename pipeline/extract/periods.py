@@ -222,7 +222,8 @@ def _day_code(name: str) -> str:
 
 def _normalize_hours(value: str) -> str:
     """ "Từ thứ hai đến chủ nhật 08:00 - 21:00" -> "Mon-Sun 08:00-21:00"."""
-    times = re.findall(r"(\d{1,2})\s*(?:[:hg]\s*(\d{2})?|giờ)", value, re.I)
-    clock = "-".join(f"{int(h):02d}:{m or '00'}" for h, m in times[:2])
+    times = [re.match(r"(\d{1,2})\s*(?:[:hg]\s*(\d{2}))?", m.group(0))
+             for m in re.finditer(_TIME, value, re.I)]
+    clock = "-".join(f"{int(t.group(1)):02d}:{t.group(2) or '00'}" for t in times[:2] if t)
     days = "-".join(code for code in map(_day_code, re.findall(_DAY_NAME, value, re.I)) if code)
     return f"{days} {clock}".strip()
