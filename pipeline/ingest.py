@@ -290,10 +290,28 @@ def _read_pdf(path: Path, data: bytes) -> str:
         raise InputError(f"{path}: unreadable PDF ({type(err).__name__}: {err})") from err
     if encrypted:
         raise InputError(f"{path}: encrypted PDF, cannot extract text")
+    pages = [unwrap_lines(page) for page in pages]
     text = "\n".join(pages)
     if not text.strip():
         raise InputError(f"{path}: PDF has no extractable text (scanned image?)")
     return text
+
+
+_WRAPPED_RE = re.compile(r"(?<=[^\s.:;!?…])[ \t]*\n[ \t]*(?=\w)")
+
+
+def unwrap_lines(text: str) -> str:
+    r"""Join the lines a PDF wrapped inside a sentence: a line that does not end a sentence,
+    followed by one that starts in lower case, is one line. Headings and list items start in
+    upper case or with a marker, so they stay on their own lines.
+
+    Examples:
+        >>> unwrap_lines("Chúng tôi thu thập họ tên và\nsố điện thoại của khách.\n2. Mục đích")
+        'Chúng tôi thu thập họ tên và số điện thoại của khách.\n2. Mục đích'
+    """
+    return _WRAPPED_RE.sub(
+        lambda m: " " if text[m.end()].islower() else m.group(0), text
+    )
 
 
 def _read_docx(path: Path, data: bytes) -> str:

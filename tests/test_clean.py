@@ -258,3 +258,13 @@ def test_phone_number_alone_on_a_line_is_not_a_page_number():
 def test_bulleted_number_lines_clean_idempotently(line):
     once = clean_text(line)
     assert clean_text(once) == once
+
+
+def test_pdf_line_wraps_inside_sentences_are_joined():
+    from pipeline.ingest import unwrap_lines
+
+    text = ("1. Mục đích thu thập\nChúng tôi thu thập thông tin khi\nkhách hàng đăng ký:\n"
+            "- họ tên\n- email\nĐịa chỉ: 12 Lê Lợi,\nquận 1")
+    assert unwrap_lines(text).split("\n") == [
+        "1. Mục đích thu thập", "Chúng tôi thu thập thông tin khi khách hàng đăng ký:",
+        "- họ tên", "- email", "Địa chỉ: 12 Lê Lợi, quận 1"]
