@@ -61,14 +61,62 @@ class _Line:
     text: str
 
 
+# Where a policy scraped onto one long line starts a numbered section: "... hủy bỏ. 4. Những
+# người ..." (after a sentence end, a numbering, then a capital letter).
+_INLINE_HEADING_RE = re.compile(
+    r"(?<=[.!?;:…])\s+(?=(?:\d{1,2}(?:\.\d{1,2})*\.|[IVX]{1,4}\.|Điều\s+\d{1,2}\.?)\s+\w)"
+)
+_LONG_LINE = 400
+
+
 def _lines(text: str) -> Iterator[_Line]:
+    """Non-empty lines with offsets; an overlong line is also cut before inline numbered
+    headings, so a policy that lost its line breaks still has sections."""
     pos = 0
     for raw in text.split("\n"):
         stripped = raw.strip()
         if stripped:
             offset = pos + raw.index(stripped)
-            yield _Line(offset, offset + len(stripped), stripped)
+            yield from _split_inline_headings(stripped, offset)
         pos += len(raw) + 1
+
+
+def _split_inline_headings(line: str, offset: int) -> Iterator[_Line]:
+    if len(line) <= _LONG_LINE:
+        yield _Line(offset, offset + len(line), line)
+        return
+    cuts = [
+        m.end() for m in _INLINE_HEADING_RE.finditer(line)
+        if _NUMBERING_RE.match(line[m.end() :])
+        and line[m.end() :].split(None, 1)[-1][:1].isupper()
+    ]
+    start = 0
+    for cut in [*cuts, len(line)]:
+        piece = line[start:cut].rstrip()
+        if piece:
+            body = _heading_end(piece) if start in cuts else 0
+            if body:
+                heading = piece[:body].rstrip()
+                yield _Line(offset + start, offset + start + len(heading), heading)
+            yield _Line(offset + start + body, offset + start + len(piece), piece[body:])
+        start = cut
+
+
+def _heading_end(piece: str) -> int:
+    """Where the body starts in "2. Phạm vi sử dụng thông tin Thông tin chỉ được...": at the
+    first capitalised word after the heading's own first word, if the part before reads as a
+    heading; 0 when there is no such split."""
+    numbering = _NUMBERING_RE.match(piece)
+    if not numbering:
+        return 0
+    words = list(re.finditer(r"\S+", piece[numbering.end() :]))
+    for word in words[1:16]:
+        if word.group(0)[:1].isupper():
+            cut = numbering.end() + word.start()
+            if heading_level(piece[:cut].rstrip()) is not None:
+                return cut
+            return 0
+    return 0
 
 
 def _is_upper_line(line: str) -> bool:

@@ -64,3 +64,20 @@ def test_spacy_doc_rebuilds_the_text_exactly():
     spacy_doc = build_doc(doc.text, segment_document(doc))
     assert spacy_doc.text == doc.text
     assert "thông tin" in [t.text for t in spacy_doc]  # underthesea multi-syllable word
+
+
+def test_policy_on_one_long_line_still_has_sections():
+    text = ("Chúng tôi thu thập họ tên, số điện thoại và email của khách hàng khi đặt hàng. "
+            "2. Phạm vi sử dụng thông tin Thông tin chỉ được sử dụng trong nội bộ công ty. "
+            "Chúng tôi không bán thông tin cho bên thứ ba. 3. Thời gian lưu trữ thông tin "
+            "Dữ liệu được lưu trữ cho đến khi khách hàng yêu cầu hủy bỏ. Còn lại dữ liệu "
+            "được bảo mật trên máy chủ của công ty và của đối tác cung cấp dịch vụ máy chủ "
+            "theo hợp đồng đã ký giữa hai bên.")
+    assert len(text) > 400 and "\n" not in text
+    clauses = segment_document(Document("d", "", "", text))
+    for clause in clauses:
+        assert text[clause.start:clause.end] == clause.text == clause.text.strip()
+    headings = [c.text for c in clauses if c.kind == "heading"]
+    assert headings == ["2. Phạm vi sử dụng thông tin", "3. Thời gian lưu trữ thông tin"]
+    last = clauses[-1]
+    assert last.section == "3. Thời gian lưu trữ thông tin"
