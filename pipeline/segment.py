@@ -21,7 +21,7 @@ from .memo import TOKENS, memo_key
 _NUMBERING_RE = re.compile(
     r"^(?P<num>(?:(?:chương|phần|mục|điều|article|section|part)\s+[0-9ivxlc]+[.:)]?"
     r"|[IVXLC]{1,6}[.)/]|[0-9]{1,2}(?:[./][0-9]{1,2}){0,3}[.)/]?"
-    r"|[A-HĐa-hđ][.)/]))\s+(?=\S)",
+    r"|[A-HĐa-hđ][.)/]|\([0-9]{1,2}\)))\s+(?=\S)",
     re.I,
 )
 _BARE_NUMBER_RE = re.compile(r"^(?:[0-9]{1,2}(?:[./][0-9]{1,2}){0,3}[.)/]?|[IVXLC]{1,6}[.)]"
@@ -146,7 +146,7 @@ def heading_level(line: str, params: SegmentParams = SegmentParams()) -> int | N
     cues = sum(cue in lower for cue in _HEADING_CUES)
     numbered = _NUMBERING_RE.match(line)
     if numbered:
-        body = line[numbered.end() :]
+        body = line[numbered.end() :].lstrip("–—-:. ")  # "PHẦN 2 – CHIA SẺ DỮ LIỆU"
         if not body[:1].isupper() and not body[:1].isdigit():
             return None
         short = len(words) <= 16

@@ -81,3 +81,11 @@ def test_policy_on_one_long_line_still_has_sections():
     assert headings == ["2. Phạm vi sử dụng thông tin", "3. Thời gian lưu trữ thông tin"]
     last = clauses[-1]
     assert last.section == "3. Thời gian lưu trữ thông tin"
+
+
+@pytest.mark.parametrize("line, level", [
+    ("(1) Thu thập thông tin", 2),
+    ("PHẦN 2 – CHIA SẺ DỮ LIỆU", 1),
+])
+def test_more_heading_numberings(line, level):
+    assert heading_level(line) == level
