@@ -10,6 +10,8 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -56,6 +58,15 @@ def _fail(err: PipelineError) -> typer.Exit:
     return typer.Exit(1)
 
 
+@contextmanager
+def _exit_on_error() -> Iterator[None]:
+    """A `PipelineError` becomes its message on stderr and exit status 1 (no traceback)."""
+    try:
+        yield
+    except PipelineError as err:
+        raise _fail(err) from err
+
+
 def _summary(report, errors: list[dict]) -> None:  # type: ignore[no-untyped-def]
     typer.echo(f"{report.stage}: {report.n_in} in, {report.n_out} out, {len(errors)} failed",
                err=True)
@@ -70,12 +81,10 @@ def clean(inputs: Inputs = None, interim: Interim = INTERIM_DIR, strict: bool = 
     """Decode and normalise policies. Example: vnpolicy clean data/raw"""
     from .runner import run_clean
 
-    try:
+    with _exit_on_error():
         report = run_clean(inputs or [RAW_DIR], interim, strict=strict,
                            params=CleanParams(max_bytes, max_html_depth),
                            show_progress=not quiet)
-    except PipelineError as err:
-        raise _fail(err) from err
     _summary(report, report.errors)
 
 
@@ -84,11 +93,9 @@ def segment(interim: Interim = INTERIM_DIR, strict: bool = False, quiet: Quiet =
     """Split cleaned policies into sections, clauses and words. Example: vnpolicy segment"""
     from .runner import run_segment
 
-    try:
+    with _exit_on_error():
         _summary(report := run_segment(interim, strict=strict, show_progress=not quiet),
                  report.errors)
-    except PipelineError as err:
-        raise _fail(err) from err
 
 
 @app.command()
@@ -96,10 +103,8 @@ def classify(interim: Interim = INTERIM_DIR, quiet: Quiet = False) -> None:
     """Label clauses with the committed model. Example: vnpolicy classify"""
     from .runner import run_classify
 
-    try:
+    with _exit_on_error():
         _summary(run_classify(interim, show_progress=not quiet), [])
-    except PipelineError as err:
-        raise _fail(err) from err
 
 
 @app.command()
@@ -107,10 +112,8 @@ def extract(interim: Interim = INTERIM_DIR, quiet: Quiet = False) -> None:
     """Extract facts with evidence spans. Example: vnpolicy extract"""
     from .runner import run_extract
 
-    try:
+    with _exit_on_error():
         _summary(run_extract(interim, show_progress=not quiet), [])
-    except PipelineError as err:
-        raise _fail(err) from err
 
 
 @app.command()
@@ -120,10 +123,8 @@ def build(interim: Interim = INTERIM_DIR, out: Out = PROCESSED_DIR,
     """Write the dataset tables and the audit. Example: vnpolicy build --out data/processed"""
     from .runner import run_build
 
-    try:
+    with _exit_on_error():
         report = run_build(interim, out, fmt=output_format, profile=profile)
-    except PipelineError as err:
-        raise _fail(err) from err
     _summary(report, report.errors)
 
 
@@ -151,15 +152,13 @@ def run(inputs: Inputs = None, out: Out = PROCESSED_DIR, interim: Interim = INTE
 
     if resume and not cache:
         raise _fail(PipelineError("--resume needs the cache: drop --no-cache"))
-    try:
+    with _exit_on_error():
         report = run_pipeline(inputs or [RAW_DIR], out, interim, fmt=output_format,
                               profile=profile, strict=strict,
                               clean_params=CleanParams(max_bytes, max_html_depth),
                               show_progress=not quiet, workers=workers or os.cpu_count() or 1,
                               engine=engine, scheduler=scheduler, cache_dir=cache_dir,
                               use_cache=cache)
-    except PipelineError as err:
-        raise _fail(err) from err
     _summary(report, report.errors)
     if cache:
         typer.echo(f"{report.n_cached} of {report.n_in} documents from the cache", err=True)
@@ -173,10 +172,8 @@ def audit(out: Out = PROCESSED_DIR) -> None:
     """Print each policy's checklist from a built dataset. Example: vnpolicy audit"""
     from .io import read_table
 
-    try:
+    with _exit_on_error():
         table = read_table(out, "audit")
-    except PipelineError as err:
-        raise _fail(err) from err
     for doc_id, frame in table.groupby("doc_id", sort=False):
         missing = frame.loc[~frame["present"], "element"].tolist()
         typer.echo(f"{doc_id}: {int(frame['present'].sum())}/{len(frame)} present"
@@ -196,11 +193,9 @@ def compare(dataset: Dataset = PROCESSED_DIR,
     """Compare policies and find shared templates. Example: vnpolicy compare data/processed"""
     from .compare import run_compare
 
-    try:
+    with _exit_on_error():
         tables = run_compare(dataset, out, fmt=output_format,
                              params=CompareParams(family_threshold=threshold))
-    except PipelineError as err:
-        raise _fail(err) from err
     typer.echo(f"compare: {len(tables['coverage'])} policies, "
                f"{len(tables['template_families'])} template families, "
                f"{len(tables['boilerplate'])} shared boilerplate clauses; written to {out}",
@@ -213,10 +208,8 @@ def report(dataset: Dataset = PROCESSED_DIR,
     """Write a static HTML report. Example: vnpolicy report data/processed --out reports"""
     from .report import run_report
 
-    try:
+    with _exit_on_error():
         index = run_report(dataset, out)
-    except PipelineError as err:
-        raise _fail(err) from err
     typer.echo(f"report written to {index}", err=True)
 
 
@@ -226,10 +219,8 @@ def train(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
     """Cross-validate and fit the clause classifier. Example: vnpolicy train"""
     from .classify.train import train_model
 
-    try:
+    with _exit_on_error():
         meta = train_model(annotations, family=family)
-    except PipelineError as err:
-        raise _fail(err) from err
     for name, result in meta["cross_validation"].items():
         typer.echo(f"{name}: grouped CV macro-F1 {result['macro_f1']:.3f} "
                    f"(purpose+scope merged {result['macro_f1_purpose_scope_merged']:.3f})")
@@ -241,10 +232,8 @@ def evaluate(annotations: Path = ANNOTATED_DIR,
     """Grouped CV of the classifier and fact precision/recall. Example: vnpolicy evaluate"""
     from .evaluate import evaluate_all, format_report
 
-    try:
+    with _exit_on_error():
         result = evaluate_all(annotations)
-    except PipelineError as err:
-        raise _fail(err) from err
     typer.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json
                else format_report(result))
 
