@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -80,12 +80,21 @@ _PLACEHOLDER_RE = re.compile(r"\[(?:điền|nhập|ghi|tên|insert)[^\]]{0,40}\]
 EVIDENCE_MIN_SCORE = 0.5
 
 
-def _evidence_labels(row: object) -> set[str]:
+Rows = pd.DataFrame | Sequence[Mapping]  # a table's rows of one policy, as a frame or records
+
+
+def _records(rows: Rows) -> Sequence[Mapping]:
+    """Plain records: a batch worker already has them, and reading them is ~10x faster than
+    iterating a frame of Arrow strings."""
+    return rows.to_dict("records") if isinstance(rows, pd.DataFrame) else rows
+
+
+def _evidence_labels(row: Mapping) -> set[str]:
     """The clause's labels that count as evidence: all of them for gold or hand-made rows,
     those with a score of at least `EVIDENCE_MIN_SCORE` when the classifier's scores are known."""
-    labels = set(row.labels)  # type: ignore[attr-defined]
-    scores = getattr(row, "scores", None)
-    if not scores:
+    labels = set(row["labels"])
+    scores = row.get("scores")
+    if not isinstance(scores, str) or not scores:
         return labels
     probabilities = json.loads(scores)
     return {label for label in labels if probabilities.get(label, 1.0) >= EVIDENCE_MIN_SCORE}
@@ -98,8 +107,8 @@ def check_profile(profile: str) -> str:
     return profile
 
 
-def audit_document(doc_id: str, clauses: pd.DataFrame, facts: pd.DataFrame,
-                   profile: str = "ecommerce") -> list[dict]:
+def audit_document(doc_id: str, clauses: Rows, facts: Rows, profile: str = "ecommerce"
+                   ) -> list[dict]:
     """Audit rows (one per checklist element) for one policy.
 
     Args:
@@ -108,9 +117,9 @@ def audit_document(doc_id: str, clauses: pd.DataFrame, facts: pd.DataFrame,
         facts: the policy's rows of the `facts` table.
     """
     rows = []
-    fact_types = set(facts["type"]) if len(facts) else set()
-    evidence_labels = [(int(row.clause_id), _evidence_labels(row), row.text)
-                       for row in clauses.itertuples()]
+    fact_types = {fact["type"] for fact in _records(facts)}
+    evidence_labels = [(int(row["clause_id"]), _evidence_labels(row), row["text"])
+                       for row in _records(clauses)]
     for element in PROFILES[profile]:
         evidence = [
             clause_id for clause_id, labels, text in evidence_labels
@@ -134,25 +143,19 @@ _DENIES_WEB_RE = re.compile(r"không thu thập[^.]{0,40}(qua|trên|thông qua) 
 _COLLECTS_WEB_RE = re.compile(r"thu thập[^.]{0,60}(trên|qua) (trang )?web", re.I)
 
 
-def find_quality_issues(doc_id: str, clauses: pd.DataFrame, facts: pd.DataFrame) -> list[dict]:
-    """Findings beyond present/missing, each with the clause ids it rests on.
-
-    Rows are read once into plain tuples: this runs once per policy in a batch of thousands.
-    """
+def find_quality_issues(doc_id: str, clauses: Rows, facts: Rows) -> list[dict]:
+    """Findings beyond present/missing, each with the clause ids it rests on."""
     findings = []
 
     def add(name: str, evidence: Sequence[int], detail: str) -> None:
         findings.append({"doc_id": doc_id, "finding": name,
                          "evidence": sorted({int(e) for e in evidence}), "detail": detail})
 
-    rows = [(int(r.clause_id), set(r.labels), r.text) for r in clauses.itertuples()]
+    rows = [(int(r["clause_id"]), set(r["labels"]), r["text"]) for r in _records(clauses)]
     by_type: dict[str, list[tuple[str, int, str]]] = {}
-    if len(facts):
-        for kind, value, clause_id, qualifier in zip(
-            facts["type"], facts["normalized"], facts["clause_id"], facts["qualifier"],
-            strict=True,
-        ):
-            by_type.setdefault(kind, []).append((value, int(clause_id), qualifier))
+    for fact in _records(facts):
+        by_type.setdefault(fact["type"], []).append(
+            (fact["normalized"], int(fact["clause_id"]), fact["qualifier"]))
 
     retention_clauses = [cid for cid, labels, _ in rows if "retention" in labels]
     periods = [value for value, _, _ in by_type.get("retention_period", [])]

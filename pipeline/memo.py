@@ -1,10 +1,11 @@
 """Bounded memo tables for work that templated policies repeat.
 
 Policies copied from one template share most of their sentences, so the words of a clause
-(underthesea `word_tokenize`, the costliest step of `segment`) and the classifier's
-probabilities for a clause's features are computed once per process. Values are JSON-shaped
-(lists, strings, numbers): the entries that did repeat are saved in the cache at the end of a
-run and seed the next one (`cache.load_memo`, `cache.save_memo`).
+(underthesea `word_tokenize`, the costliest step of `segment`), the classifier's
+probabilities for a clause's features and the cue phrases in a clause are computed once per
+process. Values are JSON-shaped (lists, strings, numbers): the words and probabilities that
+did repeat are saved in the cache at the end of a run and seed the next one
+(`cache.load_memo`, `cache.save_memo`).
 """
 
 from __future__ import annotations
@@ -94,6 +95,13 @@ class Memo:
                 self._data.setdefault(key, value)
             self._trim()
 
+    def clear(self) -> None:
+        """Forget every entry (a test that needs a cold start)."""
+        with self._lock:
+            self._data.clear()
+            self._fresh.clear()
+            self._repeated.clear()
+
     def take_repeated(self) -> dict[str, Any]:
         """Entries computed here and asked for again since the last call."""
         with self._lock:
@@ -109,3 +117,4 @@ class Memo:
 
 
 TOKENS = Memo()  # clause text -> (words, offsets into the clause); see `segment.tokenize_span`
+CUES = Memo()  # clause text and words -> cue spans in it; see `extract.facts.clause_cues`

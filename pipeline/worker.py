@@ -11,12 +11,11 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 
 from .audit import audit_document, find_quality_issues
 from .cache import Rows, code_version, encode_rows, load_memo
@@ -147,11 +146,9 @@ def _add_results(rows: dict[str, list[dict]], clauses: list[Clause],
                         "scores": result.scores}
                        for clause, result in zip(clauses, labels, strict=True)]
     doc_id, text = clauses[0].doc_id, rows["documents"][0]["text"]
-    rows["facts"] = [asdict(fact) for fact in extract_facts(doc_id, text, clauses)]
-    frame = pd.DataFrame(rows["clauses"])
-    facts = pd.DataFrame(rows["facts"], columns=list(TABLES["facts"]))
-    rows["audit"] = audit_document(doc_id, frame, facts, profile)
-    rows["findings"] = find_quality_issues(doc_id, frame, facts)
+    rows["facts"] = [dict(vars(fact)) for fact in extract_facts(doc_id, text, clauses)]
+    rows["audit"] = audit_document(doc_id, rows["clauses"], rows["facts"], profile)
+    rows["findings"] = find_quality_issues(doc_id, rows["clauses"], rows["facts"])
 
 
 def _columns(rows: dict[str, list[dict]]) -> Rows:

@@ -261,15 +261,15 @@ def test_save_memo_merges_and_keeps_the_newest(tmp_path, monkeypatch):
 
 
 def test_repeated_feature_rows_reach_the_model_once(monkeypatch):
-    from pipeline.classify.predict import ClauseClassifier
+    from pipeline.classify import predict
     from pipeline.clean import clean_file
     from pipeline.segment import segment_document
 
-    classifier = ClauseClassifier()
+    classifier = predict.ClauseClassifier()
     rows = []
-    real = classifier.model.predict_proba
-    monkeypatch.setattr(classifier.model, "predict_proba",
-                        lambda features: rows.append(len(features)) or real(features))
+    real = predict.predict_proba
+    monkeypatch.setattr(predict, "predict_proba",
+                        lambda model, features: rows.append(len(features)) or real(model, features))
     clauses = segment_document(clean_file(SEED_KHATRA))
     first, second = classifier.predict_many([clauses, clauses])
     assert first == second == classifier.predict(clauses)

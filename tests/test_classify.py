@@ -10,7 +10,7 @@ from pipeline.config import MODEL_META_PATH, MODEL_PATH
 from pipeline.errors import ModelNotFoundError
 from pipeline.segment import segment_document
 
-from .conftest import SEED_KALIX, needs_corpus
+from .conftest import SEED_KALIX, SEED_KHATRA, needs_corpus
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +33,20 @@ def test_seed_complaints_paragraph_is_complaints(classifier):
     complaint = [r.labels for c, r in zip(clauses, results, strict=True)
                  if "Thời gian xử lý phản ánh" in c.text]
     assert complaint and "complaints" in complaint[0]
+
+
+def test_fast_scoring_gives_the_models_own_probabilities(classifier):
+    import numpy as np
+    import pandas as pd
+
+    from pipeline.classify.features import clause_features
+    from pipeline.classify.predict import predict_proba
+
+    features = pd.concat([clause_features(segment_document(clean_file(seed)))
+                          for seed in (SEED_KHATRA, SEED_KALIX)], ignore_index=True)
+    assert features["section"].nunique() < len(features)  # the shortcut has work to skip
+    assert np.array_equal(predict_proba(classifier.model, features),
+                          classifier.model.predict_proba(features))
 
 
 def test_scores_cover_every_label(classifier):

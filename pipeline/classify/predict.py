@@ -10,6 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import Pipeline
 
 from ..config import CLAUSE_LABELS, MODEL_META_PATH, MODEL_PATH
 from ..memo import Memo, memo_key
@@ -84,8 +87,37 @@ class ClauseClassifier:
                 else:
                     known[key] = value
         if todo:
-            computed = self.model.predict_proba(features.iloc[list(todo.values())])
+            computed = predict_proba(self.model, features.iloc[list(todo.values())])
             for key, row in zip(todo, computed, strict=True):
                 known[key] = row.tolist()
                 self.memo.put(key, known[key], repeated=counts[key] > 1)
         return np.array([known[key] for key in keys], dtype=float)
+
+
+def predict_proba(model: object, features: pd.DataFrame) -> np.ndarray:
+    """`model.predict_proba(features)`, with each distinct value of a text column analysed once.
+
+    The clauses of a section share its heading path, and templated policies share sentences;
+    the vectorizers would analyse every copy again. A pipeline that starts with a sparse
+    `ColumnTransformer` is transformed here, block by block as `ColumnTransformer.transform`
+    does (same numbers, tested); any other model is asked directly.
+    """
+    if not isinstance(model, Pipeline) or len(model.steps) < 2:
+        return model.predict_proba(features)
+    columns = model.steps[0][1]
+    if not isinstance(columns, ColumnTransformer) or not columns.sparse_output_:
+        return model.predict_proba(features)
+    weights = columns.transformer_weights or {}
+    blocks = []
+    for name, transformer, selection in columns.transformers_:
+        if isinstance(transformer, str):  # "drop"
+            continue
+        if isinstance(selection, str):  # one text column
+            codes, distinct = pd.factorize(features[selection])
+            block = transformer.transform(distinct)[codes]
+        else:
+            block = transformer.transform(features[selection])
+        block = sparse.csr_matrix(np.asarray(block, dtype=float)) if not sparse.issparse(
+            block) else block
+        blocks.append(block * weights[name] if name in weights else block)
+    return model[1:].predict_proba(sparse.hstack(blocks, format="csr"))

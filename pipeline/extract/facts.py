@@ -7,11 +7,13 @@ Extraction runs on the whole cleaned text (never on sentence strings: underthese
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from ..clean import Document
-from ..segment import Clause, build_doc, segment_document
+from ..memo import CUES, memo_key
+from ..segment import Clause, segment_document
 from .contacts import (
     find_addresses,
     find_emails,
@@ -21,7 +23,7 @@ from .contacts import (
     find_websites,
 )
 from .model import RawFact
-from .nlp import CUES_KEY, annotate
+from .nlp import CUES_KEY, annotate, get_vocab
 from .periods import (
     Window,
     find_breach_notifications,
@@ -42,19 +44,50 @@ class Fact(RawFact):
 def cue_windows(text: str, clauses: Sequence[Clause]) -> list[Window]:
     """One `Window` per clause, with the cue phrases the spaCy matcher found in it and in the
     heading of its section."""
-    doc = annotate(build_doc(text, clauses))
-    starts = [c.start for c in clauses]
+    windows, heading_cues = [], frozenset[str]()
+    for clause, cues in zip(clauses, clause_cues(clauses), strict=True):
+        if clause.kind == "heading":
+            heading_cues = frozenset(label for label, _, _ in cues)
+        windows.append(Window(clause.start, clause.end,
+                              tuple((label, clause.start + a, clause.start + b)
+                                    for label, a, b in cues), heading_cues))
+    return windows
+
+
+def clause_cues(clauses: Sequence[Clause]) -> list[tuple[tuple[str, int, int], ...]]:
+    """The cues inside each clause, as (label, start, end) relative to the clause start.
+
+    A cue counts only inside one clause, and the matchers read nothing outside a match, so a
+    clause's cues depend on its words alone: they are memoised by its text and words
+    (`memo.CUES`; templated policies repeat most clauses), and the clauses not seen before
+    are matched together in one spaCy `Doc` of their words.
+    """
+    keys = [memo_key(clause.text, *clause.tokens) for clause in clauses]
+    found = [CUES.get(key) for key in keys]
+    todo = [i for i, cues in enumerate(found) if cues is None]
+    for i, cues in zip(todo, _match_clauses([clauses[i] for i in todo]), strict=True):
+        CUES.put(keys[i], cues)
+        found[i] = cues
+    return found
+
+
+def _match_clauses(clauses: Sequence[Clause]) -> list[tuple[tuple[str, int, int], ...]]:
+    if not clauses:
+        return []
+    from spacy.tokens import Doc
+    from spacy.util import get_words_and_spaces
+
+    text = "\n".join(clause.text for clause in clauses)
+    starts = list(itertools.accumulate((len(c.text) + 1 for c in clauses[:-1]), initial=0))
+    words, spaces = get_words_and_spaces([w for c in clauses for w in c.tokens], text)
+    doc = annotate(Doc(get_vocab(), words=words, spaces=spaces))
     found: list[list[tuple[str, int, int]]] = [[] for _ in clauses]
     for span in doc.spans[CUES_KEY]:
         index = bisect.bisect_right(starts, span.start_char) - 1
-        if index >= 0 and span.end_char <= clauses[index].end:
-            found[index].append((span.label_, span.start_char, span.end_char))
-    windows, heading_cues = [], frozenset[str]()
-    for clause, cues in zip(clauses, found, strict=True):
-        if clause.kind == "heading":
-            heading_cues = frozenset(label for label, _, _ in cues)
-        windows.append(Window(clause.start, clause.end, tuple(cues), heading_cues))
-    return windows
+        if span.end_char <= starts[index] + len(clauses[index].text):
+            found[index].append((span.label_, span.start_char - starts[index],
+                                 span.end_char - starts[index]))
+    return [tuple(cues) for cues in found]
 
 
 def extract_text_facts(text: str) -> list[RawFact]:
@@ -99,5 +132,5 @@ def extract_facts(doc_id: str, text: str, clauses: Sequence[Clause]) -> list[Fac
     for raw in extract_raw_facts(text, windows):
         index = max(bisect.bisect_right(starts, raw.start) - 1, 0)
         clause_id = clauses[index].clause_id if clauses else -1
-        facts.append(Fact(**asdict(raw), doc_id=doc_id, clause_id=clause_id))
+        facts.append(Fact(**vars(raw), doc_id=doc_id, clause_id=clause_id))
     return facts
