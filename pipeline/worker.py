@@ -16,7 +16,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-
 from .audit import audit_document, find_quality_issues
 from .cache import Rows, code_version, encode_rows, load_memo
 from .clean import clean_bytes

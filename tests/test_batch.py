@@ -269,7 +269,7 @@ def test_repeated_feature_rows_reach_the_model_once(monkeypatch):
     rows = []
     real = predict.predict_proba
     monkeypatch.setattr(predict, "predict_proba",
-                        lambda model, features: rows.append(len(features)) or real(model, features))
+                        lambda model, rows_in: rows.append(len(rows_in)) or real(model, rows_in))
     clauses = segment_document(clean_file(SEED_KHATRA))
     first, second = classifier.predict_many([clauses, clauses])
     assert first == second == classifier.predict(clauses)
