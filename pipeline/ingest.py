@@ -142,6 +142,8 @@ def from_legacy_font(text: str) -> str:
                                                   (looks_like_vni, vni_to_unicode))
         if looks_like(text)
     ]
+    if len(candidates) == 1:  # the usual case: nothing to compare
+        return text
     return max(candidates, key=syllable_share)  # ties keep the text as it is
 
 
@@ -211,11 +213,14 @@ def _vietnamese_score(text: str) -> float:
     return sum(ch in _VI_CHARS for ch in norm) / letters
 
 
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f]")  # control characters but \t\n\v\f\r
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:8192]
     if not sample:
         return False
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROL_RE.findall(sample))
     return "\x00" in sample or controls / len(sample) > 0.05
 
 

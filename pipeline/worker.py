@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # What a worker imports on first use (~2 s); `engines` has a forkserver import it only once.
-PRELOAD = ("pipeline.worker", "pipeline.classify.predict", "pipeline.extract.facts", "skops.io",
+PRELOAD = ("pipeline.worker", "pipeline.classify.predict", "pipeline.extract.facts",
+           "pipeline.classify.skops_io",
            "underthesea")
 
 DATASET_TABLES: tuple[str, ...] = ("documents", "clauses", "facts", "audit", "findings",

@@ -64,7 +64,7 @@ def test_model_metadata_records_training(classifier):
 
 
 def test_tampered_model_is_refused(tmp_path):
-    import skops.io as sio
+    from pipeline.classify.skops_io import sio
 
     bad = tmp_path / "clause_classifier.skops"
     bad.write_bytes(sio.dumps({"payload": __import__("collections").Counter()}))
@@ -79,8 +79,21 @@ def test_missing_model_is_a_clear_error(tmp_path):
         load_model(tmp_path / "none.skops", tmp_path / "none.json")
 
 
+def test_a_scikit_learn_type_outside_our_list_is_refused(tmp_path):
+    from sklearn.tree import DecisionTreeClassifier
+
+    from pipeline.classify.skops_io import sio
+
+    foreign = tmp_path / "clause_classifier.skops"
+    foreign.write_bytes(sio.dumps({"model": DecisionTreeClassifier(), "vocabularies": {}}))
+    meta = tmp_path / "clause_classifier.json"
+    meta.write_text(MODEL_META_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ModelNotFoundError, match="DecisionTreeClassifier"):
+        load_model(foreign, meta)
+
+
 def test_committed_model_holds_only_trusted_types():
-    import skops.io as sio
+    from pipeline.classify.skops_io import sio
 
     assert set(sio.get_untrusted_types(file=MODEL_PATH)) <= set(TRUSTED_TYPES)
 
