@@ -19,7 +19,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
@@ -106,11 +105,11 @@ def run_batch(inputs: Iterable[Path], out: Path = PROCESSED_DIR, interim: Path =
             _count(slot, report, strict)
             chunk.append(slot)
             if len(chunk) == CHUNK_SIZE:
-                writer.write(_frames(chunk))
+                writer.write(_columns(chunk))
                 chunk = []
             bar.set_postfix(failed=len(report.errors), refresh=False)
             bar.update()
-        writer.write(_frames(chunk))
+        writer.write(_columns(chunk))
         report.outputs = writer.commit()
     if cache and any(memo.values()):
         save_memo(cache.memo_path, memo)
@@ -197,9 +196,10 @@ def _finish(slots: list[_Slot], future: Any, cache: ResultCache | None,
     return slots
 
 
-def _frames(slots: list[_Slot]) -> dict[str, pd.DataFrame]:
-    """The chunk's rows per table, each document's stamped with its `doc_id` and path."""
-    frames = {}
+def _columns(slots: list[_Slot]) -> dict[str, dict[str, list]]:
+    """The chunk's columns per table, each document's rows stamped with its `doc_id` and
+    path."""
+    tables = {}
     for name in DATASET_TABLES:
         columns: dict[str, list] = {column: [] for column in TABLES[name]}
         for slot in slots:
@@ -208,8 +208,8 @@ def _frames(slots: list[_Slot]) -> dict[str, pd.DataFrame]:
             stamp = {"doc_id": slot.doc_id, "source_path": slot.source_path}
             for column, values in columns.items():
                 values.extend([stamp[column]] * n_rows if column in stamp else table[column])
-        frames[name] = pd.DataFrame(columns)
-    return frames
+        tables[name] = columns
+    return tables
 
 
 @contextmanager

@@ -47,6 +47,20 @@ def arrow_schema(name: str) -> pa.Schema:
     return pa.schema(fields)
 
 
+def _checked(columns: dict[str, list], name: str) -> dict[str, list]:
+    """The contract's columns in order, a missing text value as "" (as `io.check_columns`).
+
+    Raises:
+        SchemaError: a column of the contract is missing.
+    """
+    missing = [column for column in TABLES[name] if column not in columns]
+    if missing:
+        raise SchemaError(f"table {name!r} lacks columns {missing}")
+    return {column: ["" if value is None else value for value in columns[column]]
+            if dtype == "string" else columns[column]
+            for column, dtype in TABLES[name].items()}
+
+
 class DatasetWriter:
     """Append chunks of rows to several tables of `out`; see the module docstring."""
 
@@ -68,17 +82,18 @@ class DatasetWriter:
                 self._sinks[name] = open(tmp, "w", encoding="utf-8", newline="")
                 pd.DataFrame(columns=list(TABLES[name])).to_csv(self._sinks[name], index=False)
 
-    def write(self, frames: dict[str, pd.DataFrame]) -> None:
-        """Append the rows of each table's frame (tables without rows are skipped)."""
-        for name, frame in frames.items():
-            if frame.empty:
+    def write(self, tables: dict[str, dict[str, list]]) -> None:
+        """Append each table's rows, given as its columns' values (tables without rows are
+        skipped). Parquet gets them straight from the lists, with no pandas frame between:
+        the same file, written in a fraction of the time."""
+        for name, columns in tables.items():
+            if not any(columns.values()):
                 continue
-            frame = check_columns(frame, name)
             if self.fmt == "parquet":
                 self._sinks[name].write_table(
-                    pa.Table.from_pandas(frame, schema=arrow_schema(name), preserve_index=False)
-                )
+                    pa.Table.from_pydict(_checked(columns, name), schema=arrow_schema(name)))
             else:
+                frame = check_columns(pd.DataFrame(columns), name)
                 flatten_lists(frame, name).to_csv(self._sinks[name], index=False, header=False)
 
     def commit(self) -> list[Path]:
