@@ -17,8 +17,10 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .cache import PACKED_LISTS
 from .errors import SchemaError
 from .io import check_columns, flatten_lists
 from .schema import TABLES
@@ -61,6 +63,22 @@ def _checked(columns: dict[str, list], name: str) -> dict[str, list]:
             for column, dtype in TABLES[name].items()}
 
 
+def _unpack(values: list[str], column: str) -> list[list]:
+    """A packed column back as Python lists (`cache.PACKED_LISTS`)."""
+    cast = int if _LIST_ITEMS[column] == pa.int64() else str
+    return [[cast(item) for item in value.split(PACKED_LISTS[column])] if value else []
+            for value in values]
+
+
+def _unpack_arrow(values: list[str], column: str, table: str) -> pa.Array:
+    """A packed column as the Arrow list array of the schema, split inside Arrow."""
+    item_type = arrow_schema(table).field(column).type
+    if "" in values:  # an empty list: rare enough to take the slow path
+        return pa.array(_unpack(values, column), item_type)
+    split = pc.split_pattern(pa.array(values, pa.string()), PACKED_LISTS[column])
+    return split.cast(item_type)
+
+
 class DatasetWriter:
     """Append chunks of rows to several tables of `out`; see the module docstring."""
 
@@ -83,16 +101,21 @@ class DatasetWriter:
                 pd.DataFrame(columns=list(TABLES[name])).to_csv(self._sinks[name], index=False)
 
     def write(self, tables: dict[str, dict[str, list]]) -> None:
-        """Append each table's rows, given as its columns' values (tables without rows are
-        skipped). Parquet gets them straight from the lists, with no pandas frame between:
-        the same file, written in a fraction of the time."""
+        """Append each table's rows, given as its columns' values with `PACKED_LISTS` columns
+        packed (tables without rows are skipped). Parquet gets them straight from the lists,
+        with no pandas frame between: the same file, written in a fraction of the time."""
         for name, columns in tables.items():
             if not any(columns.values()):
                 continue
             if self.fmt == "parquet":
+                columns = _checked(columns, name)
+                for column in PACKED_LISTS.keys() & columns.keys():
+                    columns[column] = _unpack_arrow(columns[column], column, name)
                 self._sinks[name].write_table(
-                    pa.Table.from_pydict(_checked(columns, name), schema=arrow_schema(name)))
+                    pa.Table.from_pydict(columns, schema=arrow_schema(name)))
             else:
+                columns = {column: _unpack(values, column) if column in PACKED_LISTS else values
+                           for column, values in columns.items()}
                 frame = check_columns(pd.DataFrame(columns), name)
                 flatten_lists(frame, name).to_csv(self._sinks[name], index=False, header=False)
 
