@@ -80,10 +80,10 @@ _PLACEHOLDER_RE = re.compile(r"\[(?:điền|nhập|ghi|tên|insert)[^\]]{0,40}\]
 EVIDENCE_MIN_SCORE = 0.5
 
 
-Rows = pd.DataFrame | Sequence[Mapping]  # a table's rows of one policy, as a frame or records
+TableRows = pd.DataFrame | Sequence[Mapping]  # one policy's rows of a table: a frame or records
 
 
-def _records(rows: Rows) -> Sequence[Mapping]:
+def _records(rows: TableRows) -> Sequence[Mapping]:
     """Plain records: a batch worker already has them, and reading them is ~10x faster than
     iterating a frame of Arrow strings."""
     return rows.to_dict("records") if isinstance(rows, pd.DataFrame) else rows
@@ -107,7 +107,7 @@ def check_profile(profile: str) -> str:
     return profile
 
 
-def audit_document(doc_id: str, clauses: Rows, facts: Rows, profile: str = "ecommerce"
+def audit_document(doc_id: str, clauses: TableRows, facts: TableRows, profile: str = "ecommerce"
                    ) -> list[dict]:
     """Audit rows (one per checklist element) for one policy.
 
@@ -143,7 +143,7 @@ _DENIES_WEB_RE = re.compile(r"không thu thập[^.]{0,40}(qua|trên|thông qua) 
 _COLLECTS_WEB_RE = re.compile(r"thu thập[^.]{0,60}(trên|qua) (trang )?web", re.I)
 
 
-def find_quality_issues(doc_id: str, clauses: Rows, facts: Rows) -> list[dict]:
+def find_quality_issues(doc_id: str, clauses: TableRows, facts: TableRows) -> list[dict]:
     """Findings beyond present/missing, each with the clause ids it rests on."""
     findings = []
 

@@ -5,10 +5,14 @@ call per task), on the chosen engine; results are taken back in the same order a
 `CHUNK_SIZE` documents at a time, so memory stays flat whatever the corpus size, and the
 tables do not depend on the number of workers or the engine. A document whose bytes, code and
 parameters did not change is read from the cache instead; an interrupted run resumes from it.
+When nothing changed at all (same files, code, parameters; the tables as that run left them,
+`MANIFEST` says), the run stops there.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import sys
 from collections import deque
@@ -28,6 +32,7 @@ from .config import INTERIM_DIR, PROCESSED_DIR, CleanParams, SegmentParams
 from .engines import Engine, open_engine
 from .errors import PipelineError
 from .ingest import check_size
+from .io import atomic_write
 from .memo import MEMO_SIZE
 from .runner import StageReport, assign_doc_ids, discover_inputs
 from .schema import TABLES
@@ -40,6 +45,17 @@ TASK_SIZE = 8  # documents per task: amortises a classifier call's fixed cost, b
 CHUNK_SIZE = 64  # documents per row group of the output tables
 MIN_TASKS_PER_WORKER = 4
 TASKS_PER_WORKER = 2  # tasks in flight per worker: none idles while the main process writes
+MANIFEST = ".vnpolicy-run.json"  # in the output folder: what its tables were made from
+
+
+@dataclass(frozen=True)
+class _Input:
+    """One policy file of the run, hashed (its bytes are read again only if needed)."""
+
+    path: Path
+    doc_id: str
+    key: str = ""  # cache key of its bytes; "" when it could not be read
+    error: str = ""
 
 
 @dataclass
@@ -85,10 +101,20 @@ def run_batch(inputs: Iterable[Path], out: Path = PROCESSED_DIR, interim: Path =
     ids = assign_doc_ids(paths)
     version = code_version(clean_params, segment_params, profile)
     cache = ResultCache(cache_dir or interim / "cache", version) if use_cache else None
+    found = _hash_inputs(sorted(paths, key=ids.__getitem__), ids, clean_params)
+    signature = _signature(found, version, fmt)
+    if cache and (done := _up_to_date(out, signature)) is not None:
+        logger.info("run: the dataset in %s was made from these %d files: nothing to do", out,
+                    len(found))
+        return StageReport("run", n_in=len(found), n_out=done["n_out"], n_cached=len(found),
+                           outputs=[out / name for name in done["outputs"]], up_to_date=True)
     settings = WorkSettings(clean_params, segment_params, profile, version,
                             str(cache.memo_path) if cache else None)
+    todo = sum(1 for item in found if not item.error and not (cache and cache.has(item.key)))
+    if not todo:  # everything is in the cache: no pool or cluster to start
+        engine, scheduler = "local", None
     if engine == "local":  # a worker costs ~2 s to start: only worth it with a few tasks
-        workers = min(workers, -(-len(paths) // (TASK_SIZE * MIN_TASKS_PER_WORKER)))
+        workers = min(workers, -(-todo // (TASK_SIZE * MIN_TASKS_PER_WORKER)))
     report = StageReport("run", n_in=len(paths))
     memo: dict[str, dict[str, Any]] = {"tokens": {}, "scores": {}}
     with ExitStack() as stack:
@@ -97,8 +123,7 @@ def run_batch(inputs: Iterable[Path], out: Path = PROCESSED_DIR, interim: Path =
                     pool.workers, cache.dir if cache else "off")
         writer = stack.enter_context(DatasetWriter(out, DATASET_TABLES, fmt))
         bar = stack.enter_context(_progress_bar(len(paths), show_progress))
-        slots = (_read(path, ids[path], clean_params, cache)
-                 for path in sorted(paths, key=ids.__getitem__))
+        slots = (_read(item, clean_params, cache) for item in found)
         tasks = (_submit(pool, list(group), settings) for group in _batched(slots, TASK_SIZE))
         chunk: list[_Slot] = []
         for slot in _in_order(tasks, TASKS_PER_WORKER * pool.workers, cache, memo):
@@ -113,6 +138,7 @@ def run_batch(inputs: Iterable[Path], out: Path = PROCESSED_DIR, interim: Path =
         report.outputs = writer.commit()
     if cache and any(memo.values()):
         save_memo(cache.memo_path, memo)
+    _write_manifest(out, signature, report, complete=bool(cache) and not report.errors)
     logger.info("run: %d in, %d out, %d failed, %d from cache", report.n_in, report.n_out,
                 len(report.errors), report.n_cached)
     return report
@@ -129,21 +155,75 @@ def _count(slot: _Slot, report: StageReport, strict: bool) -> None:
         report.errors.append(error)
 
 
-def _read(path: Path, doc_id: str, params: CleanParams, cache: ResultCache | None) -> _Slot:
-    """Read one file here (to hash it) and look it up in the cache."""
-    slot = _Slot(doc_id, str(path))
+def _hash_inputs(paths: list[Path], ids: dict[Path, str], params: CleanParams
+                 ) -> list[_Input]:
+    """Each file's cache key, or why it cannot be read."""
+    found = []
+    for path in paths:
+        try:
+            check_size(path.stat().st_size, path, params)
+            found.append(_Input(path, ids[path], input_key(path.read_bytes(), path)))
+        except (PipelineError, OSError) as err:
+            found.append(_Input(path, ids[path], error=str(err)))
+    return found
+
+
+def _read(item: _Input, params: CleanParams, cache: ResultCache | None) -> _Slot:
+    """A document's rows from the cache, or its bytes to process."""
+    slot = _Slot(item.doc_id, str(item.path), item.key)
+    if item.error:
+        slot.rows = _failed("clean", item.error)
+        return slot
+    slot.rows = cache.get(item.key) if cache else None
+    slot.cached = slot.rows is not None
+    if slot.cached:
+        return slot
     try:
-        check_size(path.stat().st_size, path, params)
-        data = path.read_bytes()
+        check_size(item.path.stat().st_size, item.path, params)
+        data = item.path.read_bytes()
     except (PipelineError, OSError) as err:
         slot.rows = _failed("clean", str(err))
         return slot
-    slot.key = input_key(data, path)
-    slot.rows = cache.get(slot.key) if cache else None
-    slot.cached = slot.rows is not None
-    if not slot.cached:
-        slot.item = DocInput(doc_id, str(path), data)
+    slot.key = input_key(data, item.path)  # it may have changed since it was hashed
+    slot.item = DocInput(item.doc_id, str(item.path), data)
     return slot
+
+
+def _signature(found: list[_Input], version: str, fmt: str) -> str:
+    """A hash of what a dataset is made from: the files (names, ids, bytes), the code version
+    (which covers the parameters and the model) and the format."""
+    digest = hashlib.sha256(f"{version}\0{fmt}\n".encode())
+    for item in found:
+        digest.update(f"{item.doc_id}\0{item.path}\0{item.key}\0{item.error}\n".encode())
+    return digest.hexdigest()
+
+
+def _up_to_date(out: Path, signature: str) -> dict | None:
+    """The manifest of `out` if its tables were made from exactly `signature` and are still as
+    that run left them (size and modification time, as `make` checks), else None."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        if manifest["signature"] != signature:
+            return None
+        for name, (size, mtime_ns) in manifest["outputs"].items():
+            stat = (out / name).stat()
+            if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
+                return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return manifest
+
+
+def _write_manifest(out: Path, signature: str, report: StageReport, complete: bool) -> None:
+    """Record what the tables were made from; only a run whose every document succeeded and
+    was cached counts as complete (a failed file is retried next time)."""
+    path = out / MANIFEST
+    if not complete:
+        path.unlink(missing_ok=True)
+        return
+    outputs = {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in report.outputs}
+    manifest = {"signature": signature, "n_out": report.n_out, "outputs": outputs}
+    atomic_write(path, lambda tmp: tmp.write_text(json.dumps(manifest), encoding="utf-8"))
 
 
 def _failed(stage: str, error: str) -> Rows:

@@ -88,6 +88,10 @@ class ResultCache:
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json.gz"
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under `key` (without reading it)."""
+        return self._path(key).is_file()
+
     def get(self, key: str) -> Rows | None:
         """The rows stored under `key`, or None."""
         path = self._path(key)

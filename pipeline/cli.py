@@ -162,7 +162,10 @@ def run(inputs: Inputs = None, out: Out = PROCESSED_DIR, interim: Interim = INTE
     _summary(report, report.errors)
     if cache:
         typer.echo(f"{report.n_cached} of {report.n_in} documents from the cache", err=True)
-    typer.echo(f"dataset written to {out}", err=True)
+    if report.up_to_date:
+        typer.echo(f"dataset in {out} is up to date: same files, code and options", err=True)
+    else:
+        typer.echo(f"dataset written to {out}", err=True)
     if report.errors:
         raise typer.Exit(EXIT_SOME_FAILED)
 

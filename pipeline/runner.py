@@ -47,6 +47,7 @@ class StageReport:
     errors: list[dict] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     n_cached: int = 0  # documents read from the per-document cache (`run`)
+    up_to_date: bool = False  # `run` found the dataset already made from these very inputs
 
 
 def discover_inputs(inputs: Iterable[Path]) -> list[Path]:

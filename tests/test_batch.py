@@ -61,7 +61,9 @@ def _run(inputs: list[Path], root: Path, **options) -> batch.StageReport:
 
 
 def _bytes(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    """The tables of a dataset folder (not the run's manifest, which records file times)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())
+            if not p.name.startswith(".")}
 
 
 def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -155,6 +157,38 @@ def test_rerun_processes_only_the_changed_file(templated_dir, tmp_path, small_ta
     facts = pd.read_parquet(tmp_path / "out" / "facts.parquet")
     deadlines = facts[facts["type"] == "complaint_deadline"].set_index("doc_id")["normalized"]
     assert deadlines["cong-ty-2"] == "7" and deadlines["cong-ty-1"] == "5"
+
+
+def test_a_rerun_with_nothing_changed_rewrites_nothing(templated_dir, tmp_path):
+    (templated_dir / "empty.txt").unlink()  # a failed file is retried on every run
+    _run([templated_dir], tmp_path)
+    tables = {p: p.stat().st_mtime_ns for p in (tmp_path / "out").glob("*.parquet")}
+    again = _run([templated_dir], tmp_path)
+    assert again.up_to_date and again.n_cached == again.n_in == again.n_out == 4
+    assert {p: p.stat().st_mtime_ns for p in tables} == tables
+    result = runner.invoke(app, ["run", str(templated_dir), "--out", str(tmp_path / "out"),
+                                 "--interim", str(tmp_path / "interim"), "-q"])
+    assert result.exit_code == 0 and "is up to date" in result.output
+
+
+@pytest.mark.parametrize("change", ["input", "table", "format", "failed file"])
+def test_a_rerun_after_a_change_writes_the_tables_again(templated_dir, tmp_path, change):
+    (templated_dir / "empty.txt").unlink()
+    _run([templated_dir], tmp_path)
+    options = {}
+    if change == "input":
+        (templated_dir / "cong-ty-0.txt").write_text(TEMPLATE.format(
+            name="Công ty TNHH Hoa Sen", email="hotro@hoasen.vn", months=6), encoding="utf-8")
+    elif change == "table":
+        (tmp_path / "out" / "facts.parquet").write_bytes(b"edited by hand")
+    elif change == "format":
+        options = {"fmt": "csv"}
+    else:
+        (templated_dir / "empty.txt").write_bytes(b"")
+        _run([templated_dir], tmp_path)  # fails one file: no manifest, so never up to date
+    again = _run([templated_dir], tmp_path, **options)
+    assert not again.up_to_date
+    assert len(pd.read_parquet(tmp_path / "out" / "facts.parquet")) > 0
 
 
 def test_interrupted_run_resumes_from_the_cache(templated_dir, tmp_path, small_tasks,

@@ -34,7 +34,7 @@ def test_killed_run_keeps_the_previous_dataset_and_the_next_run_completes(tmp_pa
     out, interim = tmp_path / "out", tmp_path / "interim"
     common = ["--out", str(out), "--interim", str(interim), "--workers", "1"]
     assert _vnpolicy(str(policies), *common).wait(timeout=300) == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
 
     for i in range(1, 200):
         (policies / f"cong-ty-{i:03d}.txt").write_text(TEMPLATE.format(i=i), encoding="utf-8")
