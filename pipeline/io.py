@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,15 @@ def check_columns(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return df
 
 
+@lru_cache(maxsize=1)
+def new_file_mode() -> int:
+    """The mode `open()` gives a new file here (0o666 less the umask): `mkstemp` makes its
+    files private (0o600), and a dataset or cache renamed from one would stay so."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write(path: Path, write) -> None:  # type: ignore[no-untyped-def]
     """Call `write(tmp_path)`, then rename over `path`: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -42,6 +52,7 @@ def atomic_write(path: Path, write) -> None:  # type: ignore[no-untyped-def]
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, new_file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from .cache import PACKED_LISTS
 from .errors import SchemaError
-from .io import check_columns, flatten_lists
+from .io import check_columns, flatten_lists, new_file_mode
 from .schema import TABLES
 
 _ARROW_TYPES = {"string": pa.large_string(), "int64": pa.int64(), "bool": pa.bool_(),
@@ -123,6 +123,7 @@ class DatasetWriter:
         """Close every table and rename it into place."""
         self._close()
         for name, tmp in self._temps.items():
+            os.chmod(tmp, new_file_mode())
             os.replace(tmp, self.paths[name])
         self._temps = {}
         return list(self.paths.values())

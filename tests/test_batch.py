@@ -191,6 +191,24 @@ def test_a_rerun_after_a_change_writes_the_tables_again(templated_dir, tmp_path,
     assert len(pd.read_parquet(tmp_path / "out" / "facts.parquet")) > 0
 
 
+def test_tables_and_cache_entries_get_the_usual_file_mode(templated_dir, tmp_path):
+    import os
+    import stat
+
+    from pipeline.io import new_file_mode
+
+    umask = os.umask(0o022)
+    new_file_mode.cache_clear()
+    try:
+        _run([templated_dir], tmp_path)
+    finally:
+        os.umask(umask)
+        new_file_mode.cache_clear()
+    written = [*(tmp_path / "out").iterdir(), *(tmp_path / "interim").rglob("*.json.gz")]
+    assert len(written) > 6
+    assert {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o644}
+
+
 def test_interrupted_run_resumes_from_the_cache(templated_dir, tmp_path, small_tasks,
                                                 monkeypatch):
     calls = []
