@@ -161,11 +161,15 @@ def _hash_inputs(paths: list[Path], ids: dict[Path, str], params: CleanParams
     found = []
     for path in paths:
         try:
-            check_size(path.stat().st_size, path, params)
-            found.append(_Input(path, ids[path], input_key(path.read_bytes(), path)))
+            found.append(_Input(path, ids[path], input_key(_file_bytes(path, params), path)))
         except (PipelineError, OSError) as err:
             found.append(_Input(path, ids[path], error=str(err)))
     return found
+
+
+def _file_bytes(path: Path, params: CleanParams) -> bytes:
+    check_size(path.stat().st_size, path, params)
+    return path.read_bytes()
 
 
 def _read(item: _Input, params: CleanParams, cache: ResultCache | None) -> _Slot:
@@ -179,8 +183,7 @@ def _read(item: _Input, params: CleanParams, cache: ResultCache | None) -> _Slot
     if slot.cached:
         return slot
     try:
-        check_size(item.path.stat().st_size, item.path, params)
-        data = item.path.read_bytes()
+        data = _file_bytes(item.path, params)
     except (PipelineError, OSError) as err:
         slot.rows = _failed("clean", str(err))
         return slot
