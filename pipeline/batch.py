@@ -221,12 +221,16 @@ def _write_manifest(out: Path, signature: str, report: StageReport, complete: bo
     """Record what the tables were made from; only a run whose every document succeeded and
     was cached counts as complete (a failed file is retried next time)."""
     path = out / MANIFEST
-    if not complete:
-        path.unlink(missing_ok=True)
-        return
-    outputs = {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in report.outputs}
-    manifest = {"signature": signature, "n_out": report.n_out, "outputs": outputs}
-    atomic_write(path, lambda tmp: tmp.write_text(json.dumps(manifest), encoding="utf-8"))
+    try:
+        if not complete:
+            path.unlink(missing_ok=True)
+            return
+        outputs = {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in report.outputs}
+        manifest = {"signature": signature, "n_out": report.n_out, "outputs": outputs}
+        atomic_write(path, lambda tmp: tmp.write_text(json.dumps(manifest), encoding="utf-8"))
+    except OSError as err:  # the tables are written; only the next run's shortcut is lost
+        logger.warning("could not record %s (%s): the next run will write the tables again",
+                       path, err)
 
 
 def _failed(stage: str, error: str) -> Rows:

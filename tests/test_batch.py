@@ -191,6 +191,20 @@ def test_a_rerun_after_a_change_writes_the_tables_again(templated_dir, tmp_path,
     assert len(pd.read_parquet(tmp_path / "out" / "facts.parquet")) > 0
 
 
+def test_a_manifest_that_cannot_be_written_costs_only_the_shortcut(templated_dir, tmp_path,
+                                                                   monkeypatch):
+    (templated_dir / "empty.txt").unlink()
+
+    def disk_full(path: Path, write: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(batch, "atomic_write", disk_full)
+    report = _run([templated_dir], tmp_path)
+    assert report.n_out == 4 and not (tmp_path / "out" / batch.MANIFEST).exists()
+    monkeypatch.undo()
+    assert not _run([templated_dir], tmp_path).up_to_date
+
+
 def test_tables_and_cache_entries_get_the_usual_file_mode(templated_dir, tmp_path):
     import os
     import stat
