@@ -29,6 +29,10 @@ _PAGE_LINE_RE = re.compile(
     r"|^\d{1,4}\s*/\s*\d{1,4}$", re.I
 )
 _SYLLABLE_RE = re.compile(r"\w+")
+# A bullet alone on its line, its item on the next (JSX and PDF layouts): one bullet line.
+_LONE_BULLET_RE = re.compile(
+    "^[ \t]*[\u2022\u25cf\u25cb\u25aa\u25ab\u25a0\u25ba\u25b8\u27a2\u2023\uf0b7\uf0a7]"
+    "[ \t]*\n[ \t]*(?=\\S)", re.M)
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ def clean_text(text: str) -> str:
     text = _ZERO_WIDTH_RE.sub("", text).replace("Ð", "Đ").replace("ð", "đ")
     text = unicodedata.normalize("NFC", text)
     text = unicodedata.normalize("NFC", normalize_tone_marks(text))
+    text = _LONE_BULLET_RE.sub("- ", text)
     lines = (_normalize_line(line) for line in text.split("\n"))
     text = "\n".join(line for line in lines if line is not None)
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")

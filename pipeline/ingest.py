@@ -15,6 +15,13 @@ from pathlib import Path
 from .config import CleanParams
 from .errors import InputError
 from .legacy import looks_like_tcvn3, looks_like_vni, tcvn3_to_unicode, vni_to_unicode
+from .sources import (
+    drop_code_residue,
+    looks_like_markdown,
+    looks_like_source_code,
+    markdown_text,
+    source_text,
+)
 
 _BLOCK_TAGS = (
     "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
@@ -90,9 +97,14 @@ def decode_document(data: bytes, path: Path, params: CleanParams = CleanParams()
     if data.startswith(b"PK\x03\x04") or suffix == ".docx":
         return _read_docx(path, data)
     text = decode_bytes(data, path)
+    inner_suffixes = tuple(path.suffixes[:-1]) if suffix in (".txt", ".md") else (suffix,)
+    if looks_like_source_code(text, inner_suffixes):
+        text = source_text(text)
+    elif looks_like_markdown(text, (suffix, *inner_suffixes)):
+        text = markdown_text(text)
     if suffix in (".html", ".htm") or looks_like_html(text):
         return html_to_text(text, path=path, max_depth=params.max_html_depth)
-    return repair_markup(text)
+    return drop_code_residue(repair_markup(text))
 
 
 def repair_markup(text: str) -> str:
