@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +18,7 @@ from pathlib import Path
 from .clean import Document, clean_file, clean_text
 from .config import ANNOTATED_DIR, CLAUSE_LABELS, FACT_TYPES, RAW_DIR, SHARED_CORPUS_DIR
 from .errors import AnnotationError, InputNotFoundError
+from .segment import Clause
 
 
 @dataclass(frozen=True)
@@ -149,3 +150,22 @@ def annotated_documents(path: Path = ANNOTATED_DIR / "clauses.jsonl") -> list[Do
         if key not in seen:
             seen[key] = _document(*key)
     return list(seen.values())
+
+
+def align_labels(clauses: Sequence[Clause], gold: Sequence[GoldClause]) -> list[tuple[str, ...]]:
+    """Gold labels for predicted clauses: the labels of gold spans covering most of each
+    clause, so annotations survive a change of the segmenter."""
+    labels = []
+    for clause in clauses:
+        best: dict[str, int] = {}
+        for g in gold:
+            overlap = min(clause.end, g.end) - max(clause.start, g.start)
+            if overlap > 0:
+                for label in g.labels:
+                    best[label] = best.get(label, 0) + overlap
+        length = max(clause.end - clause.start, 1)
+        chosen = tuple(label for label in CLAUSE_LABELS if best.get(label, 0) >= 0.5 * length)
+        if len(chosen) > 1 and "other" in chosen:
+            chosen = tuple(label for label in chosen if label != "other")
+        labels.append(chosen or ("other",))
+    return labels

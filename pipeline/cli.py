@@ -241,5 +241,57 @@ def evaluate(annotations: Path = ANNOTATED_DIR,
                else format_report(result))
 
 
+annotate_app = typer.Typer(no_args_is_help=True, help="Work sheets for annotators.")
+app.add_typer(annotate_app, name="annotate")
+
+
+@annotate_app.command("export")
+def annotate_export(files: Annotated[list[Path], typer.Argument(help="Policy files.")],
+                    out: Annotated[Path, typer.Option("--out", "-o")],
+                    source: Annotated[str, typer.Option(help="raw or corpus")] = "corpus"
+                    ) -> None:
+    """Write one work sheet per policy. Example: vnpolicy annotate export x.txt -o sheets/"""
+    from .annotation_tool import export_sheet
+    from .annotations import load_gold_clauses
+
+    out.mkdir(parents=True, exist_ok=True)
+    with _exit_on_error():
+        gold = load_gold_clauses()
+        for path in files:
+            doc_gold = [g for g in gold if g.doc_id == path.stem]
+            sheet = export_sheet(path, source, doc_gold)
+            (out / f"{path.name}.json").write_text(
+                json.dumps(sheet, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            typer.echo(f"{path.name}: {len(sheet['clauses'])} clauses", err=True)
+
+
+@annotate_app.command("check")
+def annotate_check(sheets: Annotated[list[Path], typer.Argument(help="Filled-in sheets.")]
+                   ) -> None:
+    """Check filled-in sheets and count their rows. Example: vnpolicy annotate check s.json"""
+    from .annotation_tool import load_sheet, sheet_rows
+    from .annotations import source_dirs
+
+    with _exit_on_error():
+        for path in sheets:
+            rows = sheet_rows(load_sheet(path), source_dirs())
+            typer.echo(f"{path.name}: " + ", ".join(f"{len(v)} {k}" for k, v in rows.items()))
+
+
+@annotate_app.command("import")
+def annotate_import(sheets: Annotated[list[Path], typer.Argument(help="Filled-in sheets.")],
+                    annotated: Path = ANNOTATED_DIR,
+                    tables: Annotated[str, typer.Option(
+                        help="Comma-separated gold files to write.")]
+                    = "clauses,headings,facts,law") -> None:
+    """Write sheets into the gold files. Example: vnpolicy annotate import sheets/*.json"""
+    from .annotation_tool import import_sheets
+    from .annotations import source_dirs
+
+    with _exit_on_error():
+        counts = import_sheets(sheets, annotated, source_dirs(), tuple(tables.split(",")))
+    typer.echo(", ".join(f"{n} {table} rows" for table, n in counts.items()), err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

@@ -19,6 +19,7 @@ from sklearn.model_selection import LeaveOneGroupOut
 from ..annotations import (
     SYNTHETIC_DIR,
     GoldClause,
+    align_labels,
     annotated_documents,
     load_gold_clauses,
     load_synthetic,
@@ -69,25 +70,6 @@ class TrainingSet:
     groups: np.ndarray
     clauses: list[Clause]
     synthetic: np.ndarray  # True for clauses of the team's synthetic policies
-
-
-def align_labels(clauses: Sequence[Clause], gold: Sequence[GoldClause]) -> list[tuple[str, ...]]:
-    """Gold labels for predicted clauses: the labels of gold spans covering most of each
-    clause, so annotations survive a change of the segmenter."""
-    labels = []
-    for clause in clauses:
-        best: dict[str, int] = {}
-        for g in gold:
-            overlap = min(clause.end, g.end) - max(clause.start, g.start)
-            if overlap > 0:
-                for label in g.labels:
-                    best[label] = best.get(label, 0) + overlap
-        length = max(clause.end - clause.start, 1)
-        chosen = tuple(label for label in CLAUSE_LABELS if best.get(label, 0) >= 0.5 * length)
-        if len(chosen) > 1 and "other" in chosen:
-            chosen = tuple(label for label in chosen if label != "other")
-        labels.append(chosen or ("other",))
-    return labels
 
 
 def indicator(labels: Sequence[Sequence[str]]) -> np.ndarray:

@@ -1,0 +1,196 @@
+"""Annotate a policy: a work sheet to fill in, checked and turned into gold rows.
+
+`export_sheet` writes a JSON work sheet of one policy: its clauses as the segmenter cuts them
+(offsets, kind, text) with empty `labels`, `heading`, plus empty `facts` and `law` sections.
+An annotator fills it in (see GUIDELINES.md) and may split a clause the segmenter merged
+(`pieces`). `sheet_rows` checks the sheet against the cleaned text and returns the rows of
+`clauses.jsonl`, `headings.jsonl`, `facts.jsonl` and `law.jsonl`: offsets, a hash and labels,
+never the text, since the policies are third-party texts. Sheets (which hold text) stay
+outside the repository.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .annotations import GoldClause, align_labels, span_hash
+from .clean import Document, clean_file
+from .config import CLAUSE_LABELS, FACT_TYPES
+from .errors import AnnotationError
+from .segment import segment_document
+
+LAW_ELEMENTS: tuple[str, ...] = (
+    "controller_identity", "data_categories", "purposes", "consent", "withdraw_consent",
+    "rights", "rights_procedure", "response_deadlines", "recipients", "no_sale", "retention",
+    "deletion", "security", "breach_notification", "complaints", "dpo_contact",
+    "sensitive_data", "cross_border", "cookies_tracking", "marketing_optout", "children",
+    "automated_processing",
+)
+LAW_VALUES = ("present", "absent", "not_applicable")
+
+
+def export_sheet(path: Path, source: str, gold: list[GoldClause] = ()) -> dict[str, Any]:
+    """A work sheet for one policy file (`source`: `raw` or `corpus`); clauses covered by
+    `gold` come with its labels filled in."""
+    doc = clean_file(path)
+    segmented = segment_document(doc)
+    known = align_labels(segmented, gold) if gold else [[] for _ in segmented]
+    clauses = [
+        {"i": c.clause_id, "start": c.start, "end": c.end, "kind": c.kind, "section": c.section,
+         "text": c.text, "labels": list(labels), "heading": None}
+        for c, labels in zip(segmented, known, strict=True)
+    ]
+    return {"source": source, "file": path.name, "chars": len(doc.text), "clauses": clauses,
+            "facts": [], "law": {element: {"value": None, "evidence": []}
+                                 for element in LAW_ELEMENTS}}
+
+
+def _pieces(clause: dict, text: str) -> list[tuple[int, int, dict]]:
+    """(start, end, piece) for a clause, split where its `pieces` say."""
+    pieces = clause.get("pieces")
+    if not pieces:
+        return [(clause["start"], clause["end"], clause)]
+    starts = [clause["start"]]
+    for piece in pieces[1:]:
+        found = text.find(piece["from"], starts[-1] + 1, clause["end"])
+        if found < 0:
+            raise AnnotationError(f"clause {clause['i']}: piece start {piece['from']!r} not "
+                                  "found after the previous piece")
+        starts.append(found)
+    ends = [*starts[1:], clause["end"]]
+    spans = []
+    for start, end, piece in zip(starts, ends, pieces, strict=True):
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        offset = start + chunk.index(stripped) if stripped else start
+        spans.append((offset, offset + len(stripped), piece))
+    return spans
+
+
+def _check_labels(labels: list[str], where: str) -> None:
+    unknown = set(labels) - set(CLAUSE_LABELS)
+    if unknown or not labels:
+        raise AnnotationError(f"{where}: unknown or empty labels {sorted(unknown) or labels}")
+    if "other" in labels and len(labels) > 1:
+        raise AnnotationError(f"{where}: `other` is never combined with another label")
+
+
+def _clause_rows(sheet: dict, doc: Document) -> tuple[list[dict], list[dict]]:
+    base = {"source": sheet["source"], "file": sheet["file"]}
+    clauses, headings = [], []
+    for clause in sheet["clauses"]:
+        if doc.text[clause["start"] : clause["end"]] != clause["text"]:
+            raise AnnotationError(f"{sheet['file']}: clause {clause['i']} does not match the "
+                                  "cleaned text (the cleaning or the sheet changed)")
+        for start, end, piece in _pieces(clause, doc.text):
+            where = f"{sheet['file']}: clause {clause['i']}"
+            _check_labels(piece.get("labels", []), where)
+            span = {**base, "start": start, "end": end,
+                    "sha1": span_hash(doc.text[start:end])}
+            clauses.append({**span, "labels": [label for label in CLAUSE_LABELS
+                                               if label in piece["labels"]]})
+            level = piece.get("heading")
+            if level is not None:
+                if not isinstance(level, int) or not 1 <= level <= 6:
+                    raise AnnotationError(f"{where}: heading level {level!r} is not 1-6")
+                headings.append({**span, "level": level})
+    return clauses, headings
+
+
+def _fact_rows(sheet: dict, doc: Document) -> list[dict]:
+    rows = []
+    for fact in sheet.get("facts", []):
+        if fact["type"] not in FACT_TYPES:
+            raise AnnotationError(f"{sheet['file']}: unknown fact type {fact['type']!r}")
+        start, nth = -1, int(fact.get("nth", 0))
+        for _ in range(nth + 1):
+            start = doc.text.find(fact["text"], start + 1)
+            if start < 0:
+                raise AnnotationError(f"{sheet['file']}: fact text {fact['text']!r} "
+                                      f"(occurrence {nth}) not in the cleaned text")
+        end = start + len(fact["text"])
+        rows.append({"source": sheet["source"], "file": sheet["file"], "type": fact["type"],
+                     "start": start, "end": end, "sha1": span_hash(fact["text"]),
+                     "normalized": str(fact["normalized"]),
+                     "qualifier": fact.get("qualifier", "")})
+    return rows
+
+
+def _law_rows(sheet: dict) -> list[dict]:
+    law = sheet.get("law") or {}
+    if all(entry.get("value") is None for entry in law.values()):
+        return []  # this sheet was not annotated for the law
+    by_id = {c["i"]: c for c in sheet["clauses"]}
+    rows = []
+    for element in LAW_ELEMENTS:
+        entry = law.get(element) or {}
+        value = entry.get("value")
+        if value not in LAW_VALUES:
+            raise AnnotationError(f"{sheet['file']}: law element {element}: value {value!r} "
+                                  f"is not one of {LAW_VALUES}")
+        evidence = []
+        for i in entry.get("evidence", []):
+            if i not in by_id:
+                raise AnnotationError(f"{sheet['file']}: law element {element}: no clause {i}")
+            clause = by_id[i]
+            evidence.append({"start": clause["start"], "end": clause["end"],
+                             "sha1": span_hash(clause["text"])})
+        rows.append({"source": sheet["source"], "file": sheet["file"], "element": element,
+                     "value": value, "evidence": evidence})
+    return rows
+
+
+def sheet_rows(sheet: dict, base_dirs: dict[str, Path]) -> dict[str, list[dict]]:
+    """Gold rows of a filled-in sheet, checked against the cleaned text.
+
+    Raises:
+        AnnotationError: a clause no longer matches the text, a label or level is unknown, a
+            fact is not found, a law element is missing.
+    """
+    doc = clean_file(base_dirs[sheet["source"]] / sheet["file"])
+    unlabelled = [c["i"] for c in sheet["clauses"]
+                  if not c.get("labels") and not c.get("pieces")]
+    if unlabelled:
+        raise AnnotationError(f"{sheet['file']}: clauses without labels: {unlabelled[:10]}")
+    clauses, headings = _clause_rows(sheet, doc)
+    return {"clauses": clauses, "headings": headings, "facts": _fact_rows(sheet, doc),
+            "law": _law_rows(sheet)}
+
+
+def load_sheet(path: Path) -> dict:
+    """A work sheet from its JSON file."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise AnnotationError(f"{path}: not a readable work sheet ({err})") from err
+
+
+GOLD_FILES = ("clauses", "headings", "facts", "law")
+
+
+def import_sheets(sheets: list[Path], annotated: Path, base_dirs: dict[str, Path],
+                  tables: tuple[str, ...] = GOLD_FILES) -> dict[str, int]:
+    """Write the gold rows of `sheets` into `annotated/<table>.jsonl`, replacing the rows of
+    the same files; rows of other files keep their order. Returns rows written per table."""
+    from .io import atomic_write
+
+    new: dict[str, list[dict]] = {table: [] for table in tables}
+    for path in sheets:
+        for table, rows in sheet_rows(load_sheet(path), base_dirs).items():
+            if table in new:
+                new[table].extend(rows)
+    counts = {}
+    for table in tables:
+        target = annotated / f"{table}.jsonl"
+        old = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()
+               if line.strip()] if target.is_file() else []
+        replaced = {(row["source"], row["file"]) for row in new[table]}
+        kept = [row for row in old if (row["source"], row["file"]) not in replaced]
+        rows = kept + new[table]
+        text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        atomic_write(target, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
+        counts[table] = len(new[table])
+    return counts
+
