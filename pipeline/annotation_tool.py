@@ -152,9 +152,12 @@ def sheet_rows(sheet: dict, base_dirs: dict[str, Path]) -> dict[str, list[dict]]
     doc = clean_file(base_dirs[sheet["source"]] / sheet["file"])
     unlabelled = [c["i"] for c in sheet["clauses"]
                   if not c.get("labels") and not c.get("pieces")]
-    if unlabelled:
+    if len(unlabelled) == len(sheet["clauses"]):  # a sheet for facts and the law only
+        clauses, headings = [], []
+    elif unlabelled:
         raise AnnotationError(f"{sheet['file']}: clauses without labels: {unlabelled[:10]}")
-    clauses, headings = _clause_rows(sheet, doc)
+    else:
+        clauses, headings = _clause_rows(sheet, doc)
     return {"clauses": clauses, "headings": headings, "facts": _fact_rows(sheet, doc),
             "law": _law_rows(sheet)}
 

@@ -45,6 +45,7 @@ FACT_TYPES: tuple[str, ...] = (
     "retention_period",
     "opening_hours",
     "breach_notification",
+    "policy_date",
 )
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".pdf", ".docx", ".md")
