@@ -22,16 +22,15 @@ from corpus import make_corpus
 from run_benchmarks import base_policies, time_tokenizer
 
 from pipeline.audit import audit_document, find_quality_issues
-from pipeline.batch import TASK_SIZE
-from pipeline.cache import code_version
+from pipeline.batch.cache import code_version
+from pipeline.batch.run import TASK_SIZE
+from pipeline.batch.worker import DocInput, WorkSettings, classifier, process_batch
 from pipeline.classify.features import clause_features
 from pipeline.clean import clean_bytes
 from pipeline.config import CleanParams, SegmentParams
+from pipeline.document import Settings
 from pipeline.extract.facts import cue_windows, extract_facts, extract_raw_facts
-from pipeline.memo import CUES, TOKENS
-from pipeline.runner import clause_row
 from pipeline.segment import segment_document
-from pipeline.worker import DocInput, WorkSettings, classifier, process_batch
 
 
 def main() -> None:
@@ -65,12 +64,12 @@ def main() -> None:
 
 def _settings() -> WorkSettings:
     clean, segment = CleanParams(), SegmentParams()
-    return WorkSettings(clean, segment, "ecommerce", code_version(clean, segment, "ecommerce"))
+    return WorkSettings(Settings(clean, segment, "ecommerce"),
+                        code_version(clean, segment, "ecommerce"))
 
 
 def _forget(model: Any) -> None:
-    for memo in (TOKENS, CUES, model.memo):
-        memo.clear()
+    model.memo.clear()  # the steps below are given no memo tables of their own
 
 
 def _time_steps(inputs: list[tuple[Path, bytes]], model: Any) -> dict[str, float]:
@@ -93,9 +92,8 @@ def _time_steps(inputs: list[tuple[Path, bytes]], model: Any) -> dict[str, float
         windows = timed("extract: cue phrases", cue_windows, doc.text, clauses)
         timed("extract: fact finders", extract_raw_facts, doc.text, windows)
         labels = model.predict(clauses)
-        rows = [{**clause_row(c), "labels": list(r.labels), "scores": r.scores}
-                for c, r in zip(clauses, labels, strict=True)]
-        facts = [dict(vars(f)) for f in extract_facts(doc.doc_id, doc.text, clauses)]
+        rows = [r.to_row(c) for c, r in zip(clauses, labels, strict=True)]
+        facts = [f.to_row() for f in extract_facts(doc.doc_id, doc.text, clauses)]
         timed("audit", audit_document, doc.doc_id, rows, facts)
         timed("findings", find_quality_issues, doc.doc_id, rows, facts)
     return seconds

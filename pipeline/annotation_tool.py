@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from .annotations import GoldClause, align_labels, span_hash
-from .clean import Document, clean_file
+from .clean import clean_file
 from .config import CLAUSE_LABELS, FACT_TYPES
 from .errors import AnnotationError
+from .records import Document
 from .segment import segment_document
 
 LAW_ELEMENTS: tuple[str, ...] = (

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .clean import Document, clean_file, clean_text
+from .clean import clean_file, clean_text
 from .config import ANNOTATED_DIR, CLAUSE_LABELS, FACT_TYPES, RAW_DIR, SHARED_CORPUS_DIR
 from .errors import AnnotationError, InputNotFoundError
-from .segment import Clause
+from .records import Clause, Document
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """`vnpolicy`: one thin command per stage, plus `run` for all of them.
 
-Commands parse options and call `runner`/`classify`; a `PipelineError` becomes a message on
-stderr and exit status 1. `run` exits 0 when every file went through and 2 when some failed.
+Commands parse options and call `stages`, `batch`, `compare` or `report`; a `PipelineError`
+becomes a message on stderr and exit status 1. `run` exits 0 when every file went through
+and 2 when some failed.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def clean(inputs: Inputs = None, interim: Interim = INTERIM_DIR, strict: bool = 
           max_bytes: MaxBytes = CleanParams.max_bytes,
           max_html_depth: MaxDepth = CleanParams.max_html_depth, quiet: Quiet = False) -> None:
     """Decode and normalise policies. Example: vnpolicy clean data/raw"""
-    from .runner import run_clean
+    from .stages import run_clean
 
     with _exit_on_error():
         report = run_clean(inputs or [RAW_DIR], interim, strict=strict,
@@ -91,7 +92,7 @@ def clean(inputs: Inputs = None, interim: Interim = INTERIM_DIR, strict: bool = 
 @app.command()
 def segment(interim: Interim = INTERIM_DIR, strict: bool = False, quiet: Quiet = False) -> None:
     """Split cleaned policies into sections, clauses and words. Example: vnpolicy segment"""
-    from .runner import run_segment
+    from .stages import run_segment
 
     with _exit_on_error():
         _summary(report := run_segment(interim, strict=strict, show_progress=not quiet),
@@ -101,7 +102,7 @@ def segment(interim: Interim = INTERIM_DIR, strict: bool = False, quiet: Quiet =
 @app.command()
 def classify(interim: Interim = INTERIM_DIR, quiet: Quiet = False) -> None:
     """Label clauses with the committed model. Example: vnpolicy classify"""
-    from .runner import run_classify
+    from .stages import run_classify
 
     with _exit_on_error():
         _summary(run_classify(interim, show_progress=not quiet), [])
@@ -110,7 +111,7 @@ def classify(interim: Interim = INTERIM_DIR, quiet: Quiet = False) -> None:
 @app.command()
 def extract(interim: Interim = INTERIM_DIR, quiet: Quiet = False) -> None:
     """Extract facts with evidence spans. Example: vnpolicy extract"""
-    from .runner import run_extract
+    from .stages import run_extract
 
     with _exit_on_error():
         _summary(run_extract(interim, show_progress=not quiet), [])
@@ -121,7 +122,7 @@ def build(interim: Interim = INTERIM_DIR, out: Out = PROCESSED_DIR,
           output_format: Annotated[str, typer.Option("--format")] = "parquet",
           profile: str = "ecommerce") -> None:
     """Write the dataset tables and the audit. Example: vnpolicy build --out data/processed"""
-    from .runner import run_build
+    from .stages import run_build
 
     with _exit_on_error():
         report = run_build(interim, out, fmt=output_format, profile=profile)
@@ -148,7 +149,7 @@ def run(inputs: Inputs = None, out: Out = PROCESSED_DIR, interim: Interim = INTE
             help="Continue an interrupted run (what the cache holds is not redone).")] = False,
         ) -> None:
     """Run every stage. Example: vnpolicy run data/raw ../shared/corpus --out data/processed"""
-    from .runner import run_pipeline
+    from .batch import run_pipeline
 
     if resume and not cache:
         raise _fail(PipelineError("--resume needs the cache: drop --no-cache"))

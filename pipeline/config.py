@@ -18,7 +18,6 @@ MODEL_PATH = MODELS_DIR / "clause_classifier.skops"
 MODEL_META_PATH = MODELS_DIR / "clause_classifier.json"
 REPORTS_DIR = PROJ_ROOT / "reports"
 SHARED_CORPUS_DIR = PROJ_ROOT.parent / "shared" / "corpus"
-SHARED_SEEDS_DIR = PROJ_ROOT.parent / "shared" / "seeds"
 
 # Clause categories of ../shared/TAXONOMY.md, verbatim; `other` last.
 CLAUSE_LABELS: tuple[str, ...] = (

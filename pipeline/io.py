@@ -1,4 +1,5 @@
-"""Table I/O: checked columns, atomic writes (temp file, then rename), Parquet or CSV."""
+"""Table I/O: checked columns, atomic writes (temp file, then rename), Parquet or CSV, and
+the stage commands' interim tables."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import SchemaError
-from .schema import TABLES
+from .errors import InputNotFoundError, SchemaError
+from .schema import TABLES, list_item
 
 
 def empty_table(name: str) -> pd.DataFrame:
@@ -63,7 +64,7 @@ def flatten_lists(df: pd.DataFrame, name: str) -> pd.DataFrame:
     """A copy with list columns as JSON text, for CSV."""
     flat = df.copy()
     for column, dtype in TABLES[name].items():
-        if dtype == "list":
+        if list_item(dtype):
             flat[column] = flat[column].map(
                 lambda v: json.dumps(np.asarray(v).tolist(), ensure_ascii=False)
             )
@@ -92,10 +93,29 @@ def read_table(directory: Path, name: str) -> pd.DataFrame:
         return pd.read_parquet(parquet)
     csv = directory / f"{name}.csv"
     if csv.is_file():
-        strings = {c: str for c, dtype in TABLES[name].items() if dtype in ("string", "list")}
+        strings = {c: str for c, dtype in TABLES[name].items()
+                   if dtype == "string" or list_item(dtype)}
         df = pd.read_csv(csv, keep_default_na=False, dtype=strings)
         for column, dtype in TABLES[name].items():
-            if dtype == "list":
+            if list_item(dtype):
                 df[column] = df[column].map(json.loads)
         return df
     raise SchemaError(f"no table {name!r} in {directory}")
+
+
+def write_interim(df: pd.DataFrame, path: Path, name: str) -> None:
+    """A stage command's table (`schema.TABLES[name]`), checked, as Parquet, atomically."""
+    df = check_columns(df, name)
+    atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False, engine="pyarrow"))
+
+
+def read_interim(path: Path, name: str) -> pd.DataFrame:
+    """A table an earlier stage command wrote; a missing or wrong one is a clear error.
+
+    Raises:
+        InputNotFoundError: the earlier stage has not been run.
+        SchemaError: the table lacks columns of `schema.TABLES[name]`.
+    """
+    if not path.is_file():
+        raise InputNotFoundError(f"{path} not found: run the earlier stages first")
+    return check_columns(pd.read_parquet(path), name)

@@ -3,8 +3,9 @@
 Policies copied from one template share most of their sentences, so the words of a clause
 (underthesea `word_tokenize`, the costliest step of `segment`), the classifier's
 probabilities for a clause's features and the cue phrases in a clause are computed once per
-process. Values are JSON-shaped (lists, strings, numbers): the words and probabilities that
-did repeat are saved in the cache at the end of a run and seed the next one
+process. Tables are passed to the functions that use them (a `Memos` per process), never
+read from module globals. Values are JSON-shaped (lists, strings, numbers): the words and
+probabilities that did repeat are saved in the cache at the end of a run and seed the next one
 (`cache.load_memo`, `cache.save_memo`).
 """
 
@@ -14,6 +15,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 MEMO_SIZE = 20_000  # entries per table and process: tens of MB, whatever the corpus size
@@ -116,5 +118,9 @@ class Memo:
             self._repeated.discard(key)
 
 
-TOKENS = Memo()  # clause text -> (words, offsets into the clause); see `segment.tokenize_span`
-CUES = Memo()  # clause text and words -> cue spans in it; see `extract.facts.clause_cues`
+@dataclass
+class Memos:
+    """The memo tables a process keeps for the document flow (the classifier keeps its own)."""
+
+    tokens: Memo = field(default_factory=Memo)  # clause text -> (words, offsets in the clause)
+    cues: Memo = field(default_factory=Memo)  # clause text and words -> cue spans in it

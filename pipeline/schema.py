@@ -1,6 +1,8 @@
-"""Columns and dtypes of every table: the dataset contract the README documents.
+"""Columns and types of every table, and which tables go together: the one place the
+dataset contract (README) is written down.
 
-Later work may add columns; it never renames or drops these.
+Types are `string`, `int64`, `float64`, `bool` and `list<item>`. Later work may add columns;
+it never renames or drops these.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ TABLES: dict[str, dict[str, str]] = {
     },
     "clauses": {
         "doc_id": "string", "clause_id": "int64", "section": "string", "text": "string",
-        "start": "int64", "end": "int64", "tokens": "list", "labels": "list",
+        "start": "int64", "end": "int64", "tokens": "list<string>", "labels": "list<string>",
         "scores": "string", "kind": "string", "section_path": "string",
-        "token_starts": "list",
+        "token_starts": "list<int64>",
     },
     "facts": {
         "doc_id": "string", "clause_id": "int64", "type": "string", "value": "string",
@@ -22,11 +24,11 @@ TABLES: dict[str, dict[str, str]] = {
         "qualifier": "string",
     },
     "audit": {
-        "doc_id": "string", "element": "string", "present": "bool", "evidence": "list",
+        "doc_id": "string", "element": "string", "present": "bool", "evidence": "list<int64>",
         "note": "string", "profile": "string", "legal_basis": "string",
     },
     "findings": {
-        "doc_id": "string", "finding": "string", "evidence": "list", "detail": "string",
+        "doc_id": "string", "finding": "string", "evidence": "list<int64>", "detail": "string",
     },
     "errors": {
         "doc_id": "string", "source_path": "string", "stage": "string", "error": "string",
@@ -35,18 +37,19 @@ TABLES: dict[str, dict[str, str]] = {
     "coverage": {"doc_id": "string", "profile": "string"},
     "completeness": {
         "doc_id": "string", "profile": "string", "n_present": "int64", "n_elements": "int64",
-        "score": "float64", "missing": "list", "n_findings": "int64",
+        "score": "float64", "missing": "list<string>", "n_findings": "int64",
     },
     "periods": {
         "type": "string", "value": "string", "qualifier": "string", "days": "int64",
-        "n_policies": "int64", "doc_ids": "list",
+        "n_policies": "int64", "doc_ids": "list<string>",
     },
     "contacts": {
         "doc_id": "string", "n_emails": "int64", "n_phones": "int64", "n_websites": "int64",
-        "free_mail": "bool", "emails": "list", "phones": "list", "websites": "list",
+        "free_mail": "bool", "emails": "list<string>", "phones": "list<string>",
+        "websites": "list<string>",
     },
     "template_families": {
-        "family_id": "string", "n_policies": "int64", "doc_ids": "list",
+        "family_id": "string", "n_policies": "int64", "doc_ids": "list<string>",
         "min_jaccard": "float64", "max_jaccard": "float64",
     },
     "template_pairs": {
@@ -59,7 +62,40 @@ TABLES: dict[str, dict[str, str]] = {
         "text_b": "string",
     },
     "boilerplate": {
-        "boilerplate_id": "string", "n_policies": "int64", "doc_ids": "list", "clauses": "list",
-        "min_jaccard": "float64", "text": "string",
+        "boilerplate_id": "string", "n_policies": "int64", "doc_ids": "list<string>",
+        "clauses": "list<string>", "min_jaccard": "float64", "text": "string",
+    },
+    # Stage outputs in `<interim>/<stage>/`, read back by the next stage command.
+    "interim_documents": {
+        "doc_id": "string", "source_path": "string", "sha256": "string", "text": "string",
+    },
+    "interim_clauses": {
+        "doc_id": "string", "clause_id": "int64", "section": "string", "text": "string",
+        "start": "int64", "end": "int64", "tokens": "list<string>",
+        "token_starts": "list<int64>", "kind": "string", "section_path": "string",
+    },
+    "interim_labels": {
+        "doc_id": "string", "clause_id": "int64", "labels": "list<string>", "scores": "string",
     },
 }
+TABLES["interim_facts"] = TABLES["facts"]
+TABLES["interim_errors"] = TABLES["errors"]
+
+# The tables `vnpolicy run` and `build` write together, and those `compare` writes.
+DATASET_TABLES: tuple[str, ...] = ("documents", "clauses", "facts", "audit", "findings",
+                                   "errors")
+COMPARE_TABLES: tuple[str, ...] = ("coverage", "completeness", "periods", "contacts",
+                                   "template_families", "template_pairs", "template_diffs",
+                                   "boilerplate")
+# Columns a batch stamps from the input's name; the rows of a document's bytes lack them.
+INPUT_COLUMNS: tuple[str, ...] = ("doc_id", "source_path")
+
+
+def list_item(dtype: str) -> str | None:
+    """The item type of a list type, None for other types.
+
+    Examples:
+        >>> list_item("list<int64>"), list_item("string")
+        ('int64', None)
+    """
+    return dtype[5:-1] if dtype.startswith("list<") else None

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .clean import Document
 from .config import SegmentParams
 from .errors import AlignmentError
-from .memo import TOKENS, memo_key
+from .memo import Memo, memo_key
+from .records import Clause, Document
 
 _NUMBERING_RE = re.compile(
     r"^(?P<num>(?:(?:chương|phần|mục|điều|article|section|part)\s+[0-9ivxlc]+[.:)]?"
@@ -36,22 +36,11 @@ _HEADING_CUES = (
     "an toàn", "tranh chấp", "thay đổi", "đơn vị", "privacy", "policy",
 )
 _SENTENCE_END = (".", "!", "?", ";", "…")
-
-
-@dataclass(frozen=True)
-class Clause:
-    """One clause with its place in the document; fields match the `clauses` table."""
-
-    doc_id: str
-    clause_id: int
-    section: str
-    text: str
-    start: int
-    end: int
-    tokens: tuple[str, ...]
-    token_starts: tuple[int, ...] = field(repr=False)
-    kind: str = "sentence"  # heading | bullet | sentence
-    section_path: str = ""
+# Word counts up to which a numbered line still reads as a heading: any short line, a line
+# with a policy cue word, a long line with two cue words (a title that runs on).
+_SHORT_HEADING_WORDS = 16
+_CUED_HEADING_WORDS = 22
+_TWO_CUE_HEADING_WORDS = 50
 
 
 @dataclass
@@ -139,33 +128,51 @@ def heading_level(line: str, params: SegmentParams = SegmentParams()) -> int | N
         return None
     if _BARE_NUMBER_RE.match(line):
         return _level_of_number(line)
-    words = line.split()
-    lower = line.lower()
-    has_cue = any(cue in lower for cue in _HEADING_CUES)
-    ends_like_sentence = line.endswith(_SENTENCE_END) and not line.endswith("..")
-    cues = sum(cue in lower for cue in _HEADING_CUES)
     numbered = _NUMBERING_RE.match(line)
     if numbered:
-        body = line[numbered.end() :].lstrip("–—-:. ")  # "PHẦN 2 – CHIA SẺ DỮ LIỆU"
-        if not body[:1].isupper() and not body[:1].isdigit():
-            return None
-        short = len(words) <= 16
-        if (
-            (has_cue and len(words) <= 22 and not line.endswith("."))
-            or (cues >= 2 and len(words) <= 50 and not line.endswith("."))
-            or (short and not ends_like_sentence)
-        ):
-            return _level_of_number(numbered.group("num"))
-        if has_cue and short and line.endswith((".", ";")) and "," not in line:
-            return _level_of_number(numbered.group("num"))
+        return _numbered_heading_level(line, numbered)
+    return _plain_heading_level(line)
+
+
+def _cue_count(line: str) -> int:
+    lower = line.lower()
+    return sum(cue in lower for cue in _HEADING_CUES)
+
+
+def _ends_like_sentence(line: str) -> bool:
+    return line.endswith(_SENTENCE_END) and not line.endswith("..")
+
+
+def _numbered_heading_level(line: str, numbered: re.Match[str]) -> int | None:
+    """ "2. Phạm vi sử dụng thông tin": short, or naming policy parts, and not a sentence."""
+    body = line[numbered.end() :].lstrip("–—-:. ")  # "PHẦN 2 – CHIA SẺ DỮ LIỆU"
+    if not body[:1].isupper() and not body[:1].isdigit():
         return None
-    if _is_upper_line(line) and len(words) >= 2 and has_cue:
+    n_words, cues = len(line.split()), _cue_count(line)
+    short = n_words <= _SHORT_HEADING_WORDS
+    level = _level_of_number(numbered.group("num"))
+    if (
+        (cues and n_words <= _CUED_HEADING_WORDS and not line.endswith("."))
+        or (cues >= 2 and n_words <= _TWO_CUE_HEADING_WORDS and not line.endswith("."))
+        or (short and not _ends_like_sentence(line))
+    ):
+        return level
+    if cues and short and line.endswith((".", ";")) and "," not in line:
+        return level
+    return None
+
+
+def _plain_heading_level(line: str) -> int | None:
+    """An unnumbered heading: an all-caps line with a cue word, or a short capitalised line
+    with two cue words that is not a sentence."""
+    n_words, cues = len(line.split()), _cue_count(line)
+    if _is_upper_line(line) and n_words >= 2 and cues:
         return 1
-    if cues < 2 or not line[:1].isupper() or ends_like_sentence or ":" in line[:-1]:
+    if cues < 2 or not line[:1].isupper() or _ends_like_sentence(line) or ":" in line[:-1]:
         return None
     if line.endswith(":"):  # "Mục đích thu thập thông tin:" introduces a sub-section
-        return 3 if 3 <= len(words) <= 12 and cues >= 3 else None
-    return 2 if 3 <= len(words) <= 16 else None
+        return 3 if 3 <= n_words <= 12 and cues >= 3 else None
+    return 2 if 3 <= n_words <= _SHORT_HEADING_WORDS else None
 
 
 def _check_numbering(heading: str, level: int, last_number: dict[int, int]) -> int | None:
@@ -238,26 +245,28 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
-def tokenize_span(text: str, start: int, end: int, fixed_words: Sequence[str] = ()
+def tokenize_span(text: str, start: int, end: int, memo: Memo | None = None
                   ) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """underthesea words of `text[start:end]`, each checked against the text it came from.
 
-    Memoised by the clause text (`memo.TOKENS`): templated policies repeat most sentences.
+    Memoised by the clause text when a `memo` is given: templated policies repeat most
+    sentences.
 
     Raises:
         AlignmentError: a token does not occur where the previous one ended.
     """
     chunk = text[start:end]
-    words, offsets = TOKENS.get_or_compute(memo_key(chunk, *fixed_words),
-                                           lambda: _words_of(chunk, start, fixed_words))
+    if memo is None:
+        words, offsets = _words_of(chunk, start)
+    else:
+        words, offsets = memo.get_or_compute(memo_key(chunk), lambda: _words_of(chunk, start))
     return tuple(words), tuple(start + offset for offset in offsets)
 
 
-def _words_of(chunk: str, start: int, fixed_words: Sequence[str]
-              ) -> tuple[tuple[str, ...], tuple[int, ...]]:
+def _words_of(chunk: str, start: int) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """Words of `chunk` with offsets into it; `start` only places errors in the document."""
     _, word_tokenize = _underthesea()
-    tokens = word_tokenize(chunk, use_token_normalize=False, fixed_words=list(fixed_words))
+    tokens = word_tokenize(chunk, use_token_normalize=False)
     words: list[str] = []
     starts: list[int] = []
     pos = 0
@@ -286,12 +295,36 @@ def _words_of(chunk: str, start: int, fixed_words: Sequence[str]
     return tuple(words), tuple(starts)
 
 
+@dataclass
+class _Outline:
+    """The headings above the current line, and the last number seen at each level."""
+
+    stack: list[tuple[int, str]] = field(default_factory=list)  # (level, heading text)
+    last_number: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def section(self) -> str:
+        return self.stack[-1][1] if self.stack else ""
+
+    @property
+    def path(self) -> str:
+        return " > ".join(title for _, title in self.stack)
+
+    def enter(self, level: int, heading: str) -> None:
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+        self.stack.append((level, heading))
+
+
 def segment_document(doc: Document, params: SegmentParams = SegmentParams(),
-                     fixed_words: Sequence[str] = ()) -> list[Clause]:
+                     memo: Memo | None = None) -> list[Clause]:
     """Split one cleaned document into clauses with sections, words and offsets.
 
+    Args:
+        memo: words of clause texts seen before (`memo.Memos.tokens`), if any.
+
     Examples:
-        >>> from pipeline.clean import Document
+        >>> from pipeline.records import Document
         >>> d = Document("x", "x.txt", "", "1. Thời gian lưu trữ\\nDữ liệu được lưu 24 tháng.")
         >>> [(c.kind, c.section, c.text) for c in segment_document(d)]
         [('heading', '1. Thời gian lưu trữ', '1. Thời gian lưu trữ'), \
@@ -301,50 +334,44 @@ def segment_document(doc: Document, params: SegmentParams = SegmentParams(),
     if unicodedata.normalize("NFC", text) != text:
         raise AlignmentError(f"{doc.doc_id}: text is not NFC; run the clean stage first")
     clauses: list[Clause] = []
-    stack: list[tuple[int, str]] = []  # (level, heading text)
-    last_number: dict[int, int] = {}  # level -> last heading number seen at that level
+    outline = _Outline()
     pending_number: _Line | None = None
+
+    def add(spans: list[tuple[int, int]], kind: str) -> None:
+        for a, b in spans:
+            tokens, starts = tokenize_span(text, a, b, memo)
+            clauses.append(Clause(doc.doc_id, len(clauses), outline.section, text[a:b], a, b,
+                                  tokens, starts, kind, outline.path))
+
     for line in _lines(text):
         if _BARE_NUMBER_RE.match(line.text) and pending_number is None:
             pending_number = line  # "2.1." alone: it numbers the next line
             continue
-        if pending_number is not None:
-            level = heading_level(f"{pending_number.text} {line.text}", params)
-            start = pending_number.start
-        else:
-            level = heading_level(line.text, params)
-            start = line.start
+        add(*_line_clauses(text, line, pending_number, outline, params))
         pending_number = None
-        if level is not None:
-            level = _check_numbering(text[start : line.end], level, last_number)
-        if level is not None:
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            stack.append((level, text[start : line.end]))
-            spans = [(start, line.end)]
-            kind = "heading"
-        elif line.text.startswith("- ") or start != line.start or _NUMBERING_RE.match(line.text):
-            spans = _split_long(text, start, line.end, params)
-            kind = "bullet"
-        else:
-            spans = [(line.start + a, line.start + b) for a, b in split_sentences(line.text)]
-            spans = [piece for a, b in spans for piece in _split_long(text, a, b, params)]
-            kind = "sentence"
-        section = stack[-1][1] if stack else ""
-        path = " > ".join(title for _, title in stack)
-        for a, b in spans:
-            tokens, starts = tokenize_span(text, a, b, fixed_words)
-            clauses.append(
-                Clause(doc.doc_id, len(clauses), section, text[a:b], a, b, tokens, starts,
-                       kind, path)
-            )
     if pending_number is not None:  # a numbering on the last line numbers nothing
-        a, b = pending_number.start, pending_number.end
-        tokens, starts = tokenize_span(text, a, b, fixed_words)
-        section = stack[-1][1] if stack else ""
-        clauses.append(Clause(doc.doc_id, len(clauses), section, text[a:b], a, b, tokens,
-                              starts, "sentence", " > ".join(t for _, t in stack)))
+        add([(pending_number.start, pending_number.end)], "sentence")
     return clauses
+
+
+def _line_clauses(text: str, line: _Line, pending_number: _Line | None, outline: _Outline,
+                  params: SegmentParams) -> tuple[list[tuple[int, int]], str]:
+    """The clause spans of one line and their kind; a heading enters the outline."""
+    if pending_number is not None:
+        level = heading_level(f"{pending_number.text} {line.text}", params)
+        start = pending_number.start
+    else:
+        level = heading_level(line.text, params)
+        start = line.start
+    if level is not None:
+        level = _check_numbering(text[start : line.end], level, outline.last_number)
+    if level is not None:
+        outline.enter(level, text[start : line.end])
+        return [(start, line.end)], "heading"
+    if line.text.startswith("- ") or start != line.start or _NUMBERING_RE.match(line.text):
+        return _split_long(text, start, line.end, params), "bullet"
+    spans = [(line.start + a, line.start + b) for a, b in split_sentences(line.text)]
+    return [piece for a, b in spans for piece in _split_long(text, a, b, params)], "sentence"
 
 
 def _split_long(text: str, start: int, end: int, params: SegmentParams) -> list[tuple[int, int]]:
@@ -357,29 +384,3 @@ def _split_long(text: str, start: int, end: int, params: SegmentParams) -> list[
         start = cut + 1 if text[cut : cut + 1] == " " else cut
     spans.append((start, end))
     return spans
-
-
-def build_doc(text: str, clauses: Sequence[Clause]):  # type: ignore[no-untyped-def]
-    """A spaCy `Doc` over the whole cleaned text, from the clauses' underthesea words.
-
-    Whitespace between clauses becomes whitespace tokens (`get_words_and_spaces`), so
-    `doc.text == text` and character offsets are shared with the dataset.
-    """
-    from spacy.tokens import Doc
-    from spacy.util import get_words_and_spaces
-
-    from .extract.nlp import get_vocab
-
-    words_in_order: list[str] = []
-    covered = 0
-    for clause in clauses:
-        for word, begin in zip(clause.tokens, clause.token_starts, strict=True):
-            words_in_order.extend(text[covered:begin].split())  # text outside any clause
-            words_in_order.append(word)
-            covered = begin + len(word)
-    words_in_order.extend(text[covered:].split())
-    try:
-        words, spaces = get_words_and_spaces(words_in_order, text)
-    except ValueError as err:
-        raise AlignmentError(f"words do not rebuild the text: {err}") from err
-    return Doc(get_vocab(), words=words, spaces=spaces)

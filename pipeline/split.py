@@ -13,10 +13,10 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from .compare.templates import components, shingles, syllables
 from .config import ANNOTATED_DIR
 
 SPLIT_PATH = ANNOTATED_DIR / "split.json"
@@ -25,36 +25,21 @@ SEED = 20261201
 N_TEST = 22
 
 
-def shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:
-    """Lower-case syllable n-grams of a text."""
-    words = re.findall(r"\w+", text.lower())
-    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
-
-
 def template_families(texts: Mapping[str, str], threshold: float = FAMILY_JACCARD
                       ) -> list[list[str]]:
-    """Groups of files linked by a Jaccard of at least `threshold` (transitively), sorted.
+    """Groups of files linked by an exact shingle Jaccard of at least `threshold`
+    (transitively), each sorted, singletons included.
 
     Examples:
         >>> template_families({"a": "x y z w v", "b": "x y z w v", "c": "p q r s t"})
         [['a', 'b'], ['c']]
     """
-    grams = {name: shingles(text) for name, text in texts.items()}
-    parent = {name: name for name in texts}
-
-    def root(name: str) -> str:
-        while parent[name] != name:
-            name = parent[name]
-        return name
-
-    for a, b in itertools.combinations(sorted(texts), 2):
-        union = len(grams[a] | grams[b])
-        if union and len(grams[a] & grams[b]) / union >= threshold:
-            parent[root(b)] = root(a)
-    groups: dict[str, list[str]] = {}
-    for name in sorted(texts):
-        groups.setdefault(root(name), []).append(name)
-    return sorted(groups.values())
+    grams = {name: shingles(syllables(text), 3) for name, text in texts.items()}
+    linked = [(a, b) for a, b in itertools.combinations(sorted(texts), 2)
+              if len(grams[a] & grams[b]) >= threshold * len(grams[a] | grams[b]) > 0]
+    grouped = components(linked)
+    alone = [[name] for name in texts if not any(name in group for group in grouped)]
+    return sorted(grouped + alone)
 
 
 def draw_split(families: list[list[str]], modelled: Iterable[str], n_test: int = N_TEST,

@@ -11,13 +11,15 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import batch
-from pipeline.cache import code_version, load_memo, save_memo
+from pipeline.batch import manifest, worker
+from pipeline.batch import run as batch
+from pipeline.batch.cache import code_version, load_memo, save_memo
 from pipeline.cli import app
 from pipeline.config import CleanParams, SegmentParams
 from pipeline.errors import PipelineError
-from pipeline.runner import run_build, run_classify, run_clean, run_extract, run_segment
-from pipeline.worker import DATASET_TABLES
+from pipeline.records import StageReport
+from pipeline.schema import DATASET_TABLES
+from pipeline.stages import run_build, run_classify, run_clean, run_extract, run_segment
 
 from .conftest import SEED_KALIX, SEED_KHATRA
 
@@ -55,9 +57,9 @@ def small_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(batch, "CHUNK_SIZE", 2)
 
 
-def _run(inputs: list[Path], root: Path, **options) -> batch.StageReport:
-    return batch.run_batch(inputs, root / "out", root / "interim", show_progress=False,
-                           **options)
+def _run(inputs: list[Path], root: Path, **options) -> StageReport:
+    return batch.run_pipeline(inputs, root / "out", root / "interim", show_progress=False,
+                              **options)
 
 
 def _bytes(folder: Path) -> dict[str, bytes]:
@@ -198,9 +200,9 @@ def test_a_manifest_that_cannot_be_written_costs_only_the_shortcut(templated_dir
     def disk_full(path: Path, write: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(batch, "atomic_write", disk_full)
+    monkeypatch.setattr(manifest, "atomic_write", disk_full)
     report = _run([templated_dir], tmp_path)
-    assert report.n_out == 4 and not (tmp_path / "out" / batch.MANIFEST).exists()
+    assert report.n_out == 4 and not (tmp_path / "out" / manifest.MANIFEST).exists()
     monkeypatch.undo()
     assert not _run([templated_dir], tmp_path).up_to_date
 
@@ -294,18 +296,17 @@ def test_corrupt_cache_entry_is_recomputed(templated_dir, tmp_path):
 
 def test_repeated_sentences_are_tokenized_once_and_memo_is_saved(templated_dir, tmp_path,
                                                                  monkeypatch):
-    from pipeline import memo, segment, worker
+    from pipeline import segment
+    from pipeline.memo import Memos
 
-    fresh = memo.Memo()
-    for module in (memo, segment, worker):
-        monkeypatch.setattr(module, "TOKENS", fresh)
+    monkeypatch.setattr(worker, "MEMOS", Memos())  # a process with empty memo tables
     worker.classifier.cache_clear()  # and a classifier with an empty memo
     seen: list[str] = []
     real = segment._words_of
 
-    def counting(chunk, start, fixed_words):
+    def counting(chunk, start):
         seen.append(chunk)
-        return real(chunk, start, fixed_words)
+        return real(chunk, start)
 
     monkeypatch.setattr(segment, "_words_of", counting)
     _run([templated_dir], tmp_path)
@@ -317,7 +318,7 @@ def test_repeated_sentences_are_tokenized_once_and_memo_is_saved(templated_dir, 
 
 
 def test_save_memo_merges_and_keeps_the_newest(tmp_path, monkeypatch):
-    from pipeline import cache
+    from pipeline.batch import cache
 
     monkeypatch.setattr(cache, "MEMO_SIZE", 3)
     path = tmp_path / "memo.json.gz"
@@ -344,7 +345,6 @@ def test_repeated_feature_rows_reach_the_model_once(monkeypatch):
 
 def test_classifier_is_loaded_once_per_process(templated_dir, tmp_path, small_tasks,
                                                monkeypatch):
-    from pipeline import worker
     from pipeline.classify import predict
 
     loads = []

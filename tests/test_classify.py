@@ -2,12 +2,13 @@ import json
 
 import pytest
 
-from pipeline.annotations import load_gold_clauses
+from pipeline.annotations import align_labels, load_gold_clauses
+from pipeline.classify.persist import TRUSTED_TYPES, load_model
 from pipeline.classify.predict import ClauseClassifier
-from pipeline.classify.train import TRUSTED_TYPES, align_labels, load_model
-from pipeline.clean import Document, clean_file
+from pipeline.clean import clean_file
 from pipeline.config import MODEL_META_PATH, MODEL_PATH
 from pipeline.errors import ModelNotFoundError
+from pipeline.records import Document
 from pipeline.segment import segment_document
 
 from .conftest import SEED_KALIX, SEED_KHATRA, needs_corpus
@@ -52,7 +53,7 @@ def test_fast_scoring_gives_the_models_own_probabilities(classifier):
 def test_scores_cover_every_label(classifier):
     doc = Document("t", "", "", "Chúng tôi cam kết bảo mật thông tin bằng mã hóa SSL.")
     (result,) = classifier.predict(segment_document(doc))
-    assert set(json.loads(result.scores)) >= {"security", "other", "purpose"}
+    assert set(result.scores) >= {"security", "other", "purpose"}
     assert "security" in result.labels
 
 
@@ -64,7 +65,8 @@ def test_model_metadata_records_training(classifier):
 
 
 def test_tampered_model_is_refused(tmp_path):
-    from pipeline.classify.skops_io import sio
+    from pipeline.classify.persist import import_skops
+    sio, _ = import_skops()
 
     bad = tmp_path / "clause_classifier.skops"
     bad.write_bytes(sio.dumps({"payload": __import__("collections").Counter()}))
@@ -82,7 +84,8 @@ def test_missing_model_is_a_clear_error(tmp_path):
 def test_a_scikit_learn_type_outside_our_list_is_refused(tmp_path):
     from sklearn.tree import DecisionTreeClassifier
 
-    from pipeline.classify.skops_io import sio
+    from pipeline.classify.persist import import_skops
+    sio, _ = import_skops()
 
     foreign = tmp_path / "clause_classifier.skops"
     foreign.write_bytes(sio.dumps({"model": DecisionTreeClassifier(), "vocabularies": {}}))
@@ -93,7 +96,8 @@ def test_a_scikit_learn_type_outside_our_list_is_refused(tmp_path):
 
 
 def test_committed_model_holds_only_trusted_types():
-    from pipeline.classify.skops_io import sio
+    from pipeline.classify.persist import import_skops
+    sio, _ = import_skops()
 
     assert set(sio.get_untrusted_types(file=MODEL_PATH)) <= set(TRUSTED_TYPES)
 

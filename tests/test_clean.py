@@ -5,8 +5,14 @@ from pathlib import Path
 import pytest
 
 from pipeline.clean import clean_file, clean_text
+from pipeline.clean.decode import decode_bytes, decode_document, html_to_text
+from pipeline.config import CleanParams
 from pipeline.errors import InputError
-from pipeline.ingest import decode_bytes, html_to_text, read_document
+
+
+def read_document(path: Path, params: CleanParams = CleanParams()) -> str:
+    """The decoded text of a file, as the clean stage reads it."""
+    return decode_document(path.read_bytes(), path, params)
 
 
 def test_decomposed_unicode_comes_out_nfc():
@@ -178,7 +184,7 @@ def test_unicode_text_with_a_copyright_sign_is_not_tcvn3():
 
 
 def test_eth_becomes_d_even_where_the_syllable_normaliser_does_not_look():
-    from pipeline.clean import Document
+    from pipeline.records import Document
     from pipeline.segment import segment_document
 
     text = clean_text("Ðà Nẵng 000000Ð")
@@ -228,7 +234,7 @@ def test_plain_text_with_a_few_br_tags_keeps_its_lines(tmp_path):
 
 
 def test_flat_html_with_unclosed_list_items_is_not_too_deep():
-    from pipeline.ingest import html_depth
+    from pipeline.clean.decode import html_depth
 
     html = "<ul>" + "<li>Chúng tôi thu thập thông tin" * 3000 + "</ul>"
     html += "<script>var s = '" + "<div>" * 3000 + "';</script><!-- <div><div> -->"
@@ -261,7 +267,7 @@ def test_bulleted_number_lines_clean_idempotently(line):
 
 
 def test_pdf_line_wraps_inside_sentences_are_joined():
-    from pipeline.ingest import unwrap_lines
+    from pipeline.clean.decode import unwrap_lines
 
     text = ("1. Mục đích thu thập\nChúng tôi thu thập thông tin khi\nkhách hàng đăng ký:\n"
             "- họ tên\n- email\nĐịa chỉ: 12 Lê Lợi,\nquận 1")

@@ -8,13 +8,14 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from pipeline.batch import run_pipeline
 from pipeline.cli import app
-from pipeline.compare import COMPARE_TABLES, compare_dataset, load_dataset, run_compare
+from pipeline.compare import compare_dataset, load_dataset, run_compare
+from pipeline.compare.templates import components, diff_clauses, find_families, shingles, syllables
 from pipeline.config import CompareParams
 from pipeline.errors import PipelineError
 from pipeline.io import read_table
-from pipeline.runner import run_pipeline
-from pipeline.templates import components, diff_clauses, find_families, shingles, syllables
+from pipeline.schema import COMPARE_TABLES
 
 TEMPLATE = (
     "CHÍNH SÁCH BẢO MẬT THÔNG TIN\n"

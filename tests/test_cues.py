@@ -2,18 +2,26 @@
 
 import pytest
 
-from pipeline.clean import Document, clean_file
+from pipeline.clean import clean_file
 from pipeline.extract.facts import cue_windows
-from pipeline.extract.nlp import CUES_KEY, PATTERNS_DIR, annotate, build_nlp, load_patterns
-from pipeline.memo import CUES
-from pipeline.segment import build_doc, segment_document
+from pipeline.extract.nlp import (
+    CUES_KEY,
+    PATTERNS_DIR,
+    annotate,
+    build_nlp,
+    doc_from_clauses,
+    load_patterns,
+)
+from pipeline.memo import Memo
+from pipeline.records import Document
+from pipeline.segment import segment_document
 
 from .conftest import SEED_KALIX, SEED_KHATRA
 
 
 def cue_labels(text: str) -> set[str]:
     clauses = segment_document(Document("t", "", "", text))
-    doc = annotate(build_doc(text, clauses))
+    doc = annotate(doc_from_clauses(text, clauses))
     return {span.label_ for span in doc.spans[CUES_KEY]}
 
 
@@ -37,13 +45,14 @@ def test_cue_patterns(label, must_match, must_not_match):
 def test_clause_by_clause_cues_equal_those_of_the_whole_document(seed):
     text = clean_file(seed).text + "\n2.1.\nThời gian lưu trữ thông tin\nLưu trữ 24 tháng."
     clauses = segment_document(Document("t", "", "", text))
-    doc = annotate(build_doc(text, clauses))
+    doc = annotate(doc_from_clauses(text, clauses))
     expected = [[(s.label_, s.start_char, s.end_char) for s in doc.spans[CUES_KEY]
                  if c.start <= s.start_char and s.end_char <= c.end] for c in clauses]
-    CUES.clear()
-    cold = [list(window.cues) for window in cue_windows(text, clauses)]
-    warm = [list(window.cues) for window in cue_windows(text, clauses)]
-    assert cold == warm == expected
+    memo = Memo()
+    direct = [list(window.cues) for window in cue_windows(text, clauses)]
+    cold = [list(window.cues) for window in cue_windows(text, clauses, memo)]
+    warm = [list(window.cues) for window in cue_windows(text, clauses, memo)]
+    assert direct == cold == warm == expected
     assert sum(map(len, expected)) > 10
 
 

@@ -5,7 +5,7 @@ import socket
 import pandas as pd
 import pytest
 
-from pipeline.runner import run_pipeline
+from pipeline.batch import run_pipeline
 
 
 @pytest.mark.slow

@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 from pipeline.audit import audit_document, find_quality_issues
 from pipeline.cli import app
-from pipeline.html import page
 from pipeline.io import write_table
 from pipeline.report import run_report
+from pipeline.report.html import page
 
 HOSTILE_ID = "../../<script>alert(5)</script>"
 SCRIPT = "<script>window.__pwned = 1; alert(1)</script>"

@@ -1,7 +1,9 @@
 import pytest
 
-from pipeline.clean import Document, clean_file
-from pipeline.segment import build_doc, heading_level, segment_document, split_sentences
+from pipeline.clean import clean_file
+from pipeline.extract.nlp import doc_from_clauses
+from pipeline.records import Document
+from pipeline.segment import heading_level, segment_document, split_sentences
 
 from .conftest import SEED_KALIX, SEED_KHATRA
 
@@ -61,7 +63,7 @@ def test_clause_keeps_its_section_heading():
 
 def test_spacy_doc_rebuilds_the_text_exactly():
     doc = clean_file(SEED_KALIX)
-    spacy_doc = build_doc(doc.text, segment_document(doc))
+    spacy_doc = doc_from_clauses(doc.text, segment_document(doc))
     assert spacy_doc.text == doc.text
     assert "thông tin" in [t.text for t in spacy_doc]  # underthesea multi-syllable word
 

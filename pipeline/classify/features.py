@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ..segment import Clause
+from ..records import Clause
 
 _DIGITS_RE = re.compile(r"\d+")
 FEATURE_COLUMNS = ("words", "syllables", "section", "context", "kind", "position")
@@ -33,7 +33,7 @@ def clause_features(clauses: Sequence[Clause]) -> pd.DataFrame:
     """One row per clause of one document (neighbours are taken within the document).
 
     Examples:
-        >>> from pipeline.clean import Document
+        >>> from pipeline.records import Document
         >>> from pipeline.segment import segment_document
         >>> d = Document("x", "", "", "3. Thời gian lưu trữ thông tin\\nLưu trữ 24 tháng.")
         >>> clause_features(segment_document(d)).loc[1, "section"]

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,18 +14,10 @@ from sklearn.pipeline import Pipeline
 
 from ..config import CLAUSE_LABELS, MODEL_META_PATH, MODEL_PATH
 from ..memo import Memo, memo_key
-from ..segment import Clause
+from ..records import Clause, ClauseLabels
 from .features import clause_features
 from .model import decide
-from .train import load_model
-
-
-@dataclass(frozen=True)
-class ClauseLabels:
-    """Labels of one clause and the probability of every label (JSON, label -> score)."""
-
-    labels: tuple[str, ...]
-    scores: str
+from .persist import load_model
 
 
 class ClauseClassifier:
@@ -44,7 +34,7 @@ class ClauseClassifier:
         """Labels for the clauses of one document (neighbours are read within it).
 
         Examples:
-            >>> from pipeline.clean import Document
+            >>> from pipeline.records import Document
             >>> from pipeline.segment import segment_document
             >>> text = "3. Thời gian lưu trữ thông tin\\nDữ liệu được lưu trữ trong 24 tháng."
             >>> clauses = segment_document(Document("x", "", "", text))
@@ -66,9 +56,8 @@ class ClauseClassifier:
         probabilities = self._probabilities(pd.concat(frames, ignore_index=True))
         decisions = decide(probabilities, self.threshold)
         results = iter([
-            ClauseLabels(labels, json.dumps(
-                {label: round(float(p), 4) for label, p in zip(CLAUSE_LABELS, row, strict=True)}
-            ))
+            ClauseLabels(labels, {label: round(float(p), 4)
+                                  for label, p in zip(CLAUSE_LABELS, row, strict=True)})
             for labels, row in zip(decisions, probabilities, strict=True)
         ])
         return [[next(results) for _ in clauses] for clauses in documents]

@@ -6,7 +6,6 @@ import hashlib
 import json
 import logging
 import platform
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,41 +24,13 @@ from ..annotations import (
     load_synthetic,
 )
 from ..config import ANNOTATED_DIR, CLAUSE_LABELS, CONTENT_LABELS, MODEL_META_PATH, MODEL_PATH
-from ..errors import ModelNotFoundError
-from ..segment import Clause, segment_document
+from ..records import Clause
+from ..segment import segment_document
 from .features import clause_features
 from .model import MODEL_FAMILIES, decide
+from .persist import dump_model
 
 logger = logging.getLogger(__name__)
-
-# Every type a saved model may contain; anything else in the file is refused.
-TRUSTED_TYPES = [
-    "numpy.dtype", "numpy.ndarray", "numpy.float64", "numpy.int64",
-    "numpy.core.multiarray._reconstruct",
-    "builtins.dict", "builtins.list", "builtins.tuple", "builtins.slice",
-    "scipy.sparse._csr.csr_matrix",
-    "sklearn.pipeline.Pipeline",
-    "sklearn.compose._column_transformer.ColumnTransformer",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.preprocessing._encoders.OneHotEncoder",
-    "sklearn.preprocessing._function_transformer.FunctionTransformer",  # "passthrough"
-    "sklearn.multiclass.OneVsRestClassifier",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.preprocessing._label.LabelBinarizer",
-    "sklearn.multiclass._ConstantPredictor",
-    "sklearn.svm._classes.LinearSVC",
-    "sklearn.calibration.CalibratedClassifierCV",
-    "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration",
-    "sklearn.utils._bunch.Bunch",
-    "sklearn.utils._metadata_requests.MetadataRequest",
-    "sklearn.utils._metadata_requests.MethodMetadataRequest",
-    "sklearn.utils._metadata_requests._MetadataRequester",
-    "collections.OrderedDict",
-    "collections.defaultdict",
-]
-
 
 @dataclass
 class TrainingSet:
@@ -161,40 +132,6 @@ def cross_validate(data: TrainingSet, family: str = "svm", threshold: float = 0.
     return result
 
 
-def _vectorizers(model) -> dict:  # type: ignore[no-untyped-def]
-    """The fitted text vectorizers of a pipeline's `features` step, by name (none for the
-    rule baseline)."""
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    steps = getattr(model, "named_steps", {})
-    return {name: transformer
-            for name, transformer, _ in getattr(steps.get("features"), "transformers_", [])
-            if isinstance(transformer, CountVectorizer)}
-
-
-def dump_model(model) -> bytes:  # type: ignore[no-untyped-def]
-    """skops bytes of `{"model": ..., "vocabularies": {name: terms}}`.
-
-    A vocabulary is saved as one array of terms in column order instead of a dict: skops
-    writes a dict of 25,000 terms as 25,000 nodes and takes ~0.35 s to read them back, most
-    of the start-up of a one-file run; the array reads in milliseconds. `stop_words_` only
-    records pruned terms (scikit-learn documents it as safe to delete) and is dropped.
-    """
-    import copy
-
-    from .skops_io import sio
-
-    model = copy.deepcopy(model)
-    vocabularies = {}
-    for name, vectorizer in _vectorizers(model).items():
-        terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
-        vocabularies[name] = np.array(terms, dtype=str)
-        del vectorizer.vocabulary_
-        vectorizer.stop_words_ = None
-    return sio.dumps({"model": model, "vocabularies": vocabularies},
-                     compression=zipfile.ZIP_DEFLATED, compresslevel=9)
-
-
 def training_hash(annotations: Path, synthetic: Path) -> str:
     """SHA-256 over the annotation file and every synthetic policy, in name order."""
     digest = hashlib.sha256(annotations.read_bytes())
@@ -242,40 +179,3 @@ def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
     tmp_meta.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp_meta.replace(meta_path)
     return meta
-
-
-def load_model(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH):  # type: ignore[no-untyped-def]
-    """Load the classifier through skops, trusting only `TRUSTED_TYPES`.
-
-    Raises:
-        ModelNotFoundError: the file is missing, or holds a type outside the trusted list
-            (a tampered or foreign model).
-    """
-    from .skops_io import UntrustedTypesFoundException, sio
-
-    if not model_path.is_file() or not meta_path.is_file():
-        raise ModelNotFoundError(
-            f"no classifier at {model_path}; run `vnpolicy train` (make train)"
-        )
-    data = model_path.read_bytes()
-    try:  # one pass: skops audits the file against the list before it builds anything
-        saved = sio.loads(data, trusted=TRUSTED_TYPES)
-    except UntrustedTypesFoundException as err:
-        raise ModelNotFoundError(
-            f"{model_path}: refused to load, it contains untrusted types: {err}"
-        ) from err
-    except Exception as err:  # skops raises many types on a corrupt file
-        raise ModelNotFoundError(f"{model_path}: not a readable skops file ({err})") from err
-    if not isinstance(saved, dict) or set(saved) != {"model", "vocabularies"}:
-        raise ModelNotFoundError(f"{model_path}: not a model saved by `vnpolicy train` "
-                                 "(`dump_model`); retrain it with `make train`")
-    model = saved["model"]
-    vectorizers = _vectorizers(model)
-    if set(vectorizers) != set(saved["vocabularies"]):
-        raise ModelNotFoundError(f"{model_path}: vocabularies do not match the vectorizers")
-    for name, terms in saved["vocabularies"].items():
-        vectorizers[name].vocabulary_ = {term: i for i, term in enumerate(terms.tolist())}
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    if meta.get("labels") != list(CLAUSE_LABELS):
-        raise ModelNotFoundError(f"{meta_path}: label set {meta.get('labels')} is not ours")
-    return model, meta

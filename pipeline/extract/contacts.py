@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from .model import RawFact
+from ..records import RawFact
 
 _EMAIL_RE = re.compile(
     r"(?<![\w.+-])(?:mailto:)?([A-Za-z0-9][A-Za-z0-9._%+-]*"
@@ -216,7 +216,6 @@ def _region_named_near(text: str, position: int) -> str | None:
     return best if best_at > vietnam_at else None
 
 
-_NAME_CONNECTORS = frozenset({"và", "&", "-", "of", "and"})
 _NAME_STOP = re.compile(r"^(?:MST|Email|E-mail|Website|Hotline|Tel|SĐT|Fax|ĐT)$")
 _NOT_A_NAME = frozenset({"con", "mẹ", "liên", "thành", "đối", "khác", "này", "chúng", "của",
                          "chủ", "quản", "trong", "có", "được", "sẽ", "là"})

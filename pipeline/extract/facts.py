@@ -9,11 +9,10 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from ..clean import Document
-from ..memo import CUES, memo_key
-from ..segment import Clause, segment_document
+from ..memo import Memo, memo_key
+from ..records import Clause, Document, Fact, RawFact
+from ..segment import segment_document
 from .contacts import (
     find_addresses,
     find_emails,
@@ -22,8 +21,7 @@ from .contacts import (
     find_tax_codes,
     find_websites,
 )
-from .model import RawFact
-from .nlp import CUES_KEY, annotate, get_vocab
+from .nlp import CUES_KEY, annotate, doc_from_words
 from .periods import (
     Window,
     find_breach_notifications,
@@ -33,19 +31,12 @@ from .periods import (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class Fact(RawFact):
-    """One row of the `facts` table: a `RawFact` tied to its document and clause."""
-
-    doc_id: str
-    clause_id: int
-
-
-def cue_windows(text: str, clauses: Sequence[Clause]) -> list[Window]:
+def cue_windows(text: str, clauses: Sequence[Clause], memo: Memo | None = None
+                ) -> list[Window]:
     """One `Window` per clause, with the cue phrases the spaCy matcher found in it and in the
     heading of its section."""
     windows, heading_cues = [], frozenset[str]()
-    for clause, cues in zip(clauses, clause_cues(clauses), strict=True):
+    for clause, cues in zip(clauses, clause_cues(clauses, memo), strict=True):
         if clause.kind == "heading":
             heading_cues = frozenset(label for label, _, _ in cues)
         windows.append(Window(clause.start, clause.end,
@@ -54,19 +45,22 @@ def cue_windows(text: str, clauses: Sequence[Clause]) -> list[Window]:
     return windows
 
 
-def clause_cues(clauses: Sequence[Clause]) -> list[tuple[tuple[str, int, int], ...]]:
+def clause_cues(clauses: Sequence[Clause], memo: Memo | None = None
+                ) -> list[tuple[tuple[str, int, int], ...]]:
     """The cues inside each clause, as (label, start, end) relative to the clause start.
 
     A cue counts only inside one clause, and the matchers read nothing outside a match, so a
-    clause's cues depend on its words alone: they are memoised by its text and words
-    (`memo.CUES`; templated policies repeat most clauses), and the clauses not seen before
-    are matched together in one spaCy `Doc` of their words.
+    clause's cues depend on its words alone: with a `memo` (`memo.Memos.cues`; templated
+    policies repeat most clauses) they are kept by its text and words, and the clauses not
+    seen before are matched together in one spaCy `Doc` of their words.
     """
+    if memo is None:
+        return _match_clauses(clauses)
     keys = [memo_key(clause.text, *clause.tokens) for clause in clauses]
-    found = [CUES.get(key) for key in keys]
+    found = [memo.get(key) for key in keys]
     todo = [i for i, cues in enumerate(found) if cues is None]
     for i, cues in zip(todo, _match_clauses([clauses[i] for i in todo]), strict=True):
-        CUES.put(keys[i], cues)
+        memo.put(keys[i], cues)
         found[i] = cues
     return found
 
@@ -74,13 +68,9 @@ def clause_cues(clauses: Sequence[Clause]) -> list[tuple[tuple[str, int, int], .
 def _match_clauses(clauses: Sequence[Clause]) -> list[tuple[tuple[str, int, int], ...]]:
     if not clauses:
         return []
-    from spacy.tokens import Doc
-    from spacy.util import get_words_and_spaces
-
     text = "\n".join(clause.text for clause in clauses)
     starts = list(itertools.accumulate((len(c.text) + 1 for c in clauses[:-1]), initial=0))
-    words, spaces = get_words_and_spaces([w for c in clauses for w in c.tokens], text)
-    doc = annotate(Doc(get_vocab(), words=words, spaces=spaces))
+    doc = annotate(doc_from_words([w for c in clauses for w in c.tokens], text))
     found: list[list[tuple[str, int, int]]] = [[] for _ in clauses]
     for span in doc.spans[CUES_KEY]:
         index = bisect.bisect_right(starts, span.start_char) - 1
@@ -124,9 +114,14 @@ def extract_raw_facts(text: str, windows: Sequence[Window]) -> list[RawFact]:
     return sorted(unique.values(), key=lambda f: (f.start, f.end, f.type))
 
 
-def extract_facts(doc_id: str, text: str, clauses: Sequence[Clause]) -> list[Fact]:
-    """Facts of one segmented document, each with the id of the clause holding its start."""
-    windows = cue_windows(text, clauses)
+def extract_facts(doc_id: str, text: str, clauses: Sequence[Clause], memo: Memo | None = None
+                  ) -> list[Fact]:
+    """Facts of one segmented document, each with the id of the clause holding its start.
+
+    Args:
+        memo: cue phrases of clauses seen before (`memo.Memos.cues`), if any.
+    """
+    windows = cue_windows(text, clauses, memo)
     starts = [c.start for c in clauses]
     facts = []
     for raw in extract_raw_facts(text, windows):

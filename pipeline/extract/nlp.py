@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.util import get_words_and_spaces
 from spacy.vocab import Vocab
+
+from ..errors import AlignmentError
+from ..records import Clause
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 CUES_KEY = "cues"
@@ -87,7 +91,7 @@ def make_cue_matcher(nlp: Language, name: str, patterns_dir: str) -> CueMatcher:
 def build_nlp(patterns_dir: str = str(PATTERNS_DIR)) -> Language:
     """A blank Vietnamese `Language` with the cue matcher; needs no pyvi, downloads nothing.
 
-    Docs are not made by its tokenizer: `segment.build_doc` builds them from underthesea's
+    Docs are not made by its tokenizer: `doc_from_words` builds them from underthesea's
     words, so token offsets are the dataset's offsets; `annotate` runs the components.
     """
     import spacy
@@ -107,3 +111,31 @@ def annotate(doc: Doc) -> Doc:
 def get_vocab() -> Vocab:
     """The shared vocabulary every `Doc` of a run is built on."""
     return build_nlp().vocab
+
+
+def doc_from_words(words: Sequence[str], text: str) -> Doc:
+    """A `Doc` whose tokens are `words` (underthesea's) and whose text is exactly `text`:
+    what lies between the words becomes spaces or whitespace tokens.
+
+    Raises:
+        AlignmentError: the words do not occur in `text` in order.
+    """
+    try:
+        tokens, spaces = get_words_and_spaces(list(words), text)
+    except ValueError as err:
+        raise AlignmentError(f"words do not rebuild the text: {err}") from err
+    return Doc(get_vocab(), words=tokens, spaces=spaces)
+
+
+def doc_from_clauses(text: str, clauses: Sequence[Clause]) -> Doc:
+    """A `Doc` over a whole cleaned text from its clauses' words; text outside any clause is
+    split at whitespace, so `doc.text == text` and character offsets are the dataset's."""
+    words: list[str] = []
+    covered = 0
+    for clause in clauses:
+        for word, begin in zip(clause.tokens, clause.token_starts, strict=True):
+            words.extend(text[covered:begin].split())  # text outside any clause
+            words.append(word)
+            covered = begin + len(word)
+    words.extend(text[covered:].split())
+    return doc_from_words(words, text)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .model import RawFact
+from ..records import RawFact
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def _phase(before: str) -> str:
 
 
 def find_retention_periods(text: str, windows: list[Window]) -> Iterator[RawFact]:
-    """How long data is kept: days ("24 tháng" = 720) or a kind (`until_deletion_request`).
+    """How long data is kept: days ("24 tháng" = 730) or a kind (`until_deletion_request`).
 
     Examples:
         >>> t = "Dữ liệu sẽ được lưu trữ cho đến khi có yêu cầu hủy bỏ từ khách hàng."

@@ -1,4 +1,4 @@
-"""Stage 1: turn decoded policy text into clean, NFC, tone-normalised lines.
+"""Decoded policy text made clean, NFC, tone-normalised lines.
 
 The cleaned text is the coordinate system of the whole dataset: clause and fact offsets point
 into it. It is made so that underthesea will not rewrite it further (NFC, per-syllable tone-mark
@@ -8,15 +8,9 @@ nothing (idempotent).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-
-from .config import CleanParams
-from .ingest import check_size, decode_document
 
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
@@ -33,16 +27,6 @@ _SYLLABLE_RE = re.compile(r"\w+")
 _LONE_BULLET_RE = re.compile(
     "^[ \t]*[\u2022\u25cf\u25cb\u25aa\u25ab\u25a0\u25ba\u25b8\u27a2\u2023\uf0b7\uf0a7]"
     "[ \t]*\n[ \t]*(?=\\S)", re.M)
-
-
-@dataclass(frozen=True)
-class Document:
-    """One cleaned policy: the unit every later stage works on."""
-
-    doc_id: str
-    source_path: str
-    sha256: str
-    text: str
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +66,7 @@ def clean_text(text: str) -> str:
     NFC, tone marks per syllable, zero-width characters and BOMs removed, non-breaking and
     other Unicode spaces made plain, bullets made ``- ``, page-number lines dropped, runs of
     blank lines collapsed. Markup repair (entities, stray tags, literal ``\\n``) happens
-    earlier, in `ingest`, because it cannot be idempotent.
+    earlier, in `decode`, because it cannot be idempotent.
 
     Examples:
         >>> clean_text("• Ho\u0300a\u00a0bi\u0300nh\\n\u200bxoa\u0301")
@@ -100,34 +84,3 @@ def clean_text(text: str) -> str:
     text = "\n".join(line for line in lines if line is not None)
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
     return text
-
-
-def doc_id_for(path: Path) -> str:
-    """The input file name without extension (the dataset's `doc_id`)."""
-    return path.stem
-
-
-def clean_file(path: Path, params: CleanParams = CleanParams(), doc_id: str | None = None
-               ) -> Document:
-    """Read and clean one file.
-
-    Raises:
-        InputError: the file cannot be decoded (see `ingest.read_document`).
-    """
-    check_size(path.stat().st_size, path, params)
-    return clean_bytes(path.read_bytes(), path, params, doc_id)
-
-
-def clean_bytes(data: bytes, path: Path, params: CleanParams = CleanParams(),
-                doc_id: str | None = None) -> Document:
-    """Clean the bytes of one file read elsewhere: a batch worker gets bytes, not a path.
-
-    Raises:
-        InputError: the bytes cannot be decoded (see `ingest.decode_document`).
-    """
-    return Document(
-        doc_id=doc_id or doc_id_for(path),
-        source_path=str(path),
-        sha256=hashlib.sha256(data).hexdigest(),
-        text=clean_text(decode_document(data, path, params)),
-    )

@@ -11,13 +11,11 @@ When nothing changed at all (same files, code, parameters; the tables as that ru
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack, contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -26,17 +24,19 @@ from typing import Any
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
-from .audit import check_profile
+from ..audit import check_profile
+from ..clean.decode import check_size
+from ..clean.inputs import assign_doc_ids, discover_inputs
+from ..config import INTERIM_DIR, PROCESSED_DIR, CleanParams, SegmentParams
+from ..document import Settings
+from ..errors import PipelineError
+from ..memo import MEMO_SIZE
+from ..records import StageReport
+from ..schema import DATASET_TABLES, INPUT_COLUMNS, TABLES
 from .cache import ResultCache, Rows, code_version, decode_rows, input_key, save_memo
-from .config import INTERIM_DIR, PROCESSED_DIR, CleanParams, SegmentParams
 from .engines import Engine, open_engine
-from .errors import PipelineError
-from .ingest import check_size
-from .io import atomic_write
-from .memo import MEMO_SIZE
-from .runner import StageReport, assign_doc_ids, discover_inputs
-from .schema import TABLES
-from .worker import DATASET_TABLES, INPUT_COLUMNS, DocInput, WorkSettings, process_batch
+from .manifest import input_signature, up_to_date, write_manifest
+from .worker import PRELOAD, DocInput, WorkSettings, process_batch
 from .writer import DatasetWriter
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,6 @@ TASK_SIZE = 8  # documents per task: amortises a classifier call's fixed cost, b
 CHUNK_SIZE = 64  # documents per row group of the output tables
 MIN_TASKS_PER_WORKER = 4
 TASKS_PER_WORKER = 2  # tasks in flight per worker: none idles while the main process writes
-MANIFEST = ".vnpolicy-run.json"  # in the output folder: what its tables were made from
 
 
 @dataclass(frozen=True)
@@ -78,12 +77,13 @@ class _Slot:
                 for stage, error in zip(table["stage"], table["error"], strict=True)]
 
 
-def run_batch(inputs: Iterable[Path], out: Path = PROCESSED_DIR, interim: Path = INTERIM_DIR,
-              *, fmt: str = "parquet", profile: str = "ecommerce", strict: bool = False,
-              clean_params: CleanParams = CleanParams(),
-              segment_params: SegmentParams = SegmentParams(), show_progress: bool = True,
-              workers: int = 1, engine: str = "local", scheduler: str | None = None,
-              cache_dir: Path | None = None, use_cache: bool = True) -> StageReport:
+def run_pipeline(inputs: Iterable[Path], out: Path = PROCESSED_DIR,
+                 interim: Path = INTERIM_DIR, *, fmt: str = "parquet",
+                 profile: str = "ecommerce", strict: bool = False,
+                 clean_params: CleanParams = CleanParams(),
+                 segment_params: SegmentParams = SegmentParams(), show_progress: bool = True,
+                 workers: int = 1, engine: str = "local", scheduler: str | None = None,
+                 cache_dir: Path | None = None, use_cache: bool = True) -> StageReport:
     """All stages over files or folders of policies, into the dataset tables of `out`.
 
     Args:
@@ -102,13 +102,14 @@ def run_batch(inputs: Iterable[Path], out: Path = PROCESSED_DIR, interim: Path =
     version = code_version(clean_params, segment_params, profile)
     cache = ResultCache(cache_dir or interim / "cache", version) if use_cache else None
     found = _hash_inputs(sorted(paths, key=ids.__getitem__), ids, clean_params)
-    signature = _signature(found, version, fmt)
-    if cache and (done := _up_to_date(out, signature)) is not None:
+    signature = input_signature([(i.doc_id, str(i.path), i.key, i.error) for i in found],
+                                version, fmt)
+    if cache and (done := up_to_date(out, signature)) is not None:
         logger.info("run: the dataset in %s was made from these %d files: nothing to do", out,
                     len(found))
         return StageReport("run", n_in=len(found), n_out=done["n_out"], n_cached=len(found),
                            outputs=[out / name for name in done["outputs"]], up_to_date=True)
-    settings = WorkSettings(clean_params, segment_params, profile, version,
+    settings = WorkSettings(Settings(clean_params, segment_params, profile), version,
                             str(cache.memo_path) if cache else None)
     todo = sum(1 for item in found if not item.error and not (cache and cache.has(item.key)))
     if not todo:  # everything is in the cache: no pool or cluster to start
@@ -117,16 +118,29 @@ def run_batch(inputs: Iterable[Path], out: Path = PROCESSED_DIR, interim: Path =
         workers = min(workers, -(-todo // (TASK_SIZE * MIN_TASKS_PER_WORKER)))
     report = StageReport("run", n_in=len(paths))
     memo: dict[str, dict[str, Any]] = {"tokens": {}, "scores": {}}
-    with ExitStack() as stack:
-        pool = stack.enter_context(open_engine(engine, workers, scheduler))
+    with open_engine(engine, workers, scheduler, PRELOAD) as pool:
         logger.info("run: %d documents, engine %s, %d workers, cache %s", len(paths), engine,
                     pool.workers, cache.dir if cache else "off")
-        writer = stack.enter_context(DatasetWriter(out, DATASET_TABLES, fmt))
-        bar = stack.enter_context(_progress_bar(len(paths), show_progress))
         slots = (_read(item, clean_params, cache) for item in found)
         tasks = (_submit(pool, list(group), settings) for group in _batched(slots, TASK_SIZE))
+        finished = _in_order(tasks, TASKS_PER_WORKER * pool.workers, cache, memo)
+        _write_dataset(finished, out, fmt, report, strict, show_progress)
+    if cache and any(memo.values()):
+        save_memo(cache.memo_path, memo)
+    write_manifest(out, signature, report, complete=bool(cache) and not report.errors)
+    logger.info("run: %d in, %d out, %d failed, %d from cache", report.n_in, report.n_out,
+                len(report.errors), report.n_cached)
+    return report
+
+
+def _write_dataset(slots: Iterable[_Slot], out: Path, fmt: str, report: StageReport,
+                   strict: bool, show_progress: bool) -> None:
+    """Append the documents, in order, to the tables of `out`, `CHUNK_SIZE` at a time, and
+    publish the tables when all are written."""
+    with DatasetWriter(out, DATASET_TABLES, fmt) as writer, \
+            _progress_bar(report.n_in, show_progress) as bar:
         chunk: list[_Slot] = []
-        for slot in _in_order(tasks, TASKS_PER_WORKER * pool.workers, cache, memo):
+        for slot in slots:
             _count(slot, report, strict)
             chunk.append(slot)
             if len(chunk) == CHUNK_SIZE:
@@ -136,12 +150,6 @@ def run_batch(inputs: Iterable[Path], out: Path = PROCESSED_DIR, interim: Path =
             bar.update()
         writer.write(_columns(chunk))
         report.outputs = writer.commit()
-    if cache and any(memo.values()):
-        save_memo(cache.memo_path, memo)
-    _write_manifest(out, signature, report, complete=bool(cache) and not report.errors)
-    logger.info("run: %d in, %d out, %d failed, %d from cache", report.n_in, report.n_out,
-                len(report.errors), report.n_cached)
-    return report
 
 
 def _count(slot: _Slot, report: StageReport, strict: bool) -> None:
@@ -190,47 +198,6 @@ def _read(item: _Input, params: CleanParams, cache: ResultCache | None) -> _Slot
     slot.key = input_key(data, item.path)  # it may have changed since it was hashed
     slot.item = DocInput(item.doc_id, str(item.path), data)
     return slot
-
-
-def _signature(found: list[_Input], version: str, fmt: str) -> str:
-    """A hash of what a dataset is made from: the files (names, ids, bytes), the code version
-    (which covers the parameters and the model) and the format."""
-    digest = hashlib.sha256(f"{version}\0{fmt}\n".encode())
-    for item in found:
-        digest.update(f"{item.doc_id}\0{item.path}\0{item.key}\0{item.error}\n".encode())
-    return digest.hexdigest()
-
-
-def _up_to_date(out: Path, signature: str) -> dict | None:
-    """The manifest of `out` if its tables were made from exactly `signature` and are still as
-    that run left them (size and modification time, as `make` checks), else None."""
-    try:
-        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        if manifest["signature"] != signature:
-            return None
-        for name, (size, mtime_ns) in manifest["outputs"].items():
-            stat = (out / name).stat()
-            if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
-                return None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return manifest
-
-
-def _write_manifest(out: Path, signature: str, report: StageReport, complete: bool) -> None:
-    """Record what the tables were made from; only a run whose every document succeeded and
-    was cached counts as complete (a failed file is retried next time)."""
-    path = out / MANIFEST
-    try:
-        if not complete:
-            path.unlink(missing_ok=True)
-            return
-        outputs = {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in report.outputs}
-        manifest = {"signature": signature, "n_out": report.n_out, "outputs": outputs}
-        atomic_write(path, lambda tmp: tmp.write_text(json.dumps(manifest), encoding="utf-8"))
-    except OSError as err:  # the tables are written; only the next run's shortcut is lost
-        logger.warning("could not record %s (%s): the next run will write the tables again",
-                       path, err)
 
 
 def _failed(stage: str, error: str) -> Rows:

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from datasketch import MinHash, MinHashLSH
 
-from .config import CompareParams
-from .errors import PipelineError
+from ..config import CompareParams
+from ..errors import PipelineError
 
 _SYLLABLE_RE = re.compile(r"\w+")
 # Pinned so that a datasketch upgrade cannot silently change every estimate.

@@ -20,32 +20,30 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..errors import SchemaError
+from ..io import check_columns, flatten_lists, new_file_mode
+from ..schema import TABLES, list_item
 from .cache import PACKED_LISTS
-from .errors import SchemaError
-from .io import check_columns, flatten_lists, new_file_mode
-from .schema import TABLES
 
+# Arrow types of the schema's types; list items as pandas writes them when it infers them.
 _ARROW_TYPES = {"string": pa.large_string(), "int64": pa.int64(), "bool": pa.bool_(),
                 "float64": pa.float64()}
-# Element types of list columns; pandas writes them as these when it infers them.
-_LIST_ITEMS = {"tokens": pa.string(), "labels": pa.string(), "token_starts": pa.int64(),
-               "evidence": pa.int64()}
+_ARROW_ITEMS = {"string": pa.string(), "int64": pa.int64()}
 
 
 def arrow_schema(name: str) -> pa.Schema:
     """The Arrow schema of a contract table, fixed before any row is seen.
 
     Raises:
-        SchemaError: a list column whose element type is not known here.
+        SchemaError: a column type that has no Arrow type here.
     """
     fields = []
     for column, dtype in TABLES[name].items():
-        if dtype == "list":
-            if column not in _LIST_ITEMS:
-                raise SchemaError(f"no element type for list column {name}.{column}")
-            fields.append(pa.field(column, pa.list_(_LIST_ITEMS[column])))
-        else:
-            fields.append(pa.field(column, _ARROW_TYPES[dtype]))
+        item = list_item(dtype)
+        arrow = pa.list_(_ARROW_ITEMS[item]) if item in _ARROW_ITEMS else _ARROW_TYPES.get(dtype)
+        if arrow is None:
+            raise SchemaError(f"no Arrow type for {name}.{column} ({dtype})")
+        fields.append(pa.field(column, arrow))
     return pa.schema(fields)
 
 
@@ -63,9 +61,9 @@ def _checked(columns: dict[str, list], name: str) -> dict[str, list]:
             for column, dtype in TABLES[name].items()}
 
 
-def _unpack(values: list[str], column: str) -> list[list]:
+def _unpack(values: list[str], column: str, table: str) -> list[list]:
     """A packed column back as Python lists (`cache.PACKED_LISTS`)."""
-    cast = int if _LIST_ITEMS[column] == pa.int64() else str
+    cast = int if list_item(TABLES[table][column]) == "int64" else str
     return [[cast(item) for item in value.split(PACKED_LISTS[column])] if value else []
             for value in values]
 
@@ -74,7 +72,7 @@ def _unpack_arrow(values: list[str], column: str, table: str) -> pa.Array:
     """A packed column as the Arrow list array of the schema, split inside Arrow."""
     item_type = arrow_schema(table).field(column).type
     if "" in values:  # an empty list: rare enough to take the slow path
-        return pa.array(_unpack(values, column), item_type)
+        return pa.array(_unpack(values, column, table), item_type)
     split = pc.split_pattern(pa.array(values, pa.string()), PACKED_LISTS[column])
     return split.cast(item_type)
 
@@ -114,8 +112,8 @@ class DatasetWriter:
                 self._sinks[name].write_table(
                     pa.Table.from_pydict(columns, schema=arrow_schema(name)))
             else:
-                columns = {column: _unpack(values, column) if column in PACKED_LISTS else values
-                           for column, values in columns.items()}
+                columns = {column: _unpack(values, column, name) if column in PACKED_LISTS
+                           else values for column, values in columns.items()}
                 frame = check_columns(pd.DataFrame(columns), name)
                 flatten_lists(frame, name).to_csv(self._sinks[name], index=False, header=False)
 

@@ -19,18 +19,19 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .config import MODEL_META_PATH, MODEL_PATH, CleanParams, SegmentParams
-from .io import atomic_write
-from .memo import MEMO_SIZE
+from .. import __version__
+from ..config import MODEL_META_PATH, MODEL_PATH, CleanParams, SegmentParams
+from ..io import atomic_write
+from ..memo import MEMO_SIZE
 
 logger = logging.getLogger(__name__)
 
 Rows = dict[str, dict[str, list]]  # table -> column -> values, for one document
 MEMO_FILE = "memo.json.gz"
-# Modules that parse commands or read a built dataset: editing them keeps the cache.
-NOT_PER_DOCUMENT = ("__main__.py", "cli.py", "evaluate.py", "compare.py", "report.py",
-                    "templates.py", "html.py")
+# Modules that parse commands, run the stage commands, read a built dataset or serve the
+# annotators: editing them keeps the cache.
+NOT_PER_DOCUMENT = ("__main__.py", "cli.py", "stages.py", "evaluate.py", "annotations.py",
+                    "annotation_tool.py", "split.py", "compare/", "report/")
 
 
 @lru_cache(maxsize=8)
@@ -39,9 +40,9 @@ def code_version(clean: CleanParams, segment: SegmentParams, profile: str) -> st
     digest = hashlib.sha256(json.dumps(
         {"version": __version__, "clean": asdict(clean), "segment": asdict(segment),
          "profile": profile}, sort_keys=True).encode())
-    package = Path(__file__).parent
-    sources = sorted(p for p in package.rglob("*") if p.suffix in (".py", ".jsonl")
-                     and p.relative_to(package).as_posix() not in NOT_PER_DOCUMENT)
+    package = Path(__file__).parents[1]
+    sources = sorted(p for p in package.rglob("*") if p.suffix in (".py", ".jsonl", ".json")
+                     and not p.relative_to(package).as_posix().startswith(NOT_PER_DOCUMENT))
     for path in [*sources, MODEL_PATH, MODEL_META_PATH]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]

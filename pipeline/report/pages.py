@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .compare import compare_dataset, elements_of, load_dataset, policies_of
-from .config import CLAUSE_LABELS, CompareParams
+from ..compare import compare_dataset, elements_of, load_dataset, policies_of
+from ..config import CLAUSE_LABELS, CompareParams
+from ..io import atomic_write
 from .html import bar_chart, esc, label_class, page, page_name
-from .io import atomic_write
 
 logger = logging.getLogger(__name__)
 
@@ -50,11 +50,7 @@ def run_report(dataset: Path, out: Path, params: CompareParams = CompareParams()
 
 
 def _write(path: Path, text: str) -> None:
-    def write(tmp: Path) -> None:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.chmod(0o644)  # a temporary file is private; a report is meant to be served
-
-    atomic_write(path, write)
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 # --- index ------------------------------------------------------------------------------

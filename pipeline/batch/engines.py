@@ -6,16 +6,13 @@ the same for all three and the results cannot depend on the engine.
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from .errors import PipelineError
-
-logger = logging.getLogger(__name__)
+from ..errors import PipelineError
 
 ENGINES = ("local", "dask")
 
@@ -38,10 +35,10 @@ class InlineEngine:
 
 
 class PoolEngine(ProcessPoolExecutor):
-    """Worker processes on this machine."""
+    """Worker processes on this machine; `preload` names the modules each should start with."""
 
-    def __init__(self, workers: int) -> None:
-        super().__init__(workers, mp_context=_context())
+    def __init__(self, workers: int, preload: Sequence[str] = ()) -> None:
+        super().__init__(workers, mp_context=_context(preload))
         self.workers = workers
 
 
@@ -57,7 +54,8 @@ class DaskEngine:
 
 
 @contextmanager
-def open_engine(kind: str, workers: int, scheduler: str | None = None) -> Iterator[Engine]:
+def open_engine(kind: str, workers: int, scheduler: str | None = None,
+                preload: Sequence[str] = ()) -> Iterator[Engine]:
     """An engine for the run, shut down on exit (pending tasks cancelled).
 
     Raises:
@@ -74,22 +72,20 @@ def open_engine(kind: str, workers: int, scheduler: str | None = None) -> Iterat
     elif workers <= 1:
         yield InlineEngine()
     else:
-        pool = PoolEngine(workers)
+        pool = PoolEngine(workers, preload)
         try:
             yield pool
         finally:
             pool.shutdown(cancel_futures=True)
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
     """forkserver where there is one: safe with threads (unlike fork) and, with the worker's
     modules preloaded, a new process starts without importing scikit-learn and spaCy again."""
-    from .worker import PRELOAD
-
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(PRELOAD))
+    context.set_forkserver_preload(list(preload))
     return context
 
 

@@ -13,17 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .audit import FREE_MAIL
-from .config import CompareParams
-from .io import check_columns, empty_table, read_table, write_table
+from ..audit import FREE_MAIL
+from ..config import CompareParams
+from ..io import check_columns, empty_table, read_table, write_table
+from ..schema import COMPARE_TABLES, DATASET_TABLES
 from .templates import diff_clauses, find_boilerplate, find_families
 
 logger = logging.getLogger(__name__)
 
-DATASET_TABLES: tuple[str, ...] = ("documents", "clauses", "facts", "audit", "findings")
-COMPARE_TABLES: tuple[str, ...] = ("coverage", "completeness", "periods", "contacts",
-                                   "template_families", "template_pairs", "template_diffs",
-                                   "boilerplate")
 PERIOD_TYPES: tuple[str, ...] = ("complaint_deadline", "retention_period")
 NOT_A_DURATION = -1
 
@@ -34,7 +31,8 @@ def load_dataset(directory: Path) -> dict[str, pd.DataFrame]:
     Raises:
         SchemaError: a table is missing.
     """
-    return {name: read_table(directory, name) for name in DATASET_TABLES}
+    return {name: read_table(directory, name) for name in DATASET_TABLES
+            if name != "errors"}  # what failed is not compared
 
 
 def policies_of(audit: pd.DataFrame) -> list[str]:

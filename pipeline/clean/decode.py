@@ -12,8 +12,8 @@ import io
 import re
 from pathlib import Path
 
-from .config import CleanParams
-from .errors import InputError
+from ..config import CleanParams
+from ..errors import InputError
 from .legacy import looks_like_tcvn3, looks_like_vni, tcvn3_to_unicode, vni_to_unicode
 from .sources import (
     drop_code_residue,
@@ -48,23 +48,6 @@ _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,10});")
 _HTML_SNIFF_RE = re.compile(
     r"<\s*(html|body|p|div|li|ul|ol|template|table|tr|section|article|h[1-6])\b[^>]*>", re.I
 )
-
-
-def read_document(path: Path, params: CleanParams = CleanParams()) -> str:
-    """Decode one policy file into text, whatever its format.
-
-    Args:
-        path: a .txt, .md, .html/.htm, .pdf or .docx file.
-        params: size and nesting limits.
-
-    Returns:
-        The document text, not yet normalised (see `clean.clean_text`).
-
-    Raises:
-        InputError: the file is empty, too large, binary, encrypted or malformed.
-    """
-    check_size(path.stat().st_size, path, params)
-    return decode_document(path.read_bytes(), path, params)
 
 
 def check_size(size: int, path: Path, params: CleanParams = CleanParams()) -> None:

@@ -1,0 +1,105 @@
+"""The per-document work of a batch, wherever the engine runs it (this process, a pool
+process, a Dask worker on another machine): it gets bytes rather than paths and returns
+encoded rows. What it loads, the classifier and the memo of earlier runs, is loaded once per
+process; scikit-learn and spaCy are imported on first use, so a run served from the cache
+never imports them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..document import Outcome, Settings, outcome_rows, process_documents
+from ..errors import PipelineError
+from ..memo import Memos
+from ..schema import DATASET_TABLES, INPUT_COLUMNS, TABLES
+from .cache import Rows, code_version, encode_rows, load_memo
+
+if TYPE_CHECKING:
+    from ..classify.predict import ClauseClassifier
+
+logger = logging.getLogger(__name__)
+
+# What a worker imports on first use (~2 s): a forkserver imports it once for all workers.
+PRELOAD = ("pipeline.batch.warm", "pipeline.batch.worker", "pipeline.classify.predict",
+           "pipeline.extract.facts", "underthesea")
+
+
+@dataclass(frozen=True)
+class WorkSettings:
+    """What every task of a run shares; `version` is the code version the main process runs."""
+
+    document: Settings
+    version: str
+    memo_path: str | None = None  # memo saved by earlier runs, used if this machine sees it
+
+
+@dataclass(frozen=True)
+class DocInput:
+    """One policy file as the main process read it."""
+
+    doc_id: str
+    source_path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class BatchOutput:
+    """Encoded rows per input (`cache.encode_rows`) and the memo entries that repeated."""
+
+    payloads: list[bytes]
+    memo: dict[str, dict[str, Any]]
+
+
+@lru_cache(maxsize=1)
+def classifier() -> ClauseClassifier:
+    """The committed model, loaded once per process."""
+    from ..classify.predict import ClauseClassifier
+
+    logger.debug("loading the clause classifier in process %d", os.getpid())
+    return ClauseClassifier()
+
+
+MEMOS = Memos()  # this process's memo tables, shared by the tasks it runs
+
+
+@lru_cache(maxsize=4)
+def _seed_memo(path: str | None) -> None:
+    if path and Path(path).is_file():
+        memo = load_memo(Path(path))
+        MEMOS.tokens.seed(memo.get("tokens", {}))
+        classifier().memo.seed(memo.get("scores", {}))
+
+
+def process_batch(items: list[DocInput], settings: WorkSettings) -> BatchOutput:
+    """Rows of every dataset table for each input; a bad file gets an `errors` row.
+
+    Raises:
+        PipelineError: this process runs other code or another model than the main process.
+    """
+    doc = settings.document
+    mine = code_version(doc.clean, doc.segment, doc.profile)
+    if mine != settings.version:
+        raise PipelineError(f"worker {socket.gethostname()} runs code version {mine}, the run "
+                            f"{settings.version}: install the same checkout on every machine")
+    _seed_memo(settings.memo_path)
+    outcomes = process_documents([(item.doc_id, item.source_path, item.data) for item in items],
+                                 doc, classifier(), MEMOS)
+    return BatchOutput(
+        [encode_rows(_columns(outcome)) for outcome in outcomes],
+        {"tokens": MEMOS.tokens.take_repeated(), "scores": classifier().memo.take_repeated()},
+    )
+
+
+def _columns(outcome: Outcome) -> Rows:
+    """A document's rows as columns of the contract, without the input's name."""
+    rows = outcome_rows(outcome)
+    return {name: {column: [row[column] for row in rows[name]]
+                   for column in TABLES[name] if column not in INPUT_COLUMNS}
+            for name in DATASET_TABLES}

@@ -1,0 +1,119 @@
+"""The records that move between stages, each with the row it becomes in its table.
+
+Stages pass these in memory; only the table boundary (`to_row`) turns them into the plain
+values of the dataset contract (`schema.TABLES`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Document:
+    """One cleaned policy: the unit every later stage works on."""
+
+    doc_id: str
+    source_path: str
+    sha256: str
+    text: str
+
+    def to_row(self) -> dict:
+        """A row of the clean stage's table (`interim_documents`)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause with its place in the document; fields match the `clauses` table."""
+
+    doc_id: str
+    clause_id: int
+    section: str
+    text: str
+    start: int
+    end: int
+    tokens: tuple[str, ...]
+    token_starts: tuple[int, ...] = field(repr=False)
+    kind: str = "sentence"  # heading | bullet | sentence
+    section_path: str = ""
+
+    def to_row(self) -> dict:
+        """A row of the segment stage's table (`interim_clauses`)."""
+        return {"doc_id": self.doc_id, "clause_id": self.clause_id, "section": self.section,
+                "text": self.text, "start": self.start, "end": self.end,
+                "tokens": list(self.tokens), "token_starts": list(self.token_starts),
+                "kind": self.kind, "section_path": self.section_path}
+
+
+@dataclass(frozen=True)
+class ClauseLabels:
+    """Labels of one clause and the probability of every label."""
+
+    labels: tuple[str, ...]
+    scores: dict[str, float]
+
+    def scores_json(self) -> str:
+        """The `scores` column: JSON, label -> probability, in label order."""
+        return json.dumps(self.scores)
+
+    def to_row(self, clause: Clause) -> dict:
+        """A row of the `clauses` table."""
+        return {**clause.to_row(), "labels": list(self.labels), "scores": self.scores_json()}
+
+
+@dataclass(frozen=True)
+class RawFact:
+    """A fact read from a span of the cleaned text, before it is tied to a clause.
+
+    `qualifier` holds what the normalised value cannot: a phone's kind ("mobile", "hotline",
+    "toll_free"; ";ext=12" for an extension), "working_days" for a deadline, a phase.
+    """
+
+    type: str
+    value: str
+    normalized: str
+    start: int
+    end: int
+    rule_id: str
+    qualifier: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fact(RawFact):
+    """One row of the `facts` table: a `RawFact` tied to its document and clause."""
+
+    doc_id: str
+    clause_id: int
+
+    def to_row(self) -> dict:
+        """A row of the `facts` table."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ErrorRow:
+    """A file a stage could not process: one row of the `errors` table."""
+
+    doc_id: str
+    source_path: str
+    stage: str
+    error: str
+
+    def to_row(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class StageReport:
+    """What a stage did: counts, and the files it could not process."""
+
+    stage: str
+    n_in: int = 0
+    n_out: int = 0
+    errors: list[dict] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+    n_cached: int = 0  # documents read from the per-document cache (`run`)
+    up_to_date: bool = False  # `run` found the dataset already made from these very inputs

@@ -1,0 +1,217 @@
+"""The five stage commands: each reads the previous stage's table from `<interim>/` and writes
+its own, so any stage can be re-run alone. The work on each document is `document`'s; this
+module only reads, loops and writes. `vnpolicy run` does the same in one pass (`batch`).
+
+A file that fails gets a row in the stage's `errors` table and the batch goes on (unless
+`strict`); every table is written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from .audit import check_profile
+from .clean.decode import check_size
+from .clean.inputs import assign_doc_ids, discover_inputs
+from .config import INTERIM_DIR, PROCESSED_DIR, CleanParams, SegmentParams
+from .document import (
+    Outcome,
+    audit_step,
+    classify_step,
+    clean_step,
+    cleaned,
+    extract_step,
+    outcome_rows,
+    segment_step,
+)
+from .errors import PipelineError
+from .io import empty_table, read_interim, write_interim, write_table
+from .records import Clause, ClauseLabels, Document, Fact, StageReport
+from .schema import DATASET_TABLES, TABLES
+
+logger = logging.getLogger(__name__)
+
+
+def _progress(items: list, desc: str, show: bool) -> Iterator:
+    return iter(tqdm(items, desc=desc, unit="doc", disable=not (show and sys.stderr.isatty())))
+
+
+def _account(outcome: Outcome, report: StageReport, strict: bool) -> None:
+    """Log a document's new errors into the report; with `strict`, stop at the first."""
+    for error in outcome.errors:
+        logger.warning("%s: %s failed: %s", error.doc_id, error.stage, error.error)
+        if strict:
+            raise PipelineError(f"{error.source_path}: {error.error}")
+        report.errors.append(error.to_row())
+
+
+def _frame(rows: Iterable[dict], name: str) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=list(TABLES[name]))
+
+
+def run_clean(inputs: Iterable[Path], interim: Path = INTERIM_DIR, *,
+              params: CleanParams = CleanParams(), strict: bool = False,
+              show_progress: bool = True) -> StageReport:
+    """Decode and clean every input file into `interim/clean/documents.parquet`."""
+    paths = discover_inputs(inputs)
+    ids = assign_doc_ids(paths)
+    report = StageReport("clean", n_in=len(paths))
+    documents = []
+    for path in _progress(paths, "clean", show_progress):
+        try:
+            check_size(path.stat().st_size, path, params)
+            outcome = clean_step(path.read_bytes(), path, ids[path], params)
+        except (PipelineError, OSError) as err:
+            outcome = Outcome(ids[path], str(path))
+            outcome.fail("clean", PipelineError(f"{path}: {err}") if strict else err)
+        _account(outcome, report, strict)
+        if outcome.document is not None:
+            documents.append(outcome.document.to_row())
+    out = interim / "clean"
+    write_interim(_frame(documents, "interim_documents"), out / "documents.parquet",
+                  "interim_documents")
+    _write_errors(report, out)
+    report.n_out = len(documents)
+    return report
+
+
+def _documents(interim: Path) -> list[Document]:
+    frame = read_interim(interim / "clean" / "documents.parquet", "interim_documents")
+    return [Document(r.doc_id, r.source_path, r.sha256, r.text) for r in frame.itertuples()]
+
+
+def run_segment(interim: Path = INTERIM_DIR, *, params: SegmentParams = SegmentParams(),
+                strict: bool = False, show_progress: bool = True) -> StageReport:
+    """Split cleaned documents into clauses and words: `interim/segment/clauses.parquet`."""
+    documents = _documents(interim)
+    report = StageReport("segment", n_in=len(documents))
+    rows = []
+    for document in _progress(documents, "segment", show_progress):
+        outcome = cleaned(document)
+        segment_step(outcome, params)
+        _account(outcome, report, strict)
+        rows.extend(clause.to_row() for clause in outcome.clauses or [])
+    out = interim / "segment"
+    write_interim(_frame(rows, "interim_clauses"), out / "clauses.parquet", "interim_clauses")
+    _write_errors(report, out)
+    report.n_out = len(rows)
+    return report
+
+
+def _clauses_by_doc(interim: Path) -> dict[str, list[Clause]]:
+    frame = read_interim(interim / "segment" / "clauses.parquet", "interim_clauses")
+    by_doc: dict[str, list[Clause]] = {}
+    for r in frame.itertuples():
+        by_doc.setdefault(r.doc_id, []).append(
+            Clause(r.doc_id, int(r.clause_id), r.section, r.text, int(r.start), int(r.end),
+                   tuple(r.tokens), tuple(int(s) for s in r.token_starts), r.kind,
+                   r.section_path))
+    return by_doc
+
+
+def run_classify(interim: Path = INTERIM_DIR, *, show_progress: bool = True) -> StageReport:
+    """Label every clause with the committed model: `interim/classify/labels.parquet`."""
+    from .classify.predict import ClauseClassifier
+
+    by_doc = _clauses_by_doc(interim)
+    classifier = ClauseClassifier()
+    report = StageReport("classify", n_in=len(by_doc))
+    rows = []
+    for doc_id, clauses in _progress(list(by_doc.items()), "classify", show_progress):
+        outcome = Outcome(doc_id, "", clauses=clauses)
+        classify_step([outcome], classifier)
+        rows.extend({"doc_id": doc_id, "clause_id": clause.clause_id,
+                     "labels": list(result.labels), "scores": result.scores_json()}
+                    for clause, result in zip(clauses, outcome.labels, strict=True))
+    write_interim(_frame(rows, "interim_labels"), interim / "classify" / "labels.parquet",
+                  "interim_labels")
+    report.n_out = len(rows)
+    return report
+
+
+def run_extract(interim: Path = INTERIM_DIR, *, show_progress: bool = True) -> StageReport:
+    """Facts with evidence spans from whole documents: `interim/extract/facts.parquet`."""
+    documents = _documents(interim)
+    by_doc = _clauses_by_doc(interim)
+    report = StageReport("extract", n_in=len(documents))
+    rows = []
+    for document in _progress(documents, "extract", show_progress):
+        outcome = cleaned(document)
+        outcome.clauses = by_doc.get(document.doc_id)  # none: it failed to segment
+        extract_step(outcome)
+        rows.extend(fact.to_row() for fact in outcome.facts)
+    write_interim(_frame(rows, "interim_facts"), interim / "extract" / "facts.parquet",
+                  "interim_facts")
+    report.n_out = len(rows)
+    return report
+
+
+def _labels_by_doc(interim: Path) -> dict[str, dict[int, ClauseLabels]]:
+    frame = read_interim(interim / "classify" / "labels.parquet", "interim_labels")
+    by_doc: dict[str, dict[int, ClauseLabels]] = {}
+    for r in frame.itertuples():
+        by_doc.setdefault(r.doc_id, {})[int(r.clause_id)] = ClauseLabels(
+            tuple(r.labels), json.loads(r.scores))
+    return by_doc
+
+
+def _facts_by_doc(interim: Path) -> dict[str, list[Fact]]:
+    frame = read_interim(interim / "extract" / "facts.parquet", "interim_facts")
+    by_doc: dict[str, list[Fact]] = {}
+    for row in frame.to_dict("records"):
+        by_doc.setdefault(row["doc_id"], []).append(Fact(**row))
+    return by_doc
+
+
+def _stage_errors(interim: Path) -> dict[str, list[Exception]]:
+    """The clean and segment errors of each document, in stage order."""
+    errors: dict[str, list] = {}
+    for stage in ("clean", "segment"):
+        path = interim / stage / "errors.parquet"
+        frame = read_interim(path, "interim_errors") if path.is_file() else empty_table("errors")
+        for row in frame.itertuples():
+            errors.setdefault(row.doc_id, []).append(row)
+    return errors
+
+
+def run_build(interim: Path = INTERIM_DIR, out: Path = PROCESSED_DIR, *, fmt: str = "parquet",
+              profile: str = "ecommerce") -> StageReport:
+    """Join stage outputs into the contract tables, with the audit and quality findings."""
+    check_profile(profile)
+    documents = {document.doc_id: document for document in _documents(interim)}
+    clauses, labels = _clauses_by_doc(interim), _labels_by_doc(interim)
+    facts, errors = _facts_by_doc(interim), _stage_errors(interim)
+    outcomes = []
+    for doc_id in sorted(documents.keys() | errors.keys()):
+        outcome = Outcome(doc_id, "", documents.get(doc_id), clauses.get(doc_id))
+        for error in errors.get(doc_id, []):
+            outcome.source_path = error.source_path
+            outcome.fail(error.stage, Exception(error.error))
+        if outcome.document is not None:
+            outcome.source_path = outcome.document.source_path
+        doc_labels = labels.get(doc_id, {})
+        outcome.labels = [doc_labels.get(c.clause_id, ClauseLabels((), {}))
+                          for c in outcome.clauses or []]
+        outcome.facts = facts.get(doc_id, [])
+        audit_step(outcome, profile)
+        outcomes.append(outcome)
+    report = StageReport("build", n_in=len(documents))
+    tables = {name: [row for outcome in outcomes for row in outcome_rows(outcome)[name]]
+              for name in DATASET_TABLES}
+    for name, rows in tables.items():
+        report.outputs.append(write_table(_frame(rows, name), out, name, fmt))
+    report.n_out = len(documents)
+    report.errors = tables["errors"]
+    return report
+
+
+def _write_errors(report: StageReport, directory: Path) -> None:
+    write_interim(_frame(report.errors, "interim_errors"), directory / "errors.parquet",
+                  "interim_errors")
