@@ -198,3 +198,61 @@ def import_sheets(sheets: list[Path], annotated: Path, base_dirs: dict[str, Path
         counts[table] = len(new[table])
     return counts
 
+
+
+def _rows_by_file(path: Path) -> dict[str, list[dict]]:
+    rows: dict[str, list[dict]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines() if path.is_file() else []:
+        if line.strip():
+            row = json.loads(line)
+            rows.setdefault(row["file"], []).append(row)
+    return rows
+
+
+def _overlaps(a: dict, b: dict) -> bool:
+    """`b` covers at least half of `a`."""
+    return min(a["end"], b["end"]) - max(a["start"], b["start"]) >= 0.5 * (a["end"] - a["start"])
+
+
+def label_agreement(first: Path, final: Path) -> dict[str, dict[str, float]]:
+    """Per label, how the first pass agrees with the reviewed gold on the clauses both
+    annotated (each final clause takes the first-pass labels of the spans covering it):
+    Cohen's kappa, and the first pass's precision and recall against the final labels."""
+    from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
+
+    firsts, finals = _rows_by_file(first), _rows_by_file(final)
+    pairs: list[tuple[set[str], set[str]]] = []
+    for file, rows in firsts.items():
+        for row in finals.get(file, []):
+            covering = [g for g in rows if _overlaps(row, g)]
+            pairs.append(({label for g in covering for label in g["labels"]} or {"other"},
+                          set(row["labels"])))
+    result = {}
+    for label in CLAUSE_LABELS:
+        a = [label in one for one, _ in pairs]
+        b = [label in two for _, two in pairs]
+        p, r, f, _ = precision_recall_fscore_support(b, a, average="binary", zero_division=0)
+        result[label] = {"kappa": round(float(cohen_kappa_score(a, b)), 3),
+                         "precision": round(float(p), 3), "recall": round(float(r), 3),
+                         "f1": round(float(f), 3), "support": int(sum(b))}
+    result["all"] = {"clauses": len(pairs),
+                     "identical": round(sum(a == b for a, b in pairs) / max(len(pairs), 1), 3)}
+    return result
+
+
+def heading_agreement(first: Path, final: Path) -> dict[str, float]:
+    """How the first pass's headings match the reviewed ones: precision, recall, F1 of the
+    heading spans and the share of matched headings with the same level."""
+    firsts, finals = _rows_by_file(first), _rows_by_file(final)
+    matched = same_level = n_first = n_final = 0
+    for file, rows in firsts.items():
+        gold = finals.get(file, [])
+        n_first, n_final = n_first + len(rows), n_final + len(gold)
+        for row in gold:
+            hit = next((g for g in rows if _overlaps(row, g)), None)
+            matched += hit is not None
+            same_level += hit is not None and hit["level"] == row["level"]
+    precision, recall = matched / max(n_first, 1), matched / max(n_final, 1)
+    return {"precision": round(precision, 3), "recall": round(recall, 3),
+            "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 3),
+            "level_agreement": round(same_level / max(matched, 1), 3), "headings": n_final}

@@ -294,5 +294,28 @@ def annotate_import(sheets: Annotated[list[Path], typer.Argument(help="Filled-in
     typer.echo(", ".join(f"{n} {table} rows" for table, n in counts.items()), err=True)
 
 
+@annotate_app.command("agreement")
+def annotate_agreement(first: Annotated[Path, typer.Argument(help="First-pass gold folder.")]
+                       = ANNOTATED_DIR / "first_pass",
+                       final: Annotated[Path, typer.Argument(help="Reviewed gold folder.")]
+                       = ANNOTATED_DIR) -> None:
+    """Agreement of the first annotation pass with the reviewed gold, per label.
+    Example: vnpolicy annotate agreement"""
+    from .annotation_tool import heading_agreement, label_agreement
+
+    labels = label_agreement(first / "clauses.jsonl", final / "clauses.jsonl")
+    typer.echo(f"{'label':<13}{'kappa':>7}{'P':>7}{'R':>7}{'F1':>7}{'n':>6}")
+    for label, m in labels.items():
+        if label != "all":
+            typer.echo(f"{label:<13}{m['kappa']:>7.3f}{m['precision']:>7.3f}"
+                       f"{m['recall']:>7.3f}{m['f1']:>7.3f}{m['support']:>6}")
+    typer.echo(f"clauses compared: {labels['all']['clauses']}, same label set: "
+               f"{labels['all']['identical']:.3f}")
+    heads = heading_agreement(first / "headings.jsonl", final / "headings.jsonl")
+    typer.echo(f"headings: P {heads['precision']:.3f} R {heads['recall']:.3f} F1 "
+               f"{heads['f1']:.3f}, same level {heads['level_agreement']:.3f} "
+               f"({heads['headings']} headings)")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

@@ -39,3 +39,29 @@ def test_annotation_files_hold_no_policy_text():
         for line in (ANNOTATED_DIR / name).read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             assert "text" not in row and "value" not in row
+
+
+def test_agreement_counts_what_the_review_changed(tmp_path):
+    import json
+
+    from pipeline.annotation_tool import heading_agreement, label_agreement
+
+    def write(folder, name, rows):
+        folder.mkdir(exist_ok=True)
+        (folder / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+    first, final = tmp_path / "first", tmp_path / "final"
+    base = {"source": "corpus", "file": "a.txt", "sha1": "x"}
+    write(first, "clauses.jsonl", [{**base, "start": 0, "end": 10, "labels": ["purpose"]},
+                                   {**base, "start": 11, "end": 20, "labels": ["scope"]}])
+    write(final, "clauses.jsonl", [{**base, "start": 0, "end": 10, "labels": ["purpose"]},
+                                   {**base, "start": 11, "end": 20, "labels": ["purpose"]}])
+    agreement = label_agreement(first / "clauses.jsonl", final / "clauses.jsonl")
+    assert agreement["purpose"]["recall"] == 0.5 and agreement["purpose"]["precision"] == 1.0
+    assert agreement["all"] == {"clauses": 2, "identical": 0.5}
+    write(first, "headings.jsonl", [{**base, "start": 0, "end": 10, "level": 2}])
+    write(final, "headings.jsonl", [{**base, "start": 0, "end": 10, "level": 1},
+                                    {**base, "start": 11, "end": 20, "level": 2}])
+    heads = heading_agreement(first / "headings.jsonl", final / "headings.jsonl")
+    assert heads["precision"] == 1.0 and heads["recall"] == 0.5
+    assert heads["level_agreement"] == 0.0
