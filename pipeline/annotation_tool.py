@@ -256,3 +256,35 @@ def heading_agreement(first: Path, final: Path) -> dict[str, float]:
     return {"precision": round(precision, 3), "recall": round(recall, 3),
             "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 3),
             "level_agreement": round(same_level / max(matched, 1), 3), "headings": n_final}
+
+
+def fact_agreement(first: Path, final: Path) -> dict[str, float]:
+    """The first pass's facts against the reviewed ones, as (policy, type, normalised value)
+    sets: precision and recall."""
+    def facts(path: Path, files: set[str] | None = None) -> set[tuple[str, str, str]]:
+        return {(row["file"], row["type"], row["normalized"])
+                for file, rows in _rows_by_file(path).items() if files is None or file in files
+                for row in rows}
+
+    one = facts(first)
+    two = facts(final, {file for file, _, _ in one} | set(_rows_by_file(first)))
+    both = len(one & two)
+    return {"precision": round(both / max(len(one), 1), 3),
+            "recall": round(both / max(len(two), 1), 3), "facts": len(two)}
+
+
+def law_agreement(first: Path, final: Path) -> dict[str, float]:
+    """Share of (policy, element) values the first pass and the review agree on, and Cohen's
+    kappa over present / absent / not_applicable."""
+    from sklearn.metrics import cohen_kappa_score
+
+    values = {path: {(row["file"], row["element"]): row["value"]
+                     for rows in _rows_by_file(path).values() for row in rows}
+              for path in (first, final)}
+    keys = sorted(values[first].keys() & values[final].keys())
+    a = [values[first][key] for key in keys]
+    b = [values[final][key] for key in keys]
+    return {"agreement": round(sum(x == y for x, y in zip(a, b, strict=True)) / max(len(keys), 1),
+                               3),
+            "kappa": round(float(cohen_kappa_score(a, b)), 3) if keys else 0.0,
+            "elements": len(keys)}

@@ -301,7 +301,7 @@ def annotate_agreement(first: Annotated[Path, typer.Argument(help="First-pass go
                        = ANNOTATED_DIR) -> None:
     """Agreement of the first annotation pass with the reviewed gold, per label.
     Example: vnpolicy annotate agreement"""
-    from .annotation_tool import heading_agreement, label_agreement
+    from .annotation_tool import fact_agreement, heading_agreement, label_agreement, law_agreement
 
     labels = label_agreement(first / "clauses.jsonl", final / "clauses.jsonl")
     typer.echo(f"{'label':<13}{'kappa':>7}{'P':>7}{'R':>7}{'F1':>7}{'n':>6}")
@@ -315,6 +315,12 @@ def annotate_agreement(first: Annotated[Path, typer.Argument(help="First-pass go
     typer.echo(f"headings: P {heads['precision']:.3f} R {heads['recall']:.3f} F1 "
                f"{heads['f1']:.3f}, same level {heads['level_agreement']:.3f} "
                f"({heads['headings']} headings)")
+    facts = fact_agreement(first / "facts.jsonl", final / "facts.jsonl")
+    typer.echo(f"facts (policy, type, value): P {facts['precision']:.3f} R {facts['recall']:.3f}"
+               f" ({facts['facts']} facts)")
+    law = law_agreement(first / "law.jsonl", final / "law.jsonl")
+    typer.echo(f"law elements: same value {law['agreement']:.3f}, kappa {law['kappa']:.3f} "
+               f"({law['elements']} policy-element pairs)")
 
 
 if __name__ == "__main__":  # pragma: no cover
