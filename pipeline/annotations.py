@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +29,14 @@ class GoldClause:
     end: int
     text: str
     labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GoldHeading:
+    doc_id: str
+    start: int
+    end: int
+    level: int
 
 
 @dataclass(frozen=True)
@@ -113,7 +122,61 @@ def load_gold_facts(path: Path = ANNOTATED_DIR / "facts.jsonl") -> list[GoldFact
     return gold
 
 
+def load_gold_headings(path: Path = ANNOTATED_DIR / "headings.jsonl"
+                       ) -> dict[str, list[GoldHeading]]:
+    """Gold headings with their levels, by document, hash-checked."""
+    gold: dict[str, list[GoldHeading]] = {}
+    for row in _rows(path):
+        doc, _ = _span(row, path)
+        gold.setdefault(doc.doc_id, []).append(
+            GoldHeading(doc.doc_id, row["start"], row["end"], int(row["level"])))
+    return gold
+
+
 SYNTHETIC_DIR = ANNOTATED_DIR / "synthetic"
+SYNTHETIC_STRUCTURE_DIR = ANNOTATED_DIR / "synthetic_structure"
+_INLINE_HEADING_MARK = re.compile(r"\[\[([1-6])\|([^\]\n]+)\]\]")
+
+
+def _marked_line(line: str, offset: int) -> tuple[str, list[tuple[int, int, int]]]:
+    """A line of a synthetic layout without its marks, and the headings they marked."""
+    heading = re.match(r"@([1-6]) ", line)
+    if heading:
+        text = line[heading.end() :]
+        return text, [(offset, offset + len(text), int(heading.group(1)))]
+    spans, text, pos = [], "", 0
+    for match in _INLINE_HEADING_MARK.finditer(line):
+        text += line[pos : match.start()]
+        spans.append((offset + len(text), offset + len(text) + len(match.group(2)),
+                      int(match.group(1))))
+        text += match.group(2)
+        pos = match.end()
+    return text + line[pos:], spans
+
+
+def load_synthetic_structure(directory: Path = SYNTHETIC_STRUCTURE_DIR
+                             ) -> list[tuple[Document, list[GoldHeading]]]:
+    """Layouts the team wrote for the heading model (training only): "@N " starts a heading
+    line of level N, "[[N|...]]" marks a heading inlined in a line.
+
+    Raises:
+        AnnotationError: a file is not clean text (its offsets would move when cleaned).
+    """
+    layouts = []
+    for path in sorted(directory.glob("*.txt")) if directory.is_dir() else []:
+        lines, headings, offset = [], [], 0
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text, spans = _marked_line(line, offset)
+            lines.append(text)
+            headings.extend(spans)
+            offset += len(text) + 1
+        text = "\n".join(lines)
+        if clean_text(text) != text:
+            raise AnnotationError(f"{path}: not clean text; write it as `clean_text` leaves it")
+        doc_id = "synthetic:" + path.stem
+        doc = Document(doc_id, str(path), hashlib.sha256(text.encode()).hexdigest(), text)
+        layouts.append((doc, [GoldHeading(doc_id, a, b, level) for a, b, level in headings]))
+    return layouts
 
 
 def load_synthetic(directory: Path = SYNTHETIC_DIR) -> list[tuple[Document, list[GoldClause]]]:

@@ -16,6 +16,7 @@ COMPARE_DIR = PROCESSED_DIR / "compare"
 MODELS_DIR = PROJ_ROOT / "models"
 MODEL_PATH = MODELS_DIR / "clause_classifier.skops"
 MODEL_META_PATH = MODELS_DIR / "clause_classifier.json"
+HEADING_MODEL_PATH = MODELS_DIR / "heading_model.json"
 REPORTS_DIR = PROJ_ROOT / "reports"
 SHARED_CORPUS_DIR = PROJ_ROOT.parent / "shared" / "corpus"
 

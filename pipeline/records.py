@@ -39,13 +39,15 @@ class Clause:
     token_starts: tuple[int, ...] = field(repr=False)
     kind: str = "sentence"  # heading | bullet | sentence
     section_path: str = ""
+    heading_level: int = 0  # 1 = title, 2 = section, 3 = sub-section, ...; 0: not a heading
 
     def to_row(self) -> dict:
         """A row of the segment stage's table (`interim_clauses`)."""
         return {"doc_id": self.doc_id, "clause_id": self.clause_id, "section": self.section,
                 "text": self.text, "start": self.start, "end": self.end,
                 "tokens": list(self.tokens), "token_starts": list(self.token_starts),
-                "kind": self.kind, "section_path": self.section_path}
+                "kind": self.kind, "section_path": self.section_path,
+                "heading_level": self.heading_level}
 
 
 @dataclass(frozen=True)

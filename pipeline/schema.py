@@ -16,7 +16,7 @@ TABLES: dict[str, dict[str, str]] = {
         "doc_id": "string", "clause_id": "int64", "section": "string", "text": "string",
         "start": "int64", "end": "int64", "tokens": "list<string>", "labels": "list<string>",
         "scores": "string", "kind": "string", "section_path": "string",
-        "token_starts": "list<int64>",
+        "token_starts": "list<int64>", "heading_level": "int64",
     },
     "facts": {
         "doc_id": "string", "clause_id": "int64", "type": "string", "value": "string",
@@ -73,6 +73,7 @@ TABLES: dict[str, dict[str, str]] = {
         "doc_id": "string", "clause_id": "int64", "section": "string", "text": "string",
         "start": "int64", "end": "int64", "tokens": "list<string>",
         "token_starts": "list<int64>", "kind": "string", "section_path": "string",
+        "heading_level": "int64",
     },
     "interim_labels": {
         "doc_id": "string", "clause_id": "int64", "labels": "list<string>", "scores": "string",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -17,189 +16,14 @@ from .config import SegmentParams
 from .errors import AlignmentError
 from .memo import Memo, memo_key
 from .records import Clause, Document
-
-_NUMBERING_RE = re.compile(
-    r"^(?P<num>(?:(?:chương|phần|mục|điều|article|section|part)\s+[0-9ivxlc]+[.:)]?"
-    r"|[IVXLC]{1,6}[.)/]|[0-9]{1,2}(?:[./][0-9]{1,2}){0,3}[.)/]?"
-    r"|[A-HĐa-hđ][.)/]|\([0-9]{1,2}\)))\s+(?=\S)",
-    re.I,
+from .structure import (
+    BARE_NUMBER_RE,
+    NUMBERING_RE,
+    HeadingModel,
+    Line,
+    load_heading_model,
+    structure_lines,
 )
-_BARE_NUMBER_RE = re.compile(r"^(?:[0-9]{1,2}(?:[./][0-9]{1,2}){0,3}[.)/]?|[IVXLC]{1,6}[.)]"
-                             r"|[A-HĐa-hđ][.)])$")
-# Words that name the parts of a privacy policy; an unnumbered short line with one of them
-# reads as a heading ("Thời gian lưu trữ thông tin"), a company name line does not.
-_HEADING_CUES = (
-    "mục đích", "phạm vi", "thời gian", "lưu trữ", "tiếp cận", "địa chỉ", "phương tiện",
-    "công cụ", "cơ chế", "khiếu nại", "cam kết", "bảo mật", "bảo vệ", "quyền", "chính sách",
-    "thông tin", "dữ liệu", "liên hệ", "điều khoản", "cookie", "chia sẻ", "thu thập",
-    "trách nhiệm", "nghĩa vụ", "hiệu lực", "định nghĩa", "giải thích", "sử dụng", "xử lý",
-    "an toàn", "tranh chấp", "thay đổi", "đơn vị", "privacy", "policy",
-)
-_SENTENCE_END = (".", "!", "?", ";", "…")
-# Word counts up to which a numbered line still reads as a heading: any short line, a line
-# with a policy cue word, a long line with two cue words (a title that runs on).
-_SHORT_HEADING_WORDS = 16
-_CUED_HEADING_WORDS = 22
-_TWO_CUE_HEADING_WORDS = 50
-
-
-@dataclass
-class _Line:
-    start: int
-    end: int
-    text: str
-
-
-# Where a policy scraped onto one long line starts a numbered section: "... hủy bỏ. 4. Những
-# người ..." (after a sentence end, a numbering, then a capital letter).
-_INLINE_HEADING_RE = re.compile(
-    r"(?<=[.!?;:…])\s+(?=(?:\d{1,2}(?:\.\d{1,2})*\.|[IVX]{1,4}\.|Điều\s+\d{1,2}\.?)\s+\w)"
-)
-_LONG_LINE = 400
-
-
-def _lines(text: str) -> Iterator[_Line]:
-    """Non-empty lines with offsets; an overlong line is also cut before inline numbered
-    headings, so a policy that lost its line breaks still has sections."""
-    pos = 0
-    for raw in text.split("\n"):
-        stripped = raw.strip()
-        if stripped:
-            offset = pos + raw.index(stripped)
-            yield from _split_inline_headings(stripped, offset)
-        pos += len(raw) + 1
-
-
-def _split_inline_headings(line: str, offset: int) -> Iterator[_Line]:
-    if len(line) <= _LONG_LINE:
-        yield _Line(offset, offset + len(line), line)
-        return
-    cuts = [
-        m.end() for m in _INLINE_HEADING_RE.finditer(line)
-        if _NUMBERING_RE.match(line[m.end() :])
-        and line[m.end() :].split(None, 1)[-1][:1].isupper()
-    ]
-    start = 0
-    for cut in [*cuts, len(line)]:
-        piece = line[start:cut].rstrip()
-        if piece:
-            body = _heading_end(piece) if start in cuts else 0
-            if body:
-                heading = piece[:body].rstrip()
-                yield _Line(offset + start, offset + start + len(heading), heading)
-            yield _Line(offset + start + body, offset + start + len(piece), piece[body:])
-        start = cut
-
-
-def _heading_end(piece: str) -> int:
-    """Where the body starts in "2. Phạm vi sử dụng thông tin Thông tin chỉ được...": at the
-    first capitalised word after the heading's own first word, if the part before reads as a
-    heading; 0 when there is no such split."""
-    numbering = _NUMBERING_RE.match(piece)
-    if not numbering:
-        return 0
-    words = list(re.finditer(r"\S+", piece[numbering.end() :]))
-    for word in words[1:16]:
-        if word.group(0)[:1].isupper():
-            cut = numbering.end() + word.start()
-            if heading_level(piece[:cut].rstrip()) is not None:
-                return cut
-            return 0
-    return 0
-
-
-def _is_upper_line(line: str) -> bool:
-    letters = [ch for ch in line if ch.isalpha()]
-    return len(letters) >= 6 and all(ch.isupper() for ch in letters)
-
-
-def heading_level(line: str, params: SegmentParams = SegmentParams()) -> int | None:
-    """Return the heading level of a line (1 = top), or None for body text.
-
-    Examples:
-        >>> heading_level("1. Mục đích và phạm vi thu thập thông tin")
-        2
-        >>> heading_level("2.1. Địa chỉ đơn vị thu thập và quản lý thông tin")
-        3
-        >>> heading_level("Khách hàng có thể liên hệ qua email để được hỗ trợ.") is None
-        True
-    """
-    if len(line) > params.max_heading_chars or line.startswith("- "):
-        return None
-    if _BARE_NUMBER_RE.match(line):
-        return _level_of_number(line)
-    numbered = _NUMBERING_RE.match(line)
-    if numbered:
-        return _numbered_heading_level(line, numbered)
-    return _plain_heading_level(line)
-
-
-def _cue_count(line: str) -> int:
-    lower = line.lower()
-    return sum(cue in lower for cue in _HEADING_CUES)
-
-
-def _ends_like_sentence(line: str) -> bool:
-    return line.endswith(_SENTENCE_END) and not line.endswith("..")
-
-
-def _numbered_heading_level(line: str, numbered: re.Match[str]) -> int | None:
-    """ "2. Phạm vi sử dụng thông tin": short, or naming policy parts, and not a sentence."""
-    body = line[numbered.end() :].lstrip("–—-:. ")  # "PHẦN 2 – CHIA SẺ DỮ LIỆU"
-    if not body[:1].isupper() and not body[:1].isdigit():
-        return None
-    n_words, cues = len(line.split()), _cue_count(line)
-    short = n_words <= _SHORT_HEADING_WORDS
-    level = _level_of_number(numbered.group("num"))
-    if (
-        (cues and n_words <= _CUED_HEADING_WORDS and not line.endswith("."))
-        or (cues >= 2 and n_words <= _TWO_CUE_HEADING_WORDS and not line.endswith("."))
-        or (short and not _ends_like_sentence(line))
-    ):
-        return level
-    if cues and short and line.endswith((".", ";")) and "," not in line:
-        return level
-    return None
-
-
-def _plain_heading_level(line: str) -> int | None:
-    """An unnumbered heading: an all-caps line with a cue word, or a short capitalised line
-    with two cue words that is not a sentence."""
-    n_words, cues = len(line.split()), _cue_count(line)
-    if _is_upper_line(line) and n_words >= 2 and cues:
-        return 1
-    if cues < 2 or not line[:1].isupper() or _ends_like_sentence(line) or ":" in line[:-1]:
-        return None
-    if line.endswith(":"):  # "Mục đích thu thập thông tin:" introduces a sub-section
-        return 3 if 3 <= n_words <= 12 and cues >= 3 else None
-    return 2 if 3 <= n_words <= _SHORT_HEADING_WORDS else None
-
-
-def _check_numbering(heading: str, level: int, last_number: dict[int, int]) -> int | None:
-    """A numbered line that restarts below the last heading number of its level ("1." after
-    "3.") is a numbered list item, not a heading. Updates `last_number` for real headings."""
-    match = re.match(r"^(\d{1,2})(?:[./](\d{1,2}))*", heading)
-    if match:
-        number = int(heading[match.start(1) : match.end(1)]) if match.group(2) is None else int(
-            match.group(0).replace("/", ".").split(".")[-1]
-        )
-        if number <= last_number.get(level, 0):
-            return None
-        last_number[level] = number
-    for deeper in [lvl for lvl in last_number if lvl > level]:
-        del last_number[deeper]
-    return level
-
-
-def _level_of_number(num: str) -> int:
-    num = num.strip().rstrip(".):/").lower()
-    if re.match(r"^(chương|phần|part)\b", num) or re.fullmatch(r"[ivxlc]+", num):
-        return 1
-    if re.match(r"^(điều|article|section|mục)\b", num):
-        return 2
-    if re.fullmatch(r"[a-hđ]", num):
-        return 2
-    return 1 + len(re.split(r"[./]", num))
 
 
 @lru_cache(maxsize=1)
@@ -230,7 +54,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             pos = len(text)
             break
         glued = found == pos and bool(spans)
-        previous_is_number = bool(spans) and _BARE_NUMBER_RE.match(
+        previous_is_number = bool(spans) and BARE_NUMBER_RE.match(
             text[spans[-1][0] : spans[-1][1]]
         )
         if spans and (glued or previous_is_number):
@@ -297,10 +121,9 @@ def _words_of(chunk: str, start: int) -> tuple[tuple[str, ...], tuple[int, ...]]
 
 @dataclass
 class _Outline:
-    """The headings above the current line, and the last number seen at each level."""
+    """The headings above the current line."""
 
     stack: list[tuple[int, str]] = field(default_factory=list)  # (level, heading text)
-    last_number: dict[int, int] = field(default_factory=dict)
 
     @property
     def section(self) -> str:
@@ -317,11 +140,16 @@ class _Outline:
 
 
 def segment_document(doc: Document, params: SegmentParams = SegmentParams(),
-                     memo: Memo | None = None) -> list[Clause]:
+                     memo: Memo | None = None, model: HeadingModel | None = None
+                     ) -> list[Clause]:
     """Split one cleaned document into clauses with sections, words and offsets.
+
+    Headings and their levels come from the heading model (`structure`); the clauses under a
+    heading get it as their section until the next heading of the same or a higher level.
 
     Args:
         memo: words of clause texts seen before (`memo.Memos.tokens`), if any.
+        model: the heading model to use instead of the committed one (training, tests).
 
     Examples:
         >>> from pipeline.records import Document
@@ -335,43 +163,31 @@ def segment_document(doc: Document, params: SegmentParams = SegmentParams(),
         raise AlignmentError(f"{doc.doc_id}: text is not NFC; run the clean stage first")
     clauses: list[Clause] = []
     outline = _Outline()
-    pending_number: _Line | None = None
-
-    def add(spans: list[tuple[int, int]], kind: str) -> None:
-        for a, b in spans:
+    units = structure_lines(text)
+    levels = (model or load_heading_model()).predict(units) if units else []
+    for unit, level in zip(units, levels, strict=True):
+        if level is not None:
+            outline.enter(level, text[unit.start : unit.end])
+        for a, b, kind in _unit_clauses(text, unit, level, params):
             tokens, starts = tokenize_span(text, a, b, memo)
             clauses.append(Clause(doc.doc_id, len(clauses), outline.section, text[a:b], a, b,
-                                  tokens, starts, kind, outline.path))
-
-    for line in _lines(text):
-        if _BARE_NUMBER_RE.match(line.text) and pending_number is None:
-            pending_number = line  # "2.1." alone: it numbers the next line
-            continue
-        add(*_line_clauses(text, line, pending_number, outline, params))
-        pending_number = None
-    if pending_number is not None:  # a numbering on the last line numbers nothing
-        add([(pending_number.start, pending_number.end)], "sentence")
+                                  tokens, starts, kind, outline.path,
+                                  level if kind == "heading" and level else 0))
     return clauses
 
 
-def _line_clauses(text: str, line: _Line, pending_number: _Line | None, outline: _Outline,
-                  params: SegmentParams) -> tuple[list[tuple[int, int]], str]:
-    """The clause spans of one line and their kind; a heading enters the outline."""
-    if pending_number is not None:
-        level = heading_level(f"{pending_number.text} {line.text}", params)
-        start = pending_number.start
-    else:
-        level = heading_level(line.text, params)
-        start = line.start
+def _unit_clauses(text: str, unit: Line, level: int | None, params: SegmentParams
+                  ) -> list[tuple[int, int, str]]:
+    """The clause spans of one candidate line and their kind: a heading is one clause, a
+    bullet or numbered item is cut only if overlong, a paragraph is cut into sentences."""
     if level is not None:
-        level = _check_numbering(text[start : line.end], level, outline.last_number)
-    if level is not None:
-        outline.enter(level, text[start : line.end])
-        return [(start, line.end)], "heading"
-    if line.text.startswith("- ") or start != line.start or _NUMBERING_RE.match(line.text):
-        return _split_long(text, start, line.end, params), "bullet"
-    spans = [(line.start + a, line.start + b) for a, b in split_sentences(line.text)]
-    return [piece for a, b in spans for piece in _split_long(text, a, b, params)], "sentence"
+        return [(unit.start, unit.end, "heading")]
+    if unit.text.startswith("- ") or NUMBERING_RE.match(unit.text) or "\n" in text[
+            unit.start : unit.end]:
+        return [(a, b, "bullet") for a, b in _split_long(text, unit.start, unit.end, params)]
+    spans = [(unit.start + a, unit.start + b) for a, b in split_sentences(unit.text)]
+    return [(a, b, "sentence") for start, end in spans
+            for a, b in _split_long(text, start, end, params)]
 
 
 def _split_long(text: str, start: int, end: int, params: SegmentParams) -> list[tuple[int, int]]:

@@ -112,7 +112,7 @@ def _clauses_by_doc(interim: Path) -> dict[str, list[Clause]]:
         by_doc.setdefault(r.doc_id, []).append(
             Clause(r.doc_id, int(r.clause_id), r.section, r.text, int(r.start), int(r.end),
                    tuple(r.tokens), tuple(int(s) for s in r.token_starts), r.kind,
-                   r.section_path))
+                   r.section_path, int(r.heading_level)))
     return by_doc
 
 

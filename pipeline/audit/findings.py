@@ -10,8 +10,11 @@ from .checklist import TableRows, records
 
 FREE_MAIL = ("gmail.com", "yahoo.com", "yahoo.com.vn", "hotmail.com", "outlook.com",
              "icloud.com", "live.com")
-_PLACEHOLDER_RE = re.compile(r"\[(?:điền|nhập|ghi|tên|insert)[^\]]{0,40}\]|_{3,}|__/__|"
-                             r"\.\.\.\.\.{2,}|\bXXX+\b|\{\{[^}]+\}\}", re.I)
+_PLACEHOLDER_RE = re.compile(
+    r"\[(?:điền|nhập|ghi|tên|insert|ngày|họ tên|địa chỉ|số)[^\]]{0,40}\]|_{3,}|__/__|"
+    r"\.\.\.\.\.{2,}|\bXXX+\b|\{\{[^}]+\}\}|\{\$?\w+\}|\bDD/MM/YYYY\b|"
+    r"\b(?:yourdomain|your-domain|tenmien|tendomain|yoursite|tencongty)\b|@?\w*\.example\b|"
+    r"\b0123[ .]?456[ .]?789\b|\bexample\.com\b", re.I)
 
 
 _DENIES_WEB_RE = re.compile(r"không thu thập[^.]{0,40}(qua|trên|thông qua) (trang )?web", re.I)
@@ -56,7 +59,7 @@ def _email_domains(rows: Rows, by_type: FactsByType) -> list[Found]:
     if domains <= set(FREE_MAIL):
         found.append(("free_mail_only", email_clauses,
                       f"the only e-mail domains are free-mail: {', '.join(sorted(domains))}"))
-    sites = {value for value, _, _ in by_type.get("website", [])}
+    sites = {value for value, _, owner in by_type.get("website", []) if not owner}
     if sites and domains - set(FREE_MAIL) and not any(
         d == s or d.endswith("." + s) or s.endswith("." + d) for d in domains for s in sites
     ):

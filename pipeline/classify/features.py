@@ -16,6 +16,9 @@ from ..records import Clause
 
 _DIGITS_RE = re.compile(r"\d+")
 FEATURE_COLUMNS = ("words", "syllables", "section", "context", "kind", "position")
+# Where each clause sits, for models that read a clause with its neighbours and section: the
+# document it belongs to and the row of its innermost heading (-1 outside any section).
+PLACE_COLUMNS = ("group", "section_row")
 
 
 def _words(clause: Clause) -> str:
@@ -25,8 +28,8 @@ def _words(clause: Clause) -> str:
 
 def _strip_numbering(heading: str) -> str:
     """ "2.1. Phạm vi" -> "Phạm vi"; a separator is required, so "Chính sách" keeps its "C"."""
-    return re.sub(r"^\s*(?:(?:[0-9]{1,2}(?:[./][0-9]{1,2})*|[IVXLCivxlc]{1,6})[.)/]\s*"
-                  r"|[0-9]{1,2}(?:[./][0-9]{1,2})*\s+|[A-Ha-hĐđ][.)]\s*)", "", heading)
+    return re.sub(r"^\s*(?:#{1,6}\s+)?(?:(?:[0-9]{1,2}(?:[./][0-9]{1,2})*|[IVXLCivxlc]{1,6})"
+                  r"[.)/]\s*|[0-9]{1,2}(?:[./][0-9]{1,2})*\s+|[A-Ha-hĐđ][.)]\s*)", "", heading)
 
 
 def clause_features(clauses: Sequence[Clause]) -> pd.DataFrame:
@@ -41,7 +44,10 @@ def clause_features(clauses: Sequence[Clause]) -> pd.DataFrame:
     """
     n = len(clauses)
     rows = []
+    headings: dict[str, int] = {}
     for i, clause in enumerate(clauses):
+        if clause.kind == "heading":
+            headings[clause.text] = i
         prev_text = clauses[i - 1].text if i > 0 else ""
         next_text = clauses[i + 1].text if i + 1 < n else ""
         path = " | ".join(_strip_numbering(h) for h in clause.section_path.split(" > "))
@@ -52,5 +58,7 @@ def clause_features(clauses: Sequence[Clause]) -> pd.DataFrame:
             "context": _DIGITS_RE.sub("0", (prev_text + " \n " + next_text).lower()),
             "kind": clause.kind,
             "position": i / max(n - 1, 1),
+            "group": clause.doc_id,
+            "section_row": headings.get(clause.section, -1),
         })
-    return pd.DataFrame(rows, columns=list(FEATURE_COLUMNS))
+    return pd.DataFrame(rows, columns=[*FEATURE_COLUMNS, *PLACE_COLUMNS])

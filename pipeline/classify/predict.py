@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline
 from ..config import CLAUSE_LABELS, MODEL_META_PATH, MODEL_PATH
 from ..memo import Memo, memo_key
 from ..records import Clause, ClauseLabels
-from .features import clause_features
+from .features import FEATURE_COLUMNS, clause_features
 from .model import decide
 from .persist import load_model
 
@@ -64,7 +64,8 @@ class ClauseClassifier:
 
     def _probabilities(self, features: pd.DataFrame) -> np.ndarray:
         """`model.predict_proba`, asking the model only for rows not in the memo."""
-        keys = [memo_key(*map(str, row)) for row in features.itertuples(index=False)]
+        keys = [memo_key(*map(str, row))
+                for row in features[list(FEATURE_COLUMNS)].itertuples(index=False)]
         counts = Counter(keys)
         known: dict[str, list[float]] = {}
         todo: dict[str, int] = {}  # key -> first row with it

@@ -107,7 +107,9 @@ def contact_channels(doc_ids: list[str], facts: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for doc_id in doc_ids:
         mine = by_doc.get(doc_id, empty_table("facts"))
-        emails, phones, websites = (sorted(set(mine.loc[mine["type"] == kind, "normalized"]))
+        own = (mine["type"] != "website") | (mine["qualifier"] == "")  # not a named third party
+        emails, phones, websites = (sorted(set(mine.loc[own & (mine["type"] == kind),
+                                                        "normalized"]))
                                     for kind in ("email", "phone", "website"))
         rows.append({"doc_id": doc_id, "n_emails": len(emails), "n_phones": len(phones),
                      "n_websites": len(websites),

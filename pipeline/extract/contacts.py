@@ -6,8 +6,11 @@ grammar that also reads light obfuscation. Every fact is a span of the cleaned t
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
@@ -46,9 +49,20 @@ _COUNTRY_HINTS = {
     "JP": ("nhật bản", "japan", "tokyo", "osaka"),
     "SG": ("singapore",),
     "KR": ("hàn quốc", "korea", "seoul"),
-    "US": ("hoa kỳ", "united states", "usa"),
-    "CN": ("trung quốc", "china"),
-    "TH": ("thái lan", "thailand"),
+    "US": ("hoa kỳ", "united states", "usa", "california", "new york", "delaware"),
+    "CN": ("trung quốc", "china", "thượng hải", "bắc kinh", "shanghai", "beijing", "shenzhen"),
+    "TH": ("thái lan", "thailand", "bangkok"),
+    "GB": ("vương quốc anh", "anh quốc", "united kingdom", "london", "england"),
+    "AU": ("nước úc", "australia", "sydney", "melbourne"),
+    "DE": ("nước đức", "cộng hòa liên bang đức", "germany", "berlin", "münchen"),
+    "FR": ("nước pháp", "cộng hòa pháp", "france", "paris"),
+    "HK": ("hồng kông", "hong kong"),
+    "TW": ("đài loan", "taiwan", "đài bắc", "taipei"),
+    "MY": ("malaysia", "kuala lumpur"),
+    "ID": ("indonesia", "jakarta"),
+    "PH": ("philippines", "manila"),
+    "IN": ("ấn độ", "india"),
+    "CA": ("canada", "toronto"),
 }
 _ORG_RE = re.compile(
     r"(?<!\w)(?:(?:CÔNG TY|Công ty|Công Ty|công ty|CTY|Cty|Tập đoàn|TẬP ĐOÀN|Tổng công ty"
@@ -111,15 +125,51 @@ def find_emails(text: str) -> Iterator[RawFact]:
         value = match.group(1)
         normalized = re.sub(r"\s?(?:\[at\]|\(at\)|\(a\)|\{at\}|\[@\])\s?", "@", value, flags=re.I)
         normalized = re.sub(r"\s?(?:\[dot\]|\(dot\))\s?", ".", normalized, flags=re.I)
-        if normalized.count("@") != 1:
+        if normalized.count("@") != 1 or PLACEHOLDER_HOST_RE.search(normalized.split("@")[1]):
             continue
         yield RawFact("email", value, normalized.lower(), match.start(1), match.end(1),
                       "email.address.v1", "obfuscated" if "@" not in value else "")
 
 
+# Template placeholders are a finding (an unfilled template), never a fact.
+PLACEHOLDER_HOST_RE = re.compile(
+    r"(?:^|\.)(?:example|yourdomain|your-domain|tenmien|ten-mien|tendomain|domain|yoursite|"
+    r"yourwebsite|tenwebsite|tencongty|abc|xyz|website|email)\.(?:com|vn|com\.vn|net|org|"
+    r"example)$|\.example$|\.invalid$|\.test$", re.I)
+_PLACEHOLDER_PHONES = frozenset({"+84123456789", "+841234567890", "+84987654321",
+                                 "+840123456789", "+84999999999", "+84900000000"})
+
+
+@lru_cache(maxsize=1)
+def _third_party_hosts() -> frozenset[str]:
+    data = json.loads((Path(__file__).parent / "third_parties.json").read_text(encoding="utf-8"))
+    return frozenset(data["hosts"])
+
+
+def website_owner(host: str, email_domains: frozenset[str] = frozenset()) -> str:
+    """`""` for what reads as the controller's own site, `third_party` for a platform,
+    service, help page or authority the policy only names.
+
+    Examples:
+        >>> website_owner("support.google.com"), website_owner("khatra.com.vn")
+        ('third_party', '')
+        >>> website_owner("online.gov.vn"), website_owner("shop.abc.vn", frozenset({"abc.vn"}))
+        ('third_party', '')
+    """
+    if any(host == d or host.endswith("." + d) for d in email_domains):
+        return ""
+    parts = host.split(".")
+    parents = {".".join(parts[i:]) for i in range(len(parts) - 1)}
+    if parents & _third_party_hosts() or re.search(r"\.gov(?:\.[a-z]{2})?$", host):
+        return "third_party"
+    return ""
+
+
 def find_websites(text: str, emails: list[RawFact]) -> Iterator[RawFact]:
-    """URLs and bare hosts (`khatra.com.vn`), normalised to the host without `www.`."""
+    """URLs and bare hosts (`khatra.com.vn`), normalised to the host without `www.`, marked
+    `third_party` when the policy only names another party's site (`website_owner`)."""
     taken = [(f.start, f.end) for f in emails]
+    domains = frozenset(f.normalized.split("@")[-1] for f in emails)
     for match in _URL_RE.finditer(text):
         start, end = match.span()
         value = match.group(0).rstrip(".,;:!?…")
@@ -133,7 +183,10 @@ def find_websites(text: str, emails: list[RawFact]) -> Iterator[RawFact]:
             continue
         if not re.search(r"\.(?:" + _TLDS + r")$", host) and not re.match(r"^[a-z]+:/", value):
             continue
-        yield RawFact("website", value, host, start, end, "website.url.v1", "")
+        if PLACEHOLDER_HOST_RE.search(host):
+            continue
+        yield RawFact("website", value, host, start, end, "website.url.v1",
+                      website_owner(host, domains))
 
 
 def _phone_kind(number: phonenumbers.PhoneNumber) -> str:
@@ -164,9 +217,10 @@ def find_phones(text: str) -> Iterator[RawFact]:
         []
     """
     seen: set[tuple[int, int]] = set()
+    lower = text.lower()
     regions = ["VN"] + [
         region for region, names in _COUNTRY_HINTS.items()
-        if any(name in text.lower() for name in names)
+        if any(name in lower and _last_word(lower, name) >= 0 for name in names)
     ]
     for region in regions:
         for match in phonenumbers.PhoneNumberMatcher(text, region):
@@ -185,9 +239,11 @@ def find_phones(text: str) -> Iterator[RawFact]:
             qualifier = _phone_kind(number)
             if extension:
                 qualifier += f";ext={extension.group(1)}"
-            yield RawFact("phone", match.raw_string,
-                          phonenumbers.format_number(number, PhoneNumberFormat.E164),
-                          match.start, match.end, "phone.libphonenumber.v1", qualifier)
+            e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+            if e164 in _PLACEHOLDER_PHONES:
+                continue
+            yield RawFact("phone", match.raw_string, e164, match.start, match.end,
+                          "phone.libphonenumber.v1", qualifier)
 
 
 def _reparse(match: phonenumbers.PhoneNumberMatch, region: str) -> phonenumbers.PhoneNumber:
@@ -201,13 +257,19 @@ def _reparse(match: phonenumbers.PhoneNumberMatch, region: str) -> phonenumbers.
     return foreign if phonenumbers.is_valid_number(foreign) else match.number
 
 
+def _last_word(text: str, name: str) -> int:
+    """Where `name` last stands as whole words in `text`, -1 if nowhere ("lúc" is no "úc")."""
+    matches = list(re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text))
+    return matches[-1].start() if matches else -1
+
+
 def _region_named_near(text: str, position: int) -> str | None:
     """The foreign country named closest before `position` on the same line or just above."""
     window = text[max(0, position - 200) : position].lower()
     best, best_at = None, -1
     for region, names in _COUNTRY_HINTS.items():
         for name in names:
-            at = window.rfind(name)
+            at = _last_word(window, name)
             if at > best_at:
                 best, best_at = region, at
     if best is None:

@@ -35,13 +35,15 @@ def cue_windows(text: str, clauses: Sequence[Clause], memo: Memo | None = None
                 ) -> list[Window]:
     """One `Window` per clause, with the cue phrases the spaCy matcher found in it and in the
     heading of its section."""
-    windows, heading_cues = [], frozenset[str]()
+    windows, heading_cues, previous = [], frozenset[str](), frozenset[str]()
     for clause, cues in zip(clauses, clause_cues(clauses, memo), strict=True):
+        labels = frozenset(label for label, _, _ in cues)
         if clause.kind == "heading":
-            heading_cues = frozenset(label for label, _, _ in cues)
+            heading_cues = labels
         windows.append(Window(clause.start, clause.end,
                               tuple((label, clause.start + a, clause.start + b)
-                                    for label, a, b in cues), heading_cues))
+                                    for label, a, b in cues), heading_cues, previous))
+        previous = labels
     return windows
 
 

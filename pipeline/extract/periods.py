@@ -24,6 +24,7 @@ class Window:
     end: int
     cues: tuple[tuple[str, int, int], ...] = ()
     section_cues: frozenset[str] = frozenset()
+    previous_cues: frozenset[str] = frozenset()  # labels found in the clause before
 
     def has(self, label: str) -> bool:
         return any(cue[0] == label for cue in self.cues)
@@ -106,9 +107,8 @@ def find_complaint_deadlines(text: str, windows: list[Window]) -> Iterator[RawFa
     """
     for window in windows:
         clause = _clause(text, window)
-        about_complaints = window.has("COMPLAINT") or (
-            "COMPLAINT" in window.section_cues and window.has("HANDLING")
-        )
+        about_complaints = window.has("COMPLAINT") or window.has("HANDLING") and (
+            "COMPLAINT" in window.section_cues or "COMPLAINT" in window.previous_cues)
         if not about_complaints:
             continue
         if window.has("SUBJECT_REQUEST") and not window.has("COMPLAINT"):
@@ -178,11 +178,28 @@ def find_retention_periods(text: str, windows: list[Window]) -> Iterator[RawFact
                               rule_id, "")
 
 
+# The user, not the controller, is the one to notify: "Khách hàng có trách nhiệm thông báo
+# cho chúng tôi ...", "vui lòng thông báo ngay cho chúng tôi", "người dùng phải báo cáo".
+_USER_DUTY_RE = re.compile(
+    r"(?:khách hàng|người dùng|người sử dụng|thành viên|quý khách|bạn)\s+(?:có trách nhiệm|"
+    r"phải|cần|nên|có nghĩa vụ|vui lòng|hãy)[^.;]{0,40}$|(?:vui lòng|hãy)\s+(?:\w+\s+)?$",
+    re.I)
+_TO_US_RE = re.compile(r"^\s*(?:ngay\s+)?(?:cho|tới|đến|với)\s+(?:chúng tôi|ban quản trị|bộ phận)",
+                       re.I)
+
+
+def _users_duty(text: str, notify: tuple[int, int]) -> bool:
+    """Whether the notifying in "... thông báo ..." is asked of the user."""
+    before = text[max(0, notify[0] - 80) : notify[0]]
+    return bool(_USER_DUTY_RE.search(before) or _TO_US_RE.match(text[notify[1] : notify[1] + 40]))
+
+
 def find_breach_notifications(text: str, windows: list[Window]) -> Iterator[RawFact]:
-    """A promise to notify of a data breach, with its deadline in hours when given."""
+    """The controller's promise to notify of a data breach, with its deadline in hours when
+    given; a user's duty to report misuse is not one."""
     for window in windows:
         breach, notify = window.first("BREACH"), window.first("NOTIFY")
-        if breach is None or notify is None:
+        if breach is None or notify is None or _users_duty(text, notify):
             continue
         clause = _clause(text, window)
         hours = _HOURS_RE.search(clause)
