@@ -56,6 +56,8 @@ class CleanParams:
 
     max_bytes: int = 20_000_000
     max_html_depth: int = 2_000
+    max_chars: int = 20_000_000  # decoded text
+    max_inflated_bytes: int = 200_000_000  # out of a DOCX zip or a PDF's content streams
 
 
 @dataclass(frozen=True)

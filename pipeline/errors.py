@@ -27,3 +27,11 @@ class ModelNotFoundError(PipelineError):
 
 class AnnotationError(PipelineError):
     """An annotation no longer matches its source text (hash mismatch, unknown label)."""
+
+
+class TimeLimitExceeded(PipelineError):
+    """A document's work ran past its time limit (`--max-seconds`)."""
+
+
+class LimitExceeded(InputError):
+    """A file's decoded text or inflated content is larger than its limit."""

@@ -127,11 +127,14 @@ def run_classify(interim: Path = INTERIM_DIR, *, show_progress: bool = True) -> 
     for doc_id, clauses in _progress(list(by_doc.items()), "classify", show_progress):
         outcome = Outcome(doc_id, "", clauses=clauses)
         classify_step([outcome], classifier)
+        _account(outcome, report, strict=False)
         rows.extend({"doc_id": doc_id, "clause_id": clause.clause_id,
                      "labels": list(result.labels), "scores": result.scores_json()}
-                    for clause, result in zip(clauses, outcome.labels, strict=True))
+                    for clause, result in zip(outcome.clauses or [], outcome.labels,
+                                              strict=True))
     write_interim(_frame(rows, "interim_labels"), interim / "classify" / "labels.parquet",
                   "interim_labels")
+    _write_errors(report, interim / "classify")
     report.n_out = len(rows)
     return report
 
@@ -146,9 +149,11 @@ def run_extract(interim: Path = INTERIM_DIR, *, show_progress: bool = True) -> S
         outcome = cleaned(document)
         outcome.clauses = by_doc.get(document.doc_id)  # none: it failed to segment
         extract_step(outcome)
+        _account(outcome, report, strict=False)
         rows.extend(fact.to_row() for fact in outcome.facts)
     write_interim(_frame(rows, "interim_facts"), interim / "extract" / "facts.parquet",
                   "interim_facts")
+    _write_errors(report, interim / "extract")
     report.n_out = len(rows)
     return report
 
@@ -171,9 +176,9 @@ def _facts_by_doc(interim: Path) -> dict[str, list[Fact]]:
 
 
 def _stage_errors(interim: Path) -> dict[str, list[Exception]]:
-    """The clean and segment errors of each document, in stage order."""
+    """The errors of each document, in stage order."""
     errors: dict[str, list] = {}
-    for stage in ("clean", "segment"):
+    for stage in ("clean", "segment", "classify", "extract"):
         path = interim / stage / "errors.parquet"
         frame = read_interim(path, "interim_errors") if path.is_file() else empty_table("errors")
         for row in frame.itertuples():
@@ -193,7 +198,9 @@ def run_build(interim: Path = INTERIM_DIR, out: Path = PROCESSED_DIR, *, fmt: st
         outcome = Outcome(doc_id, "", documents.get(doc_id), clauses.get(doc_id))
         for error in errors.get(doc_id, []):
             outcome.source_path = error.source_path
-            outcome.fail(error.stage, Exception(error.error))
+            outcome.fail(error.stage, PipelineError(error.error))  # as recorded
+            if error.stage == "classify":
+                outcome.clauses = None  # as `run` does: no labels, no clause rows
         if outcome.document is not None:
             outcome.source_path = outcome.document.source_path
         doc_labels = labels.get(doc_id, {})

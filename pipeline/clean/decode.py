@@ -10,10 +10,11 @@ import codecs
 import html
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..config import CleanParams
-from ..errors import InputError
+from ..errors import InputError, LimitExceeded
 from .legacy import looks_like_tcvn3, looks_like_vni, tcvn3_to_unicode, vni_to_unicode
 from .sources import (
     drop_code_residue,
@@ -76,10 +77,10 @@ def decode_document(data: bytes, path: Path, params: CleanParams = CleanParams()
     check_size(len(data), path, params)
     suffix = path.suffix.lower()
     if data.startswith(b"%PDF") or suffix == ".pdf":
-        return _read_pdf(path, data)
+        return _check_chars(_read_pdf(path, data, params), path, params)
     if data.startswith(b"PK\x03\x04") or suffix == ".docx":
-        return _read_docx(path, data)
-    text = decode_bytes(data, path)
+        return _read_docx(path, data, params)
+    text = _check_chars(decode_bytes(data, path), path, params)
     inner_suffixes = tuple(path.suffixes[:-1]) if suffix in (".txt", ".md") else (suffix,)
     if looks_like_source_code(text, inner_suffixes):
         text = source_text(text)
@@ -88,6 +89,15 @@ def decode_document(data: bytes, path: Path, params: CleanParams = CleanParams()
     if suffix in (".html", ".htm") or looks_like_html(text):
         return html_to_text(text, path=path, max_depth=params.max_html_depth)
     return drop_code_residue(repair_markup(text))
+
+
+def _check_chars(text: str, path: Path, params: CleanParams) -> str:
+    """Refuse decoded text longer than `params.max_chars` (UTF-16 or a PDF can decode to
+    more characters than bytes the size limit allows)."""
+    if len(text) > params.max_chars:
+        raise LimitExceeded(f"{path}: decoded text of {len(text)} characters exceeds the limit "
+                            f"of {params.max_chars} (--max-chars)")
+    return text
 
 
 def repair_markup(text: str) -> str:
@@ -277,7 +287,7 @@ def html_to_text(html: str, *, path: Path | str = "<html>", max_depth: int = 2_0
     return "\n".join(line for line in lines if line)
 
 
-def _read_pdf(path: Path, data: bytes) -> str:
+def _read_pdf(path: Path, data: bytes, params: CleanParams) -> str:
     try:
         from pypdf import PdfReader
     except ImportError as err:  # pragma: no cover - declared dependency
@@ -285,7 +295,9 @@ def _read_pdf(path: Path, data: bytes) -> str:
     try:
         reader = PdfReader(io.BytesIO(data))
         encrypted = reader.is_encrypted
-        pages = [] if encrypted else [page.extract_text() or "" for page in reader.pages]
+        pages = [] if encrypted else list(_pdf_pages(reader, path, params))
+    except LimitExceeded:
+        raise
     except Exception as err:  # noqa: BLE001 - a damaged PDF makes pypdf raise almost anything
         raise InputError(f"{path}: unreadable PDF ({type(err).__name__}: {err})") from err
     if encrypted:
@@ -295,6 +307,19 @@ def _read_pdf(path: Path, data: bytes) -> str:
     if not text.strip():
         raise InputError(f"{path}: PDF has no extractable text (scanned image?)")
     return text
+
+
+def _pdf_pages(reader, path: Path, params: CleanParams) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Each page's text, once its content streams, inflated, still fit the budget of
+    `params.max_inflated_bytes` for the whole file (pypdf bounds one stream, not their sum)."""
+    budget = params.max_inflated_bytes
+    for page in reader.pages:
+        contents = page.get_contents()
+        budget -= len(contents.get_data()) if contents is not None else 0
+        if budget < 0:
+            raise LimitExceeded(f"{path}: PDF content streams inflate past the limit of "
+                                f"{params.max_inflated_bytes} bytes (--max-inflated-bytes)")
+        yield page.extract_text() or ""
 
 
 _WRAPPED_RE = re.compile(r"(?<=[^\s.:;!?…])[ \t]*\n[ \t]*(?=\w)")
@@ -314,23 +339,7 @@ def unwrap_lines(text: str) -> str:
     )
 
 
-def _read_docx(path: Path, data: bytes) -> str:
-    try:
-        import docx
-    except ImportError as err:  # pragma: no cover - declared dependency
-        raise ImportError("reading DOCX needs python-docx: pip install python-docx") from err
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as err:  # noqa: BLE001 - zip, XML and package errors of a damaged file
-        raise InputError(f"{path}: unreadable DOCX ({type(err).__name__}: {err})") from err
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+def _read_docx(path: Path, data: bytes, params: CleanParams) -> str:
+    from .office import read_docx
 
-    lines = []
-    for block in document.iter_inner_content():  # paragraphs and tables in reading order
-        if isinstance(block, Paragraph):
-            style = (block.style.name or "").lower() if block.style is not None else ""
-            lines.append(("- " if "list" in style else "") + block.text)
-        elif isinstance(block, Table):
-            lines.extend(" | ".join(cell.text for cell in row.cells) for row in block.rows)
-    return "\n".join(lines)
+    return read_docx(data, path, params.max_inflated_bytes, params.max_chars)
