@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from pipeline.batch import manifest, worker
 from pipeline.batch import run as batch
-from pipeline.batch.cache import code_version, load_memo, save_memo
+from pipeline.batch.cache import MAC_SIZE, code_version, load_key, load_memo, save_memo
 from pipeline.cli import app
 from pipeline.config import CleanParams, SegmentParams
 from pipeline.errors import PipelineError
@@ -266,7 +266,7 @@ def test_resume_needs_the_cache(templated_dir, tmp_path):
 def test_cache_entries_are_gzipped_json_written_whole(templated_dir, tmp_path):
     _run([templated_dir], tmp_path)
     entries = list((tmp_path / "interim" / "cache").rglob("*.json.gz"))
-    rows = [json.loads(gzip.decompress(p.read_bytes())) for p in entries
+    rows = [json.loads(gzip.decompress(p.read_bytes()[MAC_SIZE:])) for p in entries
             if p.name != "memo.json.gz"]
     assert len(rows) == 4  # the unreadable file is not cached
     assert all(set(r) == set(DATASET_TABLES) and "doc_id" not in r["clauses"] for r in rows)
@@ -313,7 +313,8 @@ def test_repeated_sentences_are_tokenized_once_and_memo_is_saved(templated_dir, 
     assert len(seen) == len(set(seen))  # each distinct clause text once
     assert "Dữ liệu cá nhân được lưu trữ trong 12 tháng kể từ ngày đăng ký." in seen
     assert "2. Thời gian lưu trữ thông tin" in seen
-    saved = load_memo(next((tmp_path / "interim" / "cache").glob("*/memo.json.gz")))
+    saved = load_memo(next((tmp_path / "interim" / "cache").glob("*/memo.json.gz")),
+                      load_key(tmp_path / "interim" / "cache"))
     assert len(saved["tokens"]) >= 4 and saved["scores"]  # headings repeat in all four
 
 
@@ -321,10 +322,10 @@ def test_save_memo_merges_and_keeps_the_newest(tmp_path, monkeypatch):
     from pipeline.batch import cache
 
     monkeypatch.setattr(cache, "MEMO_SIZE", 3)
-    path = tmp_path / "memo.json.gz"
-    save_memo(path, {"tokens": {"a": [["Dữ liệu"], [0]], "b": [["cá nhân"], [0]]}})
-    save_memo(path, {"tokens": {"c": [["khách hàng"], [0]], "d": [["email"], [0]]}})
-    assert list(load_memo(path)["tokens"]) == ["b", "c", "d"]
+    path, key = tmp_path / "memo.json.gz", b"k" * 32
+    save_memo(path, {"tokens": {"a": [["Dữ liệu"], [0]], "b": [["cá nhân"], [0]]}}, key)
+    save_memo(path, {"tokens": {"c": [["khách hàng"], [0]], "d": [["email"], [0]]}}, key)
+    assert list(load_memo(path, key)["tokens"]) == ["b", "c", "d"]
 
 
 def test_repeated_feature_rows_reach_the_model_once(monkeypatch):

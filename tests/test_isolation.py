@@ -82,3 +82,132 @@ def test_any_exception_of_a_stage_is_that_documents_error_row_issue_16(good_dir,
     documents = found["documents"].set_index("doc_id")["status"]
     assert documents.to_dict() == {"anhduong": "ok", "binhminh": "error", "hoasen": "ok"}
     assert {"hoasen", "anhduong"} <= set(found["facts"]["doc_id"])
+
+
+def cache_entries(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "interim" / "cache").rglob("*.json.gz")
+                  if p.name != "memo.json.gz")
+
+
+def reseal(entry: Path, root: Path, rows: object) -> None:
+    """Write `rows` as the entry, sealed with the cache's own key: a well-signed entry of the
+    wrong shape (what a buggy or older writer would leave)."""
+    import gzip
+    import json
+
+    from pipeline.batch.cache import load_key, seal
+
+    payload = gzip.compress(json.dumps(rows).encode())
+    key = load_key(root / "interim" / "cache")
+    assert key is not None
+    entry.write_bytes(seal(key, entry.name.removesuffix(".json.gz"), payload))
+
+
+def read_entry(entry: Path) -> dict:
+    import gzip
+    import json
+
+    from pipeline.batch.cache import MAC_SIZE
+
+    return json.loads(gzip.decompress(entry.read_bytes()[MAC_SIZE:]))
+
+
+@pytest.mark.parametrize("shape", ["empty", "list", "missing column", "wrong type"])
+def test_cache_entry_of_the_wrong_shape_is_recomputed_and_overwritten_issue_16(
+        good_dir, tmp_path, shape):
+    assert invoke(good_dir, tmp_path, "--workers", "1").exit_code == 0
+    entry = cache_entries(tmp_path)[0]
+    good = read_entry(entry)
+    bad = {"empty": {}, "list": [1, 2], "missing column": {**good, "facts": {"type": []}},
+           "wrong type": {**good, "clauses": {**good["clauses"],
+                                             "start": ["0"] * len(good["clauses"]["start"])}}}
+    reseal(entry, tmp_path, bad[shape])
+    (tmp_path / "out" / "documents.parquet").unlink()  # so the run is not "up to date"
+    for _ in range(2):  # not only once: the entry is overwritten with good rows
+        result = invoke(good_dir, tmp_path, "--workers", "1")
+        assert result.exit_code == 0, result.output
+        assert len(tables(tmp_path)["documents"]) == 3
+    assert read_entry(entry) == good
+
+
+def test_memo_of_the_wrong_shape_is_ignored_issue_16(good_dir, tmp_path):
+    import gzip
+    import json
+
+    from pipeline.batch.cache import MEMO_FILE, load_key, seal
+
+    assert invoke(good_dir, tmp_path, "--workers", "1").exit_code == 0
+    version_dir = next(p for p in (tmp_path / "interim" / "cache").iterdir() if p.is_dir())
+    key = load_key(tmp_path / "interim" / "cache")
+    assert key is not None
+    for memo in ({"tokens": []}, {"tokens": {"k": [["a"], [0, 1]]}, "scores": {"k": [1]}}, []):
+        (version_dir / MEMO_FILE).write_bytes(
+            seal(key, MEMO_FILE, gzip.compress(json.dumps(memo).encode())))
+        (good_dir / "moi.txt").write_text(POLICY.format(name=f"moi{len(memo)}"), "utf-8")
+        result = invoke(good_dir, tmp_path, "--workers", "1")
+        assert result.exit_code == 0, result.output
+
+
+def test_a_forged_cache_entry_is_not_served_issue_16(good_dir, tmp_path):
+    """An entry edited by hand (an injected fact and text) fails its HMAC; one sealed with
+    another key too."""
+    import gzip
+    import json
+
+    assert invoke(good_dir, tmp_path, "--workers", "1").exit_code == 0
+    entries = cache_entries(tmp_path)
+    for i, entry in enumerate(entries[:2]):
+        rows = read_entry(entry)
+        rows["documents"]["text"] = ["Văn bản giả mạo."]
+        rows["facts"]["value"] = ["gia-mao@lua-dao.vn" for _ in rows["facts"]["value"]]
+        payload = gzip.compress(json.dumps(rows).encode())
+        if i == 0:  # the old MAC kept in front of edited bytes
+            entry.write_bytes(entry.read_bytes()[:32] + payload)
+        else:
+            from pipeline.batch.cache import seal
+            entry.write_bytes(seal(b"another key" * 3, entry.name[:-8], payload))
+    (tmp_path / "out" / "documents.parquet").unlink()
+    assert invoke(good_dir, tmp_path, "--workers", "1").exit_code == 0
+    found = tables(tmp_path)
+    assert "Văn bản giả mạo." not in set(found["documents"]["text"])
+    assert "gia-mao@lua-dao.vn" not in set(found["facts"]["value"])
+
+
+def _disk_full(*args: object) -> None:
+    raise OSError(28, "No space left on device")
+
+
+def test_a_cache_disk_that_is_full_costs_only_the_cache_issue_16(good_dir, tmp_path,
+                                                                 monkeypatch):
+    from pipeline.batch import cache
+
+    monkeypatch.setattr(cache, "atomic_write", _disk_full)  # entries and memo alike
+    result = invoke(good_dir, tmp_path, "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert len(tables(tmp_path)["documents"]) == 3
+    assert not cache_entries(tmp_path)
+    monkeypatch.undo()
+    again = invoke(good_dir, tmp_path, "--workers", "1")  # not "up to date": nothing cached
+    assert again.exit_code == 0 and "0 of 3 documents from the cache" in again.output
+
+
+def test_a_memo_that_cannot_be_saved_after_the_tables_is_a_warning_issue_16(
+        good_dir, tmp_path, monkeypatch):
+    from pipeline.batch import cache, worker
+    from pipeline.memo import Memos
+
+    monkeypatch.setattr(worker, "MEMOS", Memos())  # a process that has seen no clause yet
+    real, tried = cache.atomic_write, []
+
+    def memo_disk_full(path: Path, write: object) -> None:
+        if path.name != cache.MEMO_FILE:
+            return real(path, write)
+        tried.append(path)
+        _disk_full()
+
+    monkeypatch.setattr(cache, "atomic_write", memo_disk_full)
+    (good_dir / "ban-sao.txt").write_text(POLICY.format(name="hoasen") + "Hết.", "utf-8")
+    result = invoke(good_dir, tmp_path, "--workers", "1", "--no-resume")
+    assert result.exit_code == 0, result.output
+    assert tried, "the run had repeated clauses: it must have tried to save the memo"
+    assert len(tables(tmp_path)["documents"]) == 4 and len(cache_entries(tmp_path)) == 4

@@ -126,8 +126,9 @@ def run_pipeline(inputs: Iterable[Path], out: Path = PROCESSED_DIR,
         finished = _in_order(tasks, TASKS_PER_WORKER * pool.workers, cache, memo)
         _write_dataset(finished, out, fmt, report, strict, show_progress)
     if cache and any(memo.values()):
-        save_memo(cache.memo_path, memo)
-    write_manifest(out, signature, report, complete=bool(cache) and not report.errors)
+        save_memo(cache.memo_path, memo, cache.key)
+    complete = bool(cache) and not cache.write_failures and not report.errors
+    write_manifest(out, signature, report, complete=complete)
     logger.info("run: %d in, %d out, %d failed, %d from cache", report.n_in, report.n_out,
                 len(report.errors), report.n_cached)
     return report
