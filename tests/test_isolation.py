@@ -211,3 +211,37 @@ def test_a_memo_that_cannot_be_saved_after_the_tables_is_a_warning_issue_16(
     assert result.exit_code == 0, result.output
     assert tried, "the run had repeated clauses: it must have tried to save the memo"
     assert len(tables(tmp_path)["documents"]) == 4 and len(cache_entries(tmp_path)) == 4
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_task_is_replaced_and_only_its_culprit_reported_issue_16(
+        good_dir, tmp_path, monkeypatch):
+    """A document that kills its worker (as the OOM killer would) with SIGKILL: the pool is
+    replaced, the documents of the broken tasks are retried alone, the culprit twice, then it
+    is one `errors` row. Workers are forked here so that they inherit the poisoned step."""
+    import multiprocessing
+    import os
+    import signal
+
+    from pipeline.batch import engines, worker
+    from pipeline.batch import run as batch
+
+    real = worker.process_documents
+
+    def lethal(items, *args):  # type: ignore[no-untyped-def]
+        if any(b"TU-HUY" in data for _, _, data in items):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(items, *args)
+
+    monkeypatch.setattr(worker, "process_documents", lethal)
+    monkeypatch.setattr(engines, "_context", lambda preload: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(batch, "TASK_SIZE", 2)
+    monkeypatch.setattr(batch, "MIN_TASKS_PER_WORKER", 1)
+    (good_dir / "ban-sao.txt").write_text(POLICY.format(name="bansao"), "utf-8")
+    (good_dir / "binhminh.txt").write_text(POLICY.format(name="binhminh") + "TU-HUY", "utf-8")
+    report = batch.run_pipeline([good_dir], tmp_path / "out", tmp_path / "interim",
+                                workers=2, show_progress=False)
+    assert [(e["doc_id"], e["stage"]) for e in report.errors] == [("binhminh", "process")]
+    assert "died twice" in report.errors[0]["error"]
+    documents = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    assert list(documents["doc_id"]) == ["anhduong", "ban-sao", "hoasen"]

@@ -34,7 +34,7 @@ from ..memo import MEMO_SIZE
 from ..records import StageReport
 from ..schema import DATASET_TABLES, INPUT_COLUMNS, TABLES
 from .cache import ResultCache, Rows, code_version, decode_rows, input_key, save_memo
-from .engines import Engine, open_engine
+from .engines import Engine, open_engine, worker_died
 from .manifest import input_signature, up_to_date, write_manifest
 from .worker import PRELOAD, DocInput, WorkSettings, process_batch
 from .writer import DatasetWriter
@@ -123,7 +123,8 @@ def run_pipeline(inputs: Iterable[Path], out: Path = PROCESSED_DIR,
                     pool.workers, cache.dir if cache else "off")
         slots = (_read(item, clean_params, cache) for item in found)
         tasks = (_submit(pool, list(group), settings) for group in _batched(slots, TASK_SIZE))
-        finished = _in_order(tasks, TASKS_PER_WORKER * pool.workers, cache, memo)
+        finished = _in_order(tasks, TASKS_PER_WORKER * pool.workers,
+                             _Results(pool, settings, cache, memo))
         _write_dataset(finished, out, fmt, report, strict, show_progress)
     if cache and any(memo.values()):
         save_memo(cache.memo_path, memo, cache.key)
@@ -222,33 +223,64 @@ def _submit(pool: Engine, slots: list[_Slot], settings: WorkSettings
     return slots, pool.submit(process_batch, items, settings) if items else None
 
 
-def _in_order(tasks: Iterator[tuple[list[_Slot], Any]], ahead: int,
-              cache: ResultCache | None, memo: dict[str, dict[str, Any]]) -> Iterator[_Slot]:
-    """Documents in input order, keeping `ahead` tasks in flight; fresh results are cached
-    (unless the document failed) and repeated memo entries collected."""
+def _in_order(tasks: Iterator[tuple[list[_Slot], Any]], ahead: int, results: _Results
+              ) -> Iterator[_Slot]:
+    """Documents in input order, keeping `ahead` tasks in flight."""
     pending: deque = deque()
     for task in tasks:
         pending.append(task)
         while len(pending) > ahead or (pending and pending[0][1] is None):
-            yield from _finish(*pending.popleft(), cache, memo)
+            yield from results.finish(*pending.popleft())
     while pending:
-        yield from _finish(*pending.popleft(), cache, memo)
+        yield from results.finish(*pending.popleft())
 
 
-def _finish(slots: list[_Slot], future: Any, cache: ResultCache | None,
-            memo: dict[str, dict[str, Any]]) -> list[_Slot]:
-    if future is None:
+@dataclass
+class _Results:
+    """Takes each task's output back: fresh results are cached (unless the document failed),
+    repeated memo entries collected, and the documents of a task whose worker died (killed,
+    out of memory) are retried once each, alone, on a new worker, then reported."""
+
+    pool: Engine
+    settings: WorkSettings
+    cache: ResultCache | None
+    memo: dict[str, dict[str, Any]]
+
+    def finish(self, slots: list[_Slot], future: Any) -> list[_Slot]:
+        if future is None:
+            return slots
+        todo = [slot for slot in slots if slot.item is not None]
+        try:
+            self._take(todo, future.result())
+        except Exception as err:
+            if not worker_died(err):
+                raise
+            logger.warning("a worker died (%s): retrying its %d documents one by one", err,
+                           len(todo))
+            for slot in todo:
+                self._retry(slot)
         return slots
-    output = future.result()
-    todo = [slot for slot in slots if slot.item is not None]
-    for slot, payload in zip(todo, output.payloads, strict=True):
-        slot.rows, slot.item = decode_rows(payload), None
-        if cache and not slot.errors:
-            cache.put(slot.key, payload)
-    for table, entries in output.memo.items():
-        room = MEMO_SIZE - len(memo[table])
-        memo[table].update(dict(islice(entries.items(), max(room, 0))))
-    return slots
+
+    def _retry(self, slot: _Slot) -> None:
+        assert slot.item is not None
+        try:
+            self._take([slot], self.pool.submit(process_batch, [slot.item],
+                                                self.settings).result())
+        except Exception as err:
+            if not worker_died(err):
+                raise
+            slot.rows, slot.item = _failed("process", (
+                f"{slot.source_path}: the worker process died twice while processing it "
+                f"(killed, or out of memory: {type(err).__name__})")), None
+
+    def _take(self, todo: list[_Slot], output: Any) -> None:
+        for slot, payload in zip(todo, output.payloads, strict=True):
+            slot.rows, slot.item = decode_rows(payload), None
+            if self.cache and not slot.errors:
+                self.cache.put(slot.key, payload)
+        for table, entries in output.memo.items():
+            room = MEMO_SIZE - len(self.memo[table])
+            self.memo[table].update(dict(islice(entries.items(), max(room, 0))))
 
 
 def _columns(slots: list[_Slot]) -> dict[str, dict[str, list]]:
