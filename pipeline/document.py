@@ -19,7 +19,7 @@ from .clean import clean_bytes
 from .config import CleanParams, SegmentParams
 from .errors import PipelineError
 from .extract.facts import extract_facts
-from .limits import time_limit
+from .limits import MAX_SECONDS, time_limit
 from .memo import Memos
 from .records import Clause, ClauseLabels, Document, ErrorRow, Fact
 from .schema import DATASET_TABLES
@@ -27,11 +27,6 @@ from .segment import segment_document
 
 if TYPE_CHECKING:
     from .classify.predict import ClauseClassifier
-
-# A document's work is bounded by this many seconds unless `--max-seconds` says otherwise: far
-# above what a real policy takes (~0.1 s; a 20 MB text, the size limit, about 5 minutes).
-MAX_SECONDS = 900.0
-
 
 @dataclass
 class Outcome:

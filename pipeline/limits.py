@@ -18,6 +18,10 @@ from types import FrameType
 
 from .errors import TimeLimitExceeded
 
+# A document's work is bounded by this many seconds unless `--max-seconds` says otherwise: far
+# above what a real policy takes (~0.1 s; a 20 MB text, the size limit, about 5 minutes).
+MAX_SECONDS = 900.0
+
 
 @contextmanager
 def time_limit(seconds: float | None, message: str = "time limit exceeded") -> Iterator[None]:

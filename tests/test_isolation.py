@@ -13,21 +13,10 @@ from typer.testing import CliRunner
 from pipeline import document
 from pipeline.cli import app
 
+from .conftest import POLICY
 from .test_office import make_docx
 
-POLICY = ("CHÍNH SÁCH BẢO MẬT THÔNG TIN\n1. Thời gian lưu trữ thông tin\n"
-          "Dữ liệu của {name} được lưu trữ trong 24 tháng.\n"
-          "2. Liên hệ\nMọi thắc mắc xin gửi về hotro@{name}.vn.\n")
 runner = CliRunner()
-
-
-@pytest.fixture
-def good_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "policies"
-    folder.mkdir()
-    for name in ("hoasen", "binhminh", "anhduong"):
-        (folder / f"{name}.txt").write_text(POLICY.format(name=name), encoding="utf-8")
-    return folder
 
 
 def invoke(inputs: Path, root: Path, *options: str):  # type: ignore[no-untyped-def]

@@ -30,6 +30,7 @@ from ..clean.inputs import assign_doc_ids, discover_inputs
 from ..config import INTERIM_DIR, PROCESSED_DIR, CleanParams, SegmentParams
 from ..document import Settings
 from ..errors import PipelineError
+from ..limits import MAX_SECONDS
 from ..memo import MEMO_SIZE
 from ..records import StageReport
 from ..schema import DATASET_TABLES, INPUT_COLUMNS, TABLES
@@ -81,12 +82,14 @@ def run_pipeline(inputs: Iterable[Path], out: Path = PROCESSED_DIR,
                  interim: Path = INTERIM_DIR, *, fmt: str = "parquet",
                  profile: str = "ecommerce", strict: bool = False,
                  clean_params: CleanParams = CleanParams(),
-                 segment_params: SegmentParams = SegmentParams(), show_progress: bool = True,
+                 segment_params: SegmentParams = SegmentParams(),
+                 max_seconds: float | None = MAX_SECONDS, show_progress: bool = True,
                  workers: int = 1, engine: str = "local", scheduler: str | None = None,
                  cache_dir: Path | None = None, use_cache: bool = True) -> StageReport:
     """All stages over files or folders of policies, into the dataset tables of `out`.
 
     Args:
+        max_seconds: each document's time for all its stages (None: no limit).
         workers: processes (`local`) or Dask workers of a new local cluster.
         engine: `local` (this machine) or `dask` (`scheduler` address, else a local cluster).
         cache_dir: per-document results (default `<interim>/cache`); `use_cache=False` neither
@@ -109,8 +112,8 @@ def run_pipeline(inputs: Iterable[Path], out: Path = PROCESSED_DIR,
                     len(found))
         return StageReport("run", n_in=len(found), n_out=done["n_out"], n_cached=len(found),
                            outputs=[out / name for name in done["outputs"]], up_to_date=True)
-    settings = WorkSettings(Settings(clean_params, segment_params, profile), version,
-                            str(cache.memo_path) if cache else None)
+    settings = WorkSettings(Settings(clean_params, segment_params, profile, max_seconds),
+                            version, str(cache.memo_path) if cache else None)
     todo = sum(1 for item in found if not item.error and not (cache and cache.has(item.key)))
     if not todo:  # everything is in the cache: no pool or cluster to start
         engine, scheduler = "local", None

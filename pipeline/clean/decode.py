@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import html
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,21 +34,23 @@ _DROP_TAGS = (
     "button", "select", "head", "title", "meta", "link",
 )
 _LINE = "\ue000"  # private-use marker: a line break that survives whitespace collapsing
-_TAG_RE = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^<>]*?(/?)>")
+_TAG_START_RE = re.compile(r"<(/?)([a-zA-Z][\w:-]*)")
+_IN_TAG_RE = re.compile(r"[^\"'>]*")  # up to a quote or the end of the tag
+_RAW_TEXT_END = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I)}
 # Elements with no end tag, or whose end tag HTML lets authors leave out: they never nest.
 _VOID_TAGS = frozenset(
     "area base br col embed hr img input link meta param source track wbr "
     "p li dt dd tr td th option optgroup thead tbody tfoot colgroup rb rt rp".split()
 )
-_NOT_MARKUP_RE = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.I | re.S)
 _LITERAL_ESCAPE_RE = re.compile(r"\\r\\n|\\n|\\r")
 _INLINE_TAG_RE = re.compile(
     r"</?(?:b|strong|i|em|u|a|span|font|small|sup|sub|mark)\b[^<>]{0,500}>", re.I
 )
 _BREAK_TAG_RE = re.compile(r"<(?:br|/?p|/?div|/?li)\b[^<>]{0,500}>", re.I)
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,10});")
+# `[^<>]*`, not `[^>]*`: 66,000 "<p " without a ">" would each scan to the end of the text.
 _HTML_SNIFF_RE = re.compile(
-    r"<\s*(html|body|p|div|li|ul|ol|template|table|tr|section|article|h[1-6])\b[^>]*>", re.I
+    r"<\s*(html|body|p|div|li|ul|ol|template|table|tr|section|article|h[1-6])\b[^<>]*>", re.I
 )
 
 
@@ -231,15 +234,54 @@ def _looks_binary(text: str) -> bool:
 
 def looks_like_html(text: str) -> bool:
     """HTML that arrives in a .txt file: several real tags, not one stray '<b>'."""
-    return len(_HTML_SNIFF_RE.findall(text[:200_000])) >= 3
+    tags = _HTML_SNIFF_RE.finditer(text[:200_000])
+    return sum(1 for _ in itertools.islice(tags, 3)) >= 3
+
+
+def _tags(html: str) -> Iterator[tuple[bool, str, bool]]:
+    """(closing, lower-case name, self-closing) of each tag, in one pass: comments, script and
+    style bodies skipped, quoted attribute values read whole (`<div title="<">` is one tag),
+    and an unterminated comment, quote or script runs to the end, as a browser reads it."""
+    pos = 0
+    while (start := html.find("<", pos)) >= 0:
+        if html.startswith("<!--", start):
+            end = html.find("-->", start + 4)
+            pos = end + 3 if end >= 0 else len(html)
+            continue
+        tag = _TAG_START_RE.match(html, start)
+        if tag is None:
+            pos = start + 1
+            continue
+        end = _tag_end(html, tag.end())
+        if end < 0:
+            return
+        closing, name = bool(tag.group(1)), tag.group(2).lower()
+        yield closing, name, html[end - 2] == "/"
+        pos = end
+        if name in _RAW_TEXT_END and not closing:
+            raw_end = _RAW_TEXT_END[name].search(html, end)
+            pos = raw_end.start() if raw_end else len(html)
+
+
+def _tag_end(html: str, pos: int) -> int:
+    """The position after the `>` that ends the tag whose attributes start at `pos`, or -1."""
+    while True:
+        pos = _IN_TAG_RE.match(html, pos).end()  # type: ignore[union-attr]
+        if pos >= len(html):
+            return -1
+        if html[pos] == ">":
+            return pos + 1
+        close = html.find(html[pos], pos + 1)
+        if close < 0:
+            return -1
+        pos = close + 1
 
 
 def html_depth(html: str, limit: int) -> int:
     """Maximum element nesting, counted without building a tree; stops past `limit`."""
     depth = deepest = 0
-    for match in _TAG_RE.finditer(_NOT_MARKUP_RE.sub("", html)):
-        closing, name, self_closing = match.groups()
-        if name.lower() in _VOID_TAGS or self_closing:
+    for closing, name, self_closing in _tags(html):
+        if name in _VOID_TAGS or self_closing:
             continue
         depth = depth - 1 if closing else depth + 1
         deepest = max(deepest, depth)
