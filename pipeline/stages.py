@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from .audit import check_profile
 from .clean.decode import check_size
-from .clean.inputs import assign_doc_ids, discover_inputs
+from .clean.inputs import assign_doc_ids, discover_inputs, shown
 from .config import INTERIM_DIR, PROCESSED_DIR, CleanParams, SegmentParams
 from .document import (
     Outcome,
@@ -65,12 +65,14 @@ def run_clean(inputs: Iterable[Path], interim: Path = INTERIM_DIR, *,
     report = StageReport("clean", n_in=len(paths))
     documents = []
     for path in _progress(paths, "clean", show_progress):
+        name = Path(shown(path))  # what tables and messages call it
         try:
-            check_size(path.stat().st_size, path, params)
-            outcome = clean_step(path.read_bytes(), path, ids[path], params)
+            check_size(path.stat().st_size, name, params)
+            outcome = clean_step(path.read_bytes(), name, ids[path], params)
         except (PipelineError, OSError) as err:
-            outcome = Outcome(ids[path], str(path))
-            outcome.fail("clean", PipelineError(f"{path}: {err}") if strict else err)
+            outcome = Outcome(ids[path], str(name))
+            outcome.fail("clean", PipelineError(f"{name}: {shown(err)}") if strict
+                         else PipelineError(shown(err)))
         _account(outcome, report, strict)
         if outcome.document is not None:
             documents.append(outcome.document.to_row())

@@ -26,7 +26,7 @@ def input_signature(inputs: Sequence[tuple[str, str, str, str]], version: str, f
     format."""
     digest = hashlib.sha256(f"{version}\0{fmt}\n".encode())
     for doc_id, path, key, error in inputs:
-        digest.update(f"{doc_id}\0{path}\0{key}\0{error}\n".encode())
+        digest.update(f"{doc_id}\0{path}\0{key}\0{error}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

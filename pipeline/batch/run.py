@@ -26,7 +26,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 
 from ..audit import check_profile
 from ..clean.decode import check_size
-from ..clean.inputs import assign_doc_ids, discover_inputs
+from ..clean.inputs import assign_doc_ids, discover_inputs, shown
 from ..config import INTERIM_DIR, PROCESSED_DIR, CleanParams, SegmentParams
 from ..document import Settings
 from ..errors import PipelineError
@@ -105,7 +105,7 @@ def run_pipeline(inputs: Iterable[Path], out: Path = PROCESSED_DIR,
     version = code_version(clean_params, segment_params, profile)
     cache = ResultCache(cache_dir or interim / "cache", version) if use_cache else None
     found = _hash_inputs(sorted(paths, key=ids.__getitem__), ids, clean_params)
-    signature = input_signature([(i.doc_id, str(i.path), i.key, i.error) for i in found],
+    signature = input_signature([(i.doc_id, shown(i.path), i.key, i.error) for i in found],
                                 version, fmt)
     if cache and (done := up_to_date(out, signature)) is not None:
         logger.info("run: the dataset in %s was made from these %d files: nothing to do", out,
@@ -176,7 +176,7 @@ def _hash_inputs(paths: list[Path], ids: dict[Path, str], params: CleanParams
         try:
             found.append(_Input(path, ids[path], input_key(_file_bytes(path, params), path)))
         except (PipelineError, OSError) as err:
-            found.append(_Input(path, ids[path], error=str(err)))
+            found.append(_Input(path, ids[path], error=shown(err)))
     return found
 
 
@@ -187,7 +187,7 @@ def _file_bytes(path: Path, params: CleanParams) -> bytes:
 
 def _read(item: _Input, params: CleanParams, cache: ResultCache | None) -> _Slot:
     """A document's rows from the cache, or its bytes to process."""
-    slot = _Slot(item.doc_id, str(item.path), item.key)
+    slot = _Slot(item.doc_id, shown(item.path), item.key)
     if item.error:
         slot.rows = _failed("clean", item.error)
         return slot
@@ -198,10 +198,10 @@ def _read(item: _Input, params: CleanParams, cache: ResultCache | None) -> _Slot
     try:
         data = _file_bytes(item.path, params)
     except (PipelineError, OSError) as err:
-        slot.rows = _failed("clean", str(err))
+        slot.rows = _failed("clean", shown(err))
         return slot
     slot.key = input_key(data, item.path)  # it may have changed since it was hashed
-    slot.item = DocInput(item.doc_id, str(item.path), data)
+    slot.item = DocInput(item.doc_id, shown(item.path), data)
     return slot
 
 

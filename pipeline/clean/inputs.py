@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -31,9 +32,20 @@ def discover_inputs(inputs: Iterable[Path]) -> list[Path]:
     return found
 
 
+def shown(text: object) -> str:
+    r"""A path, or a message naming one, as text any table can hold: the bytes of a file name
+    that are not UTF-8 (which Python keeps as surrogate escapes) written as ``\xNN``.
+
+    Examples:
+        >>> shown(os.fsdecode(b"caf\xe9.txt"))
+        'caf\\xe9.txt'
+    """
+    return str(text).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def doc_id_for(path: Path) -> str:
     """The input file name without extension (the dataset's `doc_id`)."""
-    return path.stem
+    return shown(path.stem)
 
 
 def assign_doc_ids(paths: list[Path]) -> dict[Path, str]:
@@ -45,6 +57,6 @@ def assign_doc_ids(paths: list[Path]) -> dict[Path, str]:
     for path in paths:
         stem = doc_id_for(path)
         if stems[stem] > 1:
-            stem += "-" + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
+            stem += "-" + hashlib.sha1(os.fsencode(path.resolve())).hexdigest()[:8]
         ids[path] = stem
     return ids
