@@ -3,17 +3,23 @@ the stage commands' interim tables."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import signal
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .errors import InputNotFoundError, SchemaError
+from .errors import InputNotFoundError, PipelineError, SchemaError
 from .schema import TABLES, list_item
+
+LOCK_FILE = ".vnpolicy.lock"  # in an output folder, while a run writes it
 
 
 def empty_table(name: str) -> pd.DataFrame:
@@ -58,6 +64,66 @@ def atomic_write(path: Path, write) -> None:  # type: ignore[no-untyped-def]
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def locked_folder(folder: Path) -> Iterator[None]:
+    """Hold `folder`'s lock for the block: a second run on the same folder is refused with a
+    clear message instead of mixing its tables with this one's. The lock is the kernel's
+    (`flock`), so a killed run never leaves it behind.
+
+    Raises:
+        PipelineError: another process holds the lock.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not a POSIX system: no lock
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK_FILE, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise PipelineError(f"{folder} is being written by another vnpolicy run; wait for "
+                                "it to finish or choose another --out") from err
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends (a set of renames that must all happen)."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def remove_stale_temps(folder: Path, names: list[str]) -> list[Path]:
+    """Delete the temporary files a killed run left for the files `names` of `folder`
+    (`.<name>.<random>.tmp`, as `atomic_write` and the batch writer make them); call it with
+    the folder's lock held, so no live run's files are touched."""
+    stale = [path for name in names for path in folder.glob(f".{name}.*.tmp")]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
 
 
 def flatten_lists(df: pd.DataFrame, name: str) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from pipeline.batch.cache import MAC_SIZE, code_version, load_key, load_memo, sa
 from pipeline.cli import app
 from pipeline.config import CleanParams, SegmentParams
 from pipeline.errors import PipelineError
+from pipeline.io import LOCK_FILE
 from pipeline.records import StageReport
 from pipeline.schema import DATASET_TABLES
 from pipeline.stages import run_build, run_classify, run_clean, run_extract, run_segment
@@ -66,6 +67,11 @@ def _bytes(folder: Path) -> dict[str, bytes]:
     """The tables of a dataset folder (not the run's manifest, which records file times)."""
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())
             if not p.name.startswith(".")}
+
+
+def _left(folder: Path) -> list[str]:
+    """What a run left in its output folder, besides the lock it holds while it runs."""
+    return [p.name for p in folder.iterdir() if p.name != LOCK_FILE]
 
 
 def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -239,7 +245,7 @@ def test_interrupted_run_resumes_from_the_cache(templated_dir, tmp_path, small_t
     monkeypatch.setattr(batch, "process_batch", interrupted)
     with pytest.raises(KeyboardInterrupt):
         _run([templated_dir], tmp_path)
-    assert not list((tmp_path / "out").iterdir())  # no table, no temporary file left
+    assert _left(tmp_path / "out") == []  # no table, no temporary file left
     monkeypatch.setattr(batch, "process_batch", real)
     result = runner.invoke(app, ["run", str(templated_dir), "--out", str(tmp_path / "out"),
                                  "--interim", str(tmp_path / "interim"), "--resume",
@@ -253,7 +259,7 @@ def test_interrupted_run_resumes_from_the_cache(templated_dir, tmp_path, small_t
 def test_strict_stops_at_the_first_bad_file_and_writes_nothing(templated_dir, tmp_path):
     with pytest.raises(PipelineError, match="empty: clean failed: .*empty file"):
         _run([templated_dir], tmp_path, strict=True)
-    assert not list((tmp_path / "out").iterdir())
+    assert _left(tmp_path / "out") == []
 
 
 def test_resume_needs_the_cache(templated_dir, tmp_path):

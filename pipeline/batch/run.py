@@ -30,13 +30,14 @@ from ..clean.inputs import assign_doc_ids, discover_inputs, shown
 from ..config import INTERIM_DIR, PROCESSED_DIR, CleanParams, SegmentParams
 from ..document import Settings
 from ..errors import PipelineError
+from ..io import locked_folder, remove_stale_temps
 from ..limits import MAX_SECONDS
 from ..memo import MEMO_SIZE
 from ..records import StageReport
 from ..schema import DATASET_TABLES, INPUT_COLUMNS, TABLES
 from .cache import ResultCache, Rows, code_version, decode_rows, input_key, save_memo
 from .engines import Engine, open_engine, worker_died
-from .manifest import input_signature, up_to_date, write_manifest
+from .manifest import MANIFEST, input_signature, up_to_date, write_manifest
 from .worker import PRELOAD, DocInput, WorkSettings, process_batch
 from .writer import DatasetWriter
 
@@ -46,6 +47,7 @@ TASK_SIZE = 8  # documents per task: amortises a classifier call's fixed cost, b
 CHUNK_SIZE = 64  # documents per row group of the output tables
 MIN_TASKS_PER_WORKER = 4
 TASKS_PER_WORKER = 2  # tasks in flight per worker: none idles while the main process writes
+TABLE_FILES = [f"{name}.{fmt}" for name in DATASET_TABLES for fmt in ("parquet", "csv")]
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,20 @@ def run_pipeline(inputs: Iterable[Path], out: Path = PROCESSED_DIR,
     check_profile(profile)
     paths = discover_inputs(inputs)
     ids = assign_doc_ids(paths)
-    version = code_version(clean_params, segment_params, profile)
+    with locked_folder(out):  # one run at a time per --out
+        remove_stale_temps(out, [*TABLE_FILES, MANIFEST])  # left by a run that was killed
+        return _run_locked(paths, ids, out, interim, fmt, strict, show_progress,
+                           Settings(clean_params, segment_params, profile, max_seconds),
+                           workers, engine, scheduler, cache_dir, use_cache)
+
+
+def _run_locked(paths: list[Path], ids: dict[Path, str], out: Path, interim: Path, fmt: str,
+                strict: bool, show_progress: bool, document: Settings, workers: int,
+                engine: str, scheduler: str | None, cache_dir: Path | None, use_cache: bool
+                ) -> StageReport:
+    """`run_pipeline` with the lock of `out` held."""
+    clean_params = document.clean
+    version = code_version(document.clean, document.segment, document.profile)
     cache = ResultCache(cache_dir or interim / "cache", version) if use_cache else None
     found = _hash_inputs(sorted(paths, key=ids.__getitem__), ids, clean_params)
     signature = input_signature([(i.doc_id, shown(i.path), i.key, i.error) for i in found],
@@ -112,8 +127,7 @@ def run_pipeline(inputs: Iterable[Path], out: Path = PROCESSED_DIR,
                     len(found))
         return StageReport("run", n_in=len(found), n_out=done["n_out"], n_cached=len(found),
                            outputs=[out / name for name in done["outputs"]], up_to_date=True)
-    settings = WorkSettings(Settings(clean_params, segment_params, profile, max_seconds),
-                            version, str(cache.memo_path) if cache else None)
+    settings = WorkSettings(document, version, str(cache.memo_path) if cache else None)
     todo = sum(1 for item in found if not item.error and not (cache and cache.has(item.key)))
     if not todo:  # everything is in the cache: no pool or cluster to start
         engine, scheduler = "local", None
@@ -128,20 +142,20 @@ def run_pipeline(inputs: Iterable[Path], out: Path = PROCESSED_DIR,
         tasks = (_submit(pool, list(group), settings) for group in _batched(slots, TASK_SIZE))
         finished = _in_order(tasks, TASKS_PER_WORKER * pool.workers,
                              _Results(pool, settings, cache, memo))
-        _write_dataset(finished, out, fmt, report, strict, show_progress)
+        digests = _write_dataset(finished, out, fmt, report, strict, show_progress)
     if cache and any(memo.values()):
         save_memo(cache.memo_path, memo, cache.key)
     complete = bool(cache) and not cache.write_failures and not report.errors
-    write_manifest(out, signature, report, complete=complete)
+    write_manifest(out, signature, report, digests, complete=complete)
     logger.info("run: %d in, %d out, %d failed, %d from cache", report.n_in, report.n_out,
                 len(report.errors), report.n_cached)
     return report
 
 
 def _write_dataset(slots: Iterable[_Slot], out: Path, fmt: str, report: StageReport,
-                   strict: bool, show_progress: bool) -> None:
+                   strict: bool, show_progress: bool) -> dict[str, str]:
     """Append the documents, in order, to the tables of `out`, `CHUNK_SIZE` at a time, and
-    publish the tables when all are written."""
+    publish the tables when all are written; returns their sha256 by file name."""
     with DatasetWriter(out, DATASET_TABLES, fmt) as writer, \
             _progress_bar(report.n_in, show_progress) as bar:
         chunk: list[_Slot] = []
@@ -155,6 +169,7 @@ def _write_dataset(slots: Iterable[_Slot], out: Path, fmt: str, report: StageRep
             bar.update()
         writer.write(_columns(chunk))
         report.outputs = writer.commit()
+    return writer.digests
 
 
 def _count(slot: _Slot, report: StageReport, strict: bool) -> None:
