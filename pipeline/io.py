@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import signal
 import tempfile
 from collections.abc import Iterator
@@ -126,14 +127,48 @@ def remove_stale_temps(folder: Path, names: list[str]) -> list[Path]:
     return stale
 
 
+# A cell a spreadsheet would run as a formula (OWASP, "CSV injection") starts with one of
+# these; a plain number ("-5", "+84912345678") is read as a number and left alone.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _runs_as_formula(value: str) -> bool:
+    """Whether a CSV cell needs a leading `'`: it starts like a formula, or it is a `'`
+    before such a cell (so that escaping can always be undone)."""
+    if value.startswith("'"):
+        return _runs_as_formula(value[1:])
+    return value.startswith(_FORMULA_START) and not _PLAIN_NUMBER_RE.fullmatch(value)
+
+
+def escape_formula(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs.
+
+    Examples:
+        >>> escape_formula('=HYPERLINK("http://x.vn")'), escape_formula("-5")
+        ('\'=HYPERLINK("http://x.vn")', '-5')
+        >>> unescape_formula(escape_formula("'=1+1")) == "'=1+1"
+        True
+    """
+    return "'" + value if _runs_as_formula(value) else value
+
+
+def unescape_formula(value: str) -> str:
+    """The value `escape_formula` was given."""
+    return value[1:] if value.startswith("'") and _runs_as_formula(value[1:]) else value
+
+
 def flatten_lists(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """A copy with list columns as JSON text, for CSV."""
+    """A copy for CSV: list columns as JSON text, and every text cell that a spreadsheet would
+    run as a formula escaped with a leading `'` (`escape_formula`)."""
     flat = df.copy()
     for column, dtype in TABLES[name].items():
         if list_item(dtype):
             flat[column] = flat[column].map(
                 lambda v: json.dumps(np.asarray(v).tolist(), ensure_ascii=False)
             )
+        elif dtype == "string" and column in flat:
+            flat[column] = flat[column].map(escape_formula)
     return flat
 
 
@@ -165,6 +200,8 @@ def read_table(directory: Path, name: str) -> pd.DataFrame:
         for column, dtype in TABLES[name].items():
             if list_item(dtype):
                 df[column] = df[column].map(json.loads)
+            elif dtype == "string" and column in df:
+                df[column] = df[column].map(unescape_formula)
         return df
     raise SchemaError(f"no table {name!r} in {directory}")
 
