@@ -45,6 +45,8 @@ MaxDepth = Annotated[int, typer.Option(help="HTML nested deeper is refused.")]
 MaxChars = Annotated[int, typer.Option(help="Longer decoded text is refused.")]
 MaxInflated = Annotated[int, typer.Option(
     help="DOCX or PDF content inflating to more bytes is refused.")]
+FollowSymlinks = Annotated[bool, typer.Option(
+    help="Also read links in the input folders that point outside them.")]
 MaxSeconds = Annotated[float, typer.Option(
     help="A document taking longer (all stages) is stopped: a row in errors; 0: no limit.")]
 
@@ -87,7 +89,7 @@ def clean(inputs: Inputs = None, interim: Interim = INTERIM_DIR, strict: bool = 
           max_html_depth: MaxDepth = CleanParams.max_html_depth,
           max_chars: MaxChars = CleanParams.max_chars,
           max_inflated_bytes: MaxInflated = CleanParams.max_inflated_bytes,
-          quiet: Quiet = False) -> None:
+          follow_symlinks: FollowSymlinks = False, quiet: Quiet = False) -> None:
     """Decode and normalise policies. Example: vnpolicy clean data/raw"""
     from .stages import run_clean
 
@@ -95,7 +97,7 @@ def clean(inputs: Inputs = None, interim: Interim = INTERIM_DIR, strict: bool = 
         report = run_clean(inputs or [RAW_DIR], interim, strict=strict,
                            params=CleanParams(max_bytes, max_html_depth, max_chars,
                                               max_inflated_bytes),
-                           show_progress=not quiet)
+                           show_progress=not quiet, follow_symlinks=follow_symlinks)
     _summary(report, report.errors)
 
 
@@ -148,7 +150,8 @@ def run(inputs: Inputs = None, out: Out = PROCESSED_DIR, interim: Interim = INTE
         max_html_depth: MaxDepth = CleanParams.max_html_depth,
         max_chars: MaxChars = CleanParams.max_chars,
         max_inflated_bytes: MaxInflated = CleanParams.max_inflated_bytes,
-        max_seconds: MaxSeconds = MAX_SECONDS, quiet: Quiet = False,
+        max_seconds: MaxSeconds = MAX_SECONDS, follow_symlinks: FollowSymlinks = False,
+        quiet: Quiet = False,
         workers: Annotated[int | None, typer.Option(
             help="Worker processes.", show_default="number of CPUs")] = None,
         engine: Annotated[str, typer.Option(help="local or dask")] = "local",
@@ -174,7 +177,7 @@ def run(inputs: Inputs = None, out: Out = PROCESSED_DIR, interim: Interim = INTE
                               max_seconds=max_seconds or None, show_progress=not quiet,
                               workers=workers or os.cpu_count() or 1,
                               engine=engine, scheduler=scheduler, cache_dir=cache_dir,
-                              use_cache=cache)
+                              use_cache=cache, follow_symlinks=follow_symlinks)
     _summary(report, report.errors)
     if cache:
         typer.echo(f"{report.n_cached} of {report.n_in} documents from the cache", err=True)

@@ -48,6 +48,9 @@ FACT_TYPES: tuple[str, ...] = (
 )
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".pdf", ".docx", ".md")
+# In the head of every page `vnpolicy report` writes: a run never reads its pages back as
+# policies, wherever the report was written.
+GENERATOR_MARK = '<meta name="generator" content="vnpolicy report">'
 
 
 @dataclass(frozen=True)

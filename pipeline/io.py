@@ -142,7 +142,7 @@ def _runs_as_formula(value: str) -> bool:
 
 
 def escape_formula(value: str) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs.
+    r"""A CSV cell a spreadsheet shows as text, never runs.
 
     Examples:
         >>> escape_formula('=HYPERLINK("http://x.vn")'), escape_formula("-5")

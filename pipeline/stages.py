@@ -58,9 +58,9 @@ def _frame(rows: Iterable[dict], name: str) -> pd.DataFrame:
 
 def run_clean(inputs: Iterable[Path], interim: Path = INTERIM_DIR, *,
               params: CleanParams = CleanParams(), strict: bool = False,
-              show_progress: bool = True) -> StageReport:
+              show_progress: bool = True, follow_symlinks: bool = False) -> StageReport:
     """Decode and clean every input file into `interim/clean/documents.parquet`."""
-    paths = discover_inputs(inputs)
+    paths = discover_inputs(inputs, follow_symlinks=follow_symlinks, exclude=[interim])
     ids = assign_doc_ids(paths)
     report = StageReport("clean", n_in=len(paths))
     documents = []

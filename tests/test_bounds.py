@@ -162,6 +162,9 @@ def test_max_seconds_bounds_a_document_in_a_pool_worker_issue_16(good_dir, tmp_p
 
 
 def test_limits_have_their_flags_on_run():
-    result = runner.invoke(app, ["run", "--help"])
-    for flag in ("--max-seconds", "--max-chars", "--max-inflated-bytes", "--max-bytes"):
-        assert flag in result.output
+    import typer
+
+    command = typer.main.get_command(app).commands["run"]  # type: ignore[attr-defined]
+    flags = {opt for param in command.params for opt in param.opts}
+    assert {"--max-seconds", "--max-chars", "--max-inflated-bytes", "--max-bytes",
+            "--follow-symlinks"} <= flags

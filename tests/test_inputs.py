@@ -39,3 +39,33 @@ def test_stage_commands_take_names_that_are_not_utf8_issue_16(tmp_path):
     assert result.exit_code == 0, result.output
     clean = pd.read_parquet(tmp_path / "i" / "clean" / "documents.parquet")
     assert list(clean["doc_id"]) == ["ch\\xednh"]
+
+
+def test_symlinks_are_not_followed_outside_the_input_folders_issue_16(good_dir, tmp_path):
+    outside = tmp_path / "ngoai"
+    outside.mkdir()
+    (outside / "bi-mat.txt").write_text("Mật khẩu máy chủ nội bộ là abc123.", encoding="utf-8")
+    (good_dir / "lien-ket.txt").symlink_to(outside / "bi-mat.txt")
+    (good_dir / "thu-muc").symlink_to(outside, target_is_directory=True)
+    (good_dir / "ban-sao.txt").symlink_to(good_dir / "hoasen.txt")  # inside: followed
+    result = invoke(good_dir, tmp_path, "--workers", "1")
+    assert result.exit_code == 0, result.output
+    documents = tables(tmp_path)["documents"]
+    assert set(documents["doc_id"]) == {"hoasen", "binhminh", "anhduong", "ban-sao"}
+    assert not documents["text"].str.contains("abc123").any()
+    allowed = invoke(good_dir, tmp_path, "--workers", "1", "--follow-symlinks")
+    assert allowed.exit_code == 0, allowed.output
+    assert "lien-ket" in set(tables(tmp_path)["documents"]["doc_id"])
+
+
+def test_a_report_or_dataset_inside_the_input_folder_is_never_read_back_issue_16(good_dir,
+                                                                                  tmp_path):
+    out = good_dir / "bo-du-lieu"
+    run = ["run", str(good_dir), "--out", str(out), "--interim", str(good_dir / "tam"),
+           "--workers", "1", "-q"]
+    assert runner.invoke(app, run).exit_code == 0
+    report = runner.invoke(app, ["report", str(out), "--out", str(good_dir / "bao-cao")])
+    assert report.exit_code == 0, report.output
+    assert list((good_dir / "bao-cao").rglob("*.html"))
+    assert runner.invoke(app, [*run, "--format", "csv"]).exit_code == 0
+    assert len(pd.read_csv(out / "documents.csv")) == 3

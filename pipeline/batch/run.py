@@ -87,7 +87,8 @@ def run_pipeline(inputs: Iterable[Path], out: Path = PROCESSED_DIR,
                  segment_params: SegmentParams = SegmentParams(),
                  max_seconds: float | None = MAX_SECONDS, show_progress: bool = True,
                  workers: int = 1, engine: str = "local", scheduler: str | None = None,
-                 cache_dir: Path | None = None, use_cache: bool = True) -> StageReport:
+                 cache_dir: Path | None = None, use_cache: bool = True,
+                 follow_symlinks: bool = False) -> StageReport:
     """All stages over files or folders of policies, into the dataset tables of `out`.
 
     Args:
@@ -96,13 +97,15 @@ def run_pipeline(inputs: Iterable[Path], out: Path = PROCESSED_DIR,
         engine: `local` (this machine) or `dask` (`scheduler` address, else a local cluster).
         cache_dir: per-document results (default `<interim>/cache`); `use_cache=False` neither
             reads nor writes it.
+        follow_symlinks: read links in the input folders to files outside them too.
 
     Raises:
         PipelineError: a missing input, an unknown engine or format, an unreachable
             scheduler; with `strict`, the first file that fails.
     """
     check_profile(profile)
-    paths = discover_inputs(inputs)
+    paths = discover_inputs(inputs, follow_symlinks=follow_symlinks,
+                            exclude=[out, interim, *([cache_dir] if cache_dir else [])])
     ids = assign_doc_ids(paths)
     with locked_folder(out):  # one run at a time per --out
         remove_stale_temps(out, [*TABLE_FILES, MANIFEST])  # left by a run that was killed
