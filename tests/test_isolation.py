@@ -234,3 +234,18 @@ def test_a_worker_killed_mid_task_is_replaced_and_only_its_culprit_reported_issu
     assert "died twice" in report.errors[0]["error"]
     documents = pd.read_parquet(tmp_path / "out" / "documents.parquet")
     assert list(documents["doc_id"]) == ["anhduong", "ban-sao", "hoasen"]
+
+
+def test_an_out_disk_that_fills_up_is_a_clear_error_and_keeps_the_old_tables(
+        good_dir, tmp_path, monkeypatch):
+    from pipeline.batch import writer
+
+    assert invoke(good_dir, tmp_path, "--workers", "1").exit_code == 0
+    before = {p.name: p.read_bytes() for p in (tmp_path / "out").glob("*.parquet")}
+    (good_dir / "moi.txt").write_text(POLICY.format(name="moi"), encoding="utf-8")
+    monkeypatch.setattr(writer.DatasetWriter, "write", _disk_full)
+    result = invoke(good_dir, tmp_path, "--workers", "1")
+    assert result.exit_code == 1 and "cannot write the dataset" in result.output
+    assert "Traceback" not in result.output
+    assert {p.name: p.read_bytes() for p in (tmp_path / "out").glob("*.parquet")} == before
+    assert not list((tmp_path / "out").glob("*.tmp"))

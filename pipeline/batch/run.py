@@ -158,7 +158,20 @@ def _run_locked(paths: list[Path], ids: dict[Path, str], out: Path, interim: Pat
 def _write_dataset(slots: Iterable[_Slot], out: Path, fmt: str, report: StageReport,
                    strict: bool, show_progress: bool) -> dict[str, str]:
     """Append the documents, in order, to the tables of `out`, `CHUNK_SIZE` at a time, and
-    publish the tables when all are written; returns their sha256 by file name."""
+    publish the tables when all are written; returns their sha256 by file name.
+
+    Raises:
+        PipelineError: a table cannot be written (a full disk): the previous tables stay.
+    """
+    try:
+        return _write_tables(slots, out, fmt, report, strict, show_progress)
+    except OSError as err:
+        raise PipelineError(f"cannot write the dataset in {out} ({err}): the tables there are "
+                            "those of the previous run, unchanged") from err
+
+
+def _write_tables(slots: Iterable[_Slot], out: Path, fmt: str, report: StageReport,
+                  strict: bool, show_progress: bool) -> dict[str, str]:
     with DatasetWriter(out, DATASET_TABLES, fmt) as writer, \
             _progress_bar(report.n_in, show_progress) as bar:
         chunk: list[_Slot] = []
