@@ -69,3 +69,14 @@ def test_a_report_or_dataset_inside_the_input_folder_is_never_read_back_issue_16
     assert list((good_dir / "bao-cao").rglob("*.html"))
     assert runner.invoke(app, [*run, "--format", "csv"]).exit_code == 0
     assert len(pd.read_csv(out / "documents.csv")) == 3
+
+
+def test_a_right_to_left_override_in_a_file_name_is_shown_escaped_issue_16(tmp_path):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "chinh-sach\u202etxt.exe.txt").write_text(POLICY.format(name="a"), "utf-8")
+    result = invoke(folder, tmp_path, "--workers", "1")
+    assert result.exit_code == 0, result.output
+    documents = tables(tmp_path)["documents"]
+    assert list(documents["doc_id"]) == ["chinh-sach\\u202etxt.exe"]
+    assert not documents["source_path"].str.contains("\u202e").any()

@@ -139,12 +139,16 @@ def load_key(root: Path, create: bool = False) -> bytes | None:
         path.unlink(missing_ok=True)
     root.mkdir(parents=True, exist_ok=True)
     key = secrets.token_bytes(32)
-    try:  # O_EXCL: two runs starting at once agree on the first key written
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return load_key(root)
+    tmp = root / f".{KEY_FILE}.{secrets.token_hex(8)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(key.hex())
+    try:  # a link never replaces: two runs starting at once agree on the first key made
+        os.link(tmp, path)
+    except FileExistsError:
+        return load_key(root)
+    finally:
+        tmp.unlink(missing_ok=True)
     return key
 
 

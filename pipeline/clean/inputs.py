@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from ..config import GENERATOR_MARK, SUPPORTED_SUFFIXES
 from ..errors import InputNotFoundError
 
 logger = logging.getLogger(__name__)
+_BIDI_RE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def discover_inputs(inputs: Iterable[Path], *, follow_symlinks: bool = False,
@@ -71,13 +73,15 @@ def _readable_input(path: Path, roots: list[Path], skipped: list[Path],
 
 def shown(text: object) -> str:
     r"""A path, or a message naming one, as text any table can hold: the bytes of a file name
-    that are not UTF-8 (which Python keeps as surrogate escapes) written as ``\xNN``.
+    that are not UTF-8 (which Python keeps as surrogate escapes) written as ``\xNN``, and
+    bidirectional controls (which make "bang\u202etxt.exe" show as "bangexe.txt") as ``\uNNNN``.
 
     Examples:
         >>> shown(os.fsdecode(b"caf\xe9.txt"))
         'caf\\xe9.txt'
     """
-    return str(text).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    shown_text = str(text).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _BIDI_RE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", shown_text)
 
 
 def doc_id_for(path: Path) -> str:
