@@ -168,3 +168,34 @@ def test_limits_have_their_flags_on_run():
     flags = {opt for param in command.params for opt in param.opts}
     assert {"--max-seconds", "--max-chars", "--max-inflated-bytes", "--max-bytes",
             "--follow-symlinks"} <= flags
+
+
+def test_time_limit_works_in_a_worker_thread_as_on_dask_and_never_fires_late():
+    """Dask runs tasks in threads, where no signal arrives: a timer raises in the thread."""
+    import re
+    import threading
+
+    from pipeline.errors import TimeLimitExceeded
+    from pipeline.limits import time_limit
+
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            with time_limit(0.3, "quá giờ"):
+                while True:  # pure Python: interrupted between bytecodes
+                    pass
+        except TimeLimitExceeded as err:
+            outcome["error"] = str(err)
+        with time_limit(0.2, "không dùng"):
+            pass  # ends at once: the timer must never fire afterwards
+        time.sleep(0.5)
+        outcome["after"] = "ok"
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=30)
+    assert outcome == {"error": "quá giờ", "after": "ok"}
+    with pytest.raises(TimeLimitExceeded, match="regex"):  # main thread: the signal path
+        with time_limit(0.3, "regex"):
+            re.match(r"(a+)+$", "a" * 40 + "b")  # catastrophic backtracking, interrupted
