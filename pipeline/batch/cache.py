@@ -89,19 +89,22 @@ def decode_rows(payload: bytes) -> Rows:
 
 
 _PACKED_INTS_RE = re.compile(r"(?:\d+(?: \d+)*)?")
-_SCALARS: dict[str, tuple[type, ...]] = {"string": (str,), "int64": (int,), "bool": (bool,),
-                                         "float64": (int, float)}
+# Exact types (`type(True)` is bool, not int), checked per column with `set(map(type, ...))`,
+# so reading a cache entry stays a small part of serving it.
+_TYPES: dict[str, set[type]] = {"string": {str}, "int64": {int}, "bool": {bool},
+                                "float64": {int, float}}
 
 
-def _valid_value(value: Any, dtype: str, column: str) -> bool:
+def _valid_column(values: list, dtype: str, column: str) -> bool:
+    """Whether every value of a column is what `schema.TABLES` (and `PACKED_LISTS`) say."""
     if column in PACKED_LISTS:
-        return isinstance(value, str) and (list_item(dtype) != "int64"
-                                           or bool(_PACKED_INTS_RE.fullmatch(value)))
+        return set(map(type, values)) <= {str} and (list_item(dtype) != "int64" or all(
+            map(_PACKED_INTS_RE.fullmatch, values)))
     item = list_item(dtype)
-    if item is not None:
-        return isinstance(value, list) and all(_valid_value(v, item, "") for v in value)
-    return isinstance(value, _SCALARS[dtype]) and (dtype == "bool"
-                                                   or not isinstance(value, bool))
+    if item is None:
+        return set(map(type, values)) <= _TYPES[dtype]
+    return set(map(type, values)) <= {list} and all(
+        set(map(type, value)) <= _TYPES[item] for value in values)
 
 
 def shape_error(rows: Any) -> str | None:
@@ -118,7 +121,7 @@ def shape_error(rows: Any) -> str | None:
                 {len(v) for v in table.values()}) > 1:
             return f"table {name} has columns of different lengths"
         for column, dtype in columns.items():
-            if not all(_valid_value(v, dtype, column) for v in table[column]):
+            if not _valid_column(table[column], dtype, column):
                 return f"column {name}.{column} holds values that are not {dtype}"
     if len(rows["documents"]["text"]) > 1:
         return "more than one document"
