@@ -1,5 +1,39 @@
-"""`python -m pipeline` is the `vnpolicy` command."""
+"""`python -m pipeline` and the `vnpolicy` command: SIGTERM is handled as Ctrl-C is, before
+anything is imported, so an interrupted run at any moment commits its tables or leaves them
+untouched, removes its temporary files, ends its workers and prints no traceback."""
 
-from .cli import app
+from __future__ import annotations
 
-app(prog_name="vnpolicy")
+import signal
+import sys
+from types import FrameType
+
+from .errors import Interrupted
+
+EXIT_STATUS = {signal.SIGINT: 130, signal.SIGTERM: 143}  # 128 + the signal, as shells report
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    for handled in EXIT_STATUS:  # one interruption: the clean-up runs undisturbed
+        signal.signal(handled, signal.SIG_IGN)
+    raise Interrupted(signum)
+
+
+def main() -> int:
+    """Run the command line; an interruption is a message and the shell's exit status."""
+    for handled in EXIT_STATUS:
+        signal.signal(handled, _interrupt)
+    try:
+        from .cli import app
+
+        app(prog_name="vnpolicy")
+    except Interrupted as stop:
+        name = signal.Signals(stop.signum).name
+        print(f"vnpolicy: interrupted by {name}: tables as they were before the run",
+              file=sys.stderr)
+        return EXIT_STATUS[stop.signum]
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -30,6 +30,7 @@ from .config import (
     CompareParams,
 )
 from .errors import PipelineError
+from .limits import MAX_SECONDS
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Turn Vietnamese website privacy policies into a dataset.")
@@ -41,6 +42,13 @@ Out = Annotated[Path, typer.Option("--out", "-o", help="Folder for the dataset t
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
 MaxBytes = Annotated[int, typer.Option(help="Larger files are refused (a row in errors).")]
 MaxDepth = Annotated[int, typer.Option(help="HTML nested deeper is refused.")]
+MaxChars = Annotated[int, typer.Option(help="Longer decoded text is refused.")]
+MaxInflated = Annotated[int, typer.Option(
+    help="DOCX or PDF content inflating to more bytes is refused.")]
+FollowSymlinks = Annotated[bool, typer.Option(
+    help="Also read links in the input folders that point outside them.")]
+MaxSeconds = Annotated[float, typer.Option(
+    help="A document taking longer (all stages) is stopped: a row in errors; 0: no limit.")]
 
 
 @app.callback()
@@ -78,14 +86,18 @@ def _summary(report, errors: list[dict]) -> None:  # type: ignore[no-untyped-def
 @app.command()
 def clean(inputs: Inputs = None, interim: Interim = INTERIM_DIR, strict: bool = False,
           max_bytes: MaxBytes = CleanParams.max_bytes,
-          max_html_depth: MaxDepth = CleanParams.max_html_depth, quiet: Quiet = False) -> None:
+          max_html_depth: MaxDepth = CleanParams.max_html_depth,
+          max_chars: MaxChars = CleanParams.max_chars,
+          max_inflated_bytes: MaxInflated = CleanParams.max_inflated_bytes,
+          follow_symlinks: FollowSymlinks = False, quiet: Quiet = False) -> None:
     """Decode and normalise policies. Example: vnpolicy clean data/raw"""
     from .stages import run_clean
 
     with _exit_on_error():
         report = run_clean(inputs or [RAW_DIR], interim, strict=strict,
-                           params=CleanParams(max_bytes, max_html_depth),
-                           show_progress=not quiet)
+                           params=CleanParams(max_bytes, max_html_depth, max_chars,
+                                              max_inflated_bytes),
+                           show_progress=not quiet, follow_symlinks=follow_symlinks)
     _summary(report, report.errors)
 
 
@@ -135,7 +147,11 @@ def run(inputs: Inputs = None, out: Out = PROCESSED_DIR, interim: Interim = INTE
         profile: Annotated[str, typer.Option(help="ecommerce or pdp")] = "ecommerce",
         strict: Annotated[bool, typer.Option(help="Stop at the first bad file.")] = False,
         max_bytes: MaxBytes = CleanParams.max_bytes,
-        max_html_depth: MaxDepth = CleanParams.max_html_depth, quiet: Quiet = False,
+        max_html_depth: MaxDepth = CleanParams.max_html_depth,
+        max_chars: MaxChars = CleanParams.max_chars,
+        max_inflated_bytes: MaxInflated = CleanParams.max_inflated_bytes,
+        max_seconds: MaxSeconds = MAX_SECONDS, follow_symlinks: FollowSymlinks = False,
+        quiet: Quiet = False,
         workers: Annotated[int | None, typer.Option(
             help="Worker processes.", show_default="number of CPUs")] = None,
         engine: Annotated[str, typer.Option(help="local or dask")] = "local",
@@ -156,10 +172,12 @@ def run(inputs: Inputs = None, out: Out = PROCESSED_DIR, interim: Interim = INTE
     with _exit_on_error():
         report = run_pipeline(inputs or [RAW_DIR], out, interim, fmt=output_format,
                               profile=profile, strict=strict,
-                              clean_params=CleanParams(max_bytes, max_html_depth),
-                              show_progress=not quiet, workers=workers or os.cpu_count() or 1,
+                              clean_params=CleanParams(max_bytes, max_html_depth, max_chars,
+                                                       max_inflated_bytes),
+                              max_seconds=max_seconds or None, show_progress=not quiet,
+                              workers=workers or os.cpu_count() or 1,
                               engine=engine, scheduler=scheduler, cache_dir=cache_dir,
-                              use_cache=cache)
+                              use_cache=cache, follow_symlinks=follow_symlinks)
     _summary(report, report.errors)
     if cache:
         typer.echo(f"{report.n_cached} of {report.n_in} documents from the cache", err=True)

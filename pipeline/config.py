@@ -49,6 +49,9 @@ FACT_TYPES: tuple[str, ...] = (
 )
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".pdf", ".docx", ".md")
+# In the head of every page `vnpolicy report` writes: a run never reads its pages back as
+# policies, wherever the report was written.
+GENERATOR_MARK = '<meta name="generator" content="vnpolicy report">'
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class CleanParams:
 
     max_bytes: int = 20_000_000
     max_html_depth: int = 2_000
+    max_chars: int = 20_000_000  # decoded text
+    max_inflated_bytes: int = 200_000_000  # out of a DOCX zip or a PDF's content streams
 
 
 @dataclass(frozen=True)

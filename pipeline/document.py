@@ -8,7 +8,8 @@ segment, and "no clauses, no facts" are decided here and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from .clean import clean_bytes
 from .config import CleanParams, SegmentParams
 from .errors import PipelineError
 from .extract.facts import extract_facts
+from .limits import MAX_SECONDS, time_limit
 from .memo import Memos
 from .records import Clause, ClauseLabels, Document, ErrorRow, Fact
 from .schema import DATASET_TABLES
@@ -25,10 +27,6 @@ from .segment import segment_document
 
 if TYPE_CHECKING:
     from .classify.predict import ClauseClassifier
-
-# What cleaning a hostile file can raise: each is that file's error, never the batch's.
-CLEAN_ERRORS = (PipelineError, OSError, ValueError, RecursionError, MemoryError)
-
 
 @dataclass
 class Outcome:
@@ -43,26 +41,50 @@ class Outcome:
     audit: list[dict] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
     errors: list[ErrorRow] = field(default_factory=list)
+    seconds_left: float | None = None  # of its time limit; None: no limit
 
     def fail(self, stage: str, err: Exception) -> None:
-        self.errors.append(ErrorRow(self.doc_id, self.source_path, stage, str(err)))
+        """Record `err` as this document's error in `stage`, naming the file and the cause."""
+        cause = str(err) if isinstance(err, PipelineError) else f"{type(err).__name__}: {err}"
+        if self.source_path and self.source_path not in cause:
+            cause = f"{self.source_path}: {cause}"
+        self.errors.append(ErrorRow(self.doc_id, self.source_path, stage, cause))
+
+    def guarded(self, stage: str, step: Callable[[], None], limit: float | None = None) -> bool:
+        """Run `step` within what is left of the time limit; any exception it raises becomes
+        this document's error in `stage` (one bad file must never take a batch down).
+        True when it succeeded."""
+        started = time.monotonic()
+        message = f"took longer than {limit:g} s, the limit per document (--max-seconds)" \
+            if limit else ""
+        try:
+            with time_limit(self.seconds_left, message):
+                step()
+        except Exception as err:  # noqa: BLE001 - whatever a hostile input makes a library raise
+            self.fail(stage, err)
+            return False
+        finally:
+            if self.seconds_left is not None:
+                self.seconds_left -= time.monotonic() - started
+        return True
 
     @property
     def status(self) -> str:
         return "error" if self.errors else "ok"
 
 
-def clean_step(data: bytes, path: Path, doc_id: str, params: CleanParams) -> Outcome:
+def clean_step(data: bytes, path: Path, doc_id: str, params: CleanParams,
+               max_seconds: float | None = None) -> Outcome:
     """Stage 1 for the bytes of one file; a file with no text left is an error too."""
-    outcome = Outcome(doc_id, str(path))
-    try:
+    outcome = Outcome(doc_id, str(path), seconds_left=max_seconds)
+
+    def clean() -> None:
         document = clean_bytes(data, path, params, doc_id)
         if not document.text.strip():
             raise PipelineError(f"{path}: no text left after cleaning")
-    except CLEAN_ERRORS as err:
-        outcome.fail("clean", err)
-        return outcome
-    outcome.document = document
+        outcome.document = document
+
+    outcome.guarded("clean", clean, max_seconds)
     return outcome
 
 
@@ -71,34 +93,65 @@ def cleaned(document: Document) -> Outcome:
     return Outcome(document.doc_id, document.source_path, document)
 
 
-def segment_step(outcome: Outcome, params: SegmentParams, memos: Memos | None = None) -> None:
+def segment_step(outcome: Outcome, params: SegmentParams, memos: Memos | None = None,
+                 max_seconds: float | None = None) -> None:
     """Stage 2: clauses, or the document's error."""
     if outcome.document is None:
         return
-    try:
-        outcome.clauses = segment_document(outcome.document, params,
-                                           memos.tokens if memos else None)
-    except PipelineError as err:
-        outcome.fail("segment", err)
+    document = outcome.document
+
+    def segment() -> None:
+        outcome.clauses = segment_document(document, params, memos.tokens if memos else None)
+
+    outcome.guarded("segment", segment, max_seconds)
 
 
-def classify_step(outcomes: Sequence[Outcome], classifier: ClauseClassifier) -> None:
-    """Stage 3 for several documents in one classifier call (a call has a fixed cost)."""
+def classify_step(outcomes: Sequence[Outcome], classifier: ClauseClassifier,
+                  max_seconds: float | None = None) -> None:
+    """Stage 3 for several documents in one classifier call (a call has a fixed cost); when
+    that call fails, each document is labelled alone, so only the one that fails has an
+    error."""
     segmented = [outcome for outcome in outcomes if outcome.clauses is not None]
-    results = classifier.predict_many([outcome.clauses or [] for outcome in segmented])
-    for outcome, labels in zip(segmented, results, strict=True):
-        outcome.labels = labels
+    if len(segmented) > 1:
+        try:
+            limit = min(o.seconds_left for o in segmented) if max_seconds else None
+            with time_limit(limit):
+                results = classifier.predict_many([o.clauses or [] for o in segmented])
+        except Exception:  # noqa: BLE001 - retried one document at a time below
+            pass
+        else:
+            for outcome, labels in zip(segmented, results, strict=True):
+                outcome.labels = labels
+            return
+    for outcome in segmented:
+        _classify_one(outcome, classifier, max_seconds)
 
 
-def extract_step(outcome: Outcome, memos: Memos | None = None) -> None:
+def _classify_one(outcome: Outcome, classifier: ClauseClassifier,
+                  max_seconds: float | None) -> None:
+    def classify() -> None:
+        outcome.labels = classifier.predict_many([outcome.clauses or []])[0]
+
+    if not outcome.guarded("classify", classify, max_seconds):
+        outcome.clauses = None  # no labels: no clause rows, no facts, no audit
+
+
+def extract_step(outcome: Outcome, memos: Memos | None = None,
+                 max_seconds: float | None = None) -> None:
     """Stage 4: facts of a document with clauses (none without)."""
-    if outcome.document is None or not outcome.clauses:
+    document, clauses = outcome.document, outcome.clauses
+    if document is None or not clauses:
         return
-    outcome.facts = extract_facts(outcome.doc_id, outcome.document.text, outcome.clauses,
-                                  memos.cues if memos else None)
+
+    def extract() -> None:
+        outcome.facts = extract_facts(outcome.doc_id, document.text, clauses,
+                                      memos.cues if memos else None)
+
+    if not outcome.guarded("extract", extract, max_seconds):
+        outcome.facts = []
 
 
-def audit_step(outcome: Outcome, profile: str) -> None:
+def audit_step(outcome: Outcome, profile: str, max_seconds: float | None = None) -> None:
     """Stage 5: checklist and findings of a labelled document with clauses."""
     if not outcome.clauses:
         return
@@ -106,8 +159,13 @@ def audit_step(outcome: Outcome, profile: str) -> None:
                 "labels": list(result.labels), "scores": result.scores}
                for clause, result in zip(outcome.clauses, outcome.labels, strict=True)]
     facts = [fact.to_row() for fact in outcome.facts]
-    outcome.audit = audit_document(outcome.doc_id, clauses, facts, profile)
-    outcome.findings = find_quality_issues(outcome.doc_id, clauses, facts)
+
+    def audit() -> None:
+        outcome.audit = audit_document(outcome.doc_id, clauses, facts, profile)
+        outcome.findings = find_quality_issues(outcome.doc_id, clauses, facts)
+
+    if not outcome.guarded("audit", audit, max_seconds):
+        outcome.audit, outcome.findings = [], []
 
 
 @dataclass(frozen=True)
@@ -117,20 +175,24 @@ class Settings:
     clean: CleanParams
     segment: SegmentParams
     profile: str
+    max_seconds: float | None = MAX_SECONDS  # per document, all stages (None: no limit)
 
 
 def process_documents(items: Sequence[tuple[str, str, bytes]], settings: Settings,
                       classifier: ClauseClassifier, memos: Memos | None = None
                       ) -> list[Outcome]:
-    """Every stage for several files given as (doc_id, source path, bytes)."""
-    outcomes = [clean_step(data, Path(path), doc_id, settings.clean)
+    """Every stage for several files given as (doc_id, source path, bytes); whatever fails
+    in a document is its `errors` row, and each document has `settings.max_seconds` for all
+    its stages."""
+    limit = settings.max_seconds
+    outcomes = [clean_step(data, Path(path), doc_id, settings.clean, limit)
                 for doc_id, path, data in items]
     for outcome in outcomes:
-        segment_step(outcome, settings.segment, memos)
-    classify_step(outcomes, classifier)
+        segment_step(outcome, settings.segment, memos, limit)
+    classify_step(outcomes, classifier, limit)
     for outcome in outcomes:
-        extract_step(outcome, memos)
-        audit_step(outcome, settings.profile)
+        extract_step(outcome, memos, limit)
+        audit_step(outcome, settings.profile, limit)
     return outcomes
 
 

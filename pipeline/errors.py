@@ -27,3 +27,21 @@ class ModelNotFoundError(PipelineError):
 
 class AnnotationError(PipelineError):
     """An annotation no longer matches its source text (hash mismatch, unknown label)."""
+
+
+class TimeLimitExceeded(PipelineError):
+    """A document's work ran past its time limit (`--max-seconds`)."""
+
+
+class LimitExceeded(InputError):
+    """A file's decoded text or inflated content is larger than its limit."""
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM: a `BaseException`, like `KeyboardInterrupt`, so no handler of a
+    document's errors swallows it, and unlike it, so the CLI library does not turn it into
+    "Aborted!" before the run has cleaned up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

@@ -34,13 +34,52 @@ def _underthesea():  # type: ignore[no-untyped-def]
     return sent_tokenize, word_tokenize
 
 
+# underthesea's `sent_tokenize` looks back over the whole run of letters and dots before
+# every dot, so a paragraph of long runs without whitespace ("Dữliệu.Dữliệu....") costs the
+# square of its length. Runs that long are kept whole (they hold no sentence end a reader would
+# see), and the rest is tokenized in windows of at most `_SENTENCE_WINDOW` characters.
+_LONG_RUN_RE = re.compile(r"\S{300,}")
+_SENTENCE_WINDOW = 5_000
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of one paragraph, as offsets into `text`.
 
     underthesea's `sent_tokenize` splits inside e-mail addresses and after a bare "Điều 3.";
     a piece not separated from the previous one by whitespace, or a piece that is only a
-    numbering, is joined back.
+    numbering, is joined back. Work is linear in the length of `text` (see `_LONG_RUN_RE`).
     """
+    if len(text) <= _SENTENCE_WINDOW and not _LONG_RUN_RE.search(text):
+        return _sentences(text)
+    spans: list[tuple[int, int]] = []
+    for start, end, whole in _windows(text):
+        if whole:
+            spans.append((start, end))
+        else:
+            spans.extend((start + a, start + b) for a, b in _sentences(text[start:end]))
+    return spans
+
+
+def _windows(text: str) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, kept whole) pieces of `text`: each long run alone, the text between cut
+    at the last sentence end or space before `_SENTENCE_WINDOW` characters."""
+    pos = 0
+    for run in [*_LONG_RUN_RE.finditer(text), None]:
+        stop = run.start() if run else len(text)
+        while stop - pos > _SENTENCE_WINDOW:
+            limit = pos + _SENTENCE_WINDOW
+            cut = max(text.rfind(". ", pos, limit) + 1, text.rfind(" ", pos, limit))
+            cut = cut if cut > pos else limit
+            yield pos, cut, False
+            pos = cut
+        if stop > pos:
+            yield pos, stop, False
+        if run:
+            yield run.start(), run.end(), True
+            pos = run.end()
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
     sent_tokenize, _ = _underthesea()
     spans: list[tuple[int, int]] = []
     pos = 0

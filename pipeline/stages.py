@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from .audit import check_profile
 from .clean.decode import check_size
-from .clean.inputs import assign_doc_ids, discover_inputs
+from .clean.inputs import assign_doc_ids, discover_inputs, shown
 from .config import INTERIM_DIR, PROCESSED_DIR, CleanParams, SegmentParams
 from .document import (
     Outcome,
@@ -58,19 +58,21 @@ def _frame(rows: Iterable[dict], name: str) -> pd.DataFrame:
 
 def run_clean(inputs: Iterable[Path], interim: Path = INTERIM_DIR, *,
               params: CleanParams = CleanParams(), strict: bool = False,
-              show_progress: bool = True) -> StageReport:
+              show_progress: bool = True, follow_symlinks: bool = False) -> StageReport:
     """Decode and clean every input file into `interim/clean/documents.parquet`."""
-    paths = discover_inputs(inputs)
+    paths = discover_inputs(inputs, follow_symlinks=follow_symlinks, exclude=[interim])
     ids = assign_doc_ids(paths)
     report = StageReport("clean", n_in=len(paths))
     documents = []
     for path in _progress(paths, "clean", show_progress):
+        name = Path(shown(path))  # what tables and messages call it
         try:
-            check_size(path.stat().st_size, path, params)
-            outcome = clean_step(path.read_bytes(), path, ids[path], params)
+            check_size(path.stat().st_size, name, params)
+            outcome = clean_step(path.read_bytes(), name, ids[path], params)
         except (PipelineError, OSError) as err:
-            outcome = Outcome(ids[path], str(path))
-            outcome.fail("clean", PipelineError(f"{path}: {err}") if strict else err)
+            outcome = Outcome(ids[path], str(name))
+            outcome.fail("clean", PipelineError(f"{name}: {shown(err)}") if strict
+                         else PipelineError(shown(err)))
         _account(outcome, report, strict)
         if outcome.document is not None:
             documents.append(outcome.document.to_row())
@@ -127,11 +129,14 @@ def run_classify(interim: Path = INTERIM_DIR, *, show_progress: bool = True) -> 
     for doc_id, clauses in _progress(list(by_doc.items()), "classify", show_progress):
         outcome = Outcome(doc_id, "", clauses=clauses)
         classify_step([outcome], classifier)
+        _account(outcome, report, strict=False)
         rows.extend({"doc_id": doc_id, "clause_id": clause.clause_id,
                      "labels": list(result.labels), "scores": result.scores_json()}
-                    for clause, result in zip(clauses, outcome.labels, strict=True))
+                    for clause, result in zip(outcome.clauses or [], outcome.labels,
+                                              strict=True))
     write_interim(_frame(rows, "interim_labels"), interim / "classify" / "labels.parquet",
                   "interim_labels")
+    _write_errors(report, interim / "classify")
     report.n_out = len(rows)
     return report
 
@@ -146,9 +151,11 @@ def run_extract(interim: Path = INTERIM_DIR, *, show_progress: bool = True) -> S
         outcome = cleaned(document)
         outcome.clauses = by_doc.get(document.doc_id)  # none: it failed to segment
         extract_step(outcome)
+        _account(outcome, report, strict=False)
         rows.extend(fact.to_row() for fact in outcome.facts)
     write_interim(_frame(rows, "interim_facts"), interim / "extract" / "facts.parquet",
                   "interim_facts")
+    _write_errors(report, interim / "extract")
     report.n_out = len(rows)
     return report
 
@@ -171,9 +178,9 @@ def _facts_by_doc(interim: Path) -> dict[str, list[Fact]]:
 
 
 def _stage_errors(interim: Path) -> dict[str, list[Exception]]:
-    """The clean and segment errors of each document, in stage order."""
+    """The errors of each document, in stage order."""
     errors: dict[str, list] = {}
-    for stage in ("clean", "segment"):
+    for stage in ("clean", "segment", "classify", "extract"):
         path = interim / stage / "errors.parquet"
         frame = read_interim(path, "interim_errors") if path.is_file() else empty_table("errors")
         for row in frame.itertuples():
@@ -193,7 +200,9 @@ def run_build(interim: Path = INTERIM_DIR, out: Path = PROCESSED_DIR, *, fmt: st
         outcome = Outcome(doc_id, "", documents.get(doc_id), clauses.get(doc_id))
         for error in errors.get(doc_id, []):
             outcome.source_path = error.source_path
-            outcome.fail(error.stage, Exception(error.error))
+            outcome.fail(error.stage, PipelineError(error.error))  # as recorded
+            if error.stage == "classify":
+                outcome.clauses = None  # as `run` does: no labels, no clause rows
         if outcome.document is not None:
             outcome.source_path = outcome.document.source_path
         doc_labels = labels.get(doc_id, {})

@@ -111,8 +111,11 @@ def _lines(text: str) -> list[Line]:
 def _split_inline(line: str, offset: int) -> list[Line]:
     """A line cut where inline headings start (long lines only), and a heading split from
     the body glued to it."""
+    # A window after each cut, not the rest of the line: a heading's start is a few words (a
+    # slice to the end per match is quadratic on a long line of "x. 1. A ").
     cuts = sorted({m.end() for pattern in _INLINE_CUT_RES for m in pattern.finditer(line)
-                   if _starts_heading(line[m.end() :])}) if len(line) > _LONG_LINE else []
+                   if _starts_heading(line[m.end() : m.end() + 100])}
+                  ) if len(line) > _LONG_LINE else []
     pieces = []
     for start, end in zip([0, *cuts], [*cuts, len(line)], strict=True):
         piece = line[start:end].rstrip()

@@ -32,3 +32,18 @@ def policy_dir(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return folder
+
+
+POLICY = ("CHÍNH SÁCH BẢO MẬT THÔNG TIN\n1. Thời gian lưu trữ thông tin\n"
+          "Dữ liệu của {name} được lưu trữ trong 24 tháng.\n"
+          "2. Liên hệ\nMọi thắc mắc xin gửi về hotro@{name}.vn.\n")
+
+
+@pytest.fixture
+def good_dir(tmp_path: Path) -> Path:
+    """Three short policies written by the test (`POLICY` for three made-up companies)."""
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    for name in ("hoasen", "binhminh", "anhduong"):
+        (folder / f"{name}.txt").write_text(POLICY.format(name=name), encoding="utf-8")
+    return folder

@@ -13,10 +13,11 @@ from typer.testing import CliRunner
 
 from pipeline.batch import manifest, worker
 from pipeline.batch import run as batch
-from pipeline.batch.cache import code_version, load_memo, save_memo
+from pipeline.batch.cache import MAC_SIZE, code_version, load_key, load_memo, save_memo
 from pipeline.cli import app
 from pipeline.config import CleanParams, SegmentParams
 from pipeline.errors import PipelineError
+from pipeline.io import LOCK_FILE
 from pipeline.records import StageReport
 from pipeline.schema import DATASET_TABLES
 from pipeline.stages import run_build, run_classify, run_clean, run_extract, run_segment
@@ -66,6 +67,11 @@ def _bytes(folder: Path) -> dict[str, bytes]:
     """The tables of a dataset folder (not the run's manifest, which records file times)."""
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())
             if not p.name.startswith(".")}
+
+
+def _left(folder: Path) -> list[str]:
+    """What a run left in its output folder, besides the lock it holds while it runs."""
+    return [p.name for p in folder.iterdir() if p.name != LOCK_FILE]
 
 
 def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -239,7 +245,7 @@ def test_interrupted_run_resumes_from_the_cache(templated_dir, tmp_path, small_t
     monkeypatch.setattr(batch, "process_batch", interrupted)
     with pytest.raises(KeyboardInterrupt):
         _run([templated_dir], tmp_path)
-    assert not list((tmp_path / "out").iterdir())  # no table, no temporary file left
+    assert _left(tmp_path / "out") == []  # no table, no temporary file left
     monkeypatch.setattr(batch, "process_batch", real)
     result = runner.invoke(app, ["run", str(templated_dir), "--out", str(tmp_path / "out"),
                                  "--interim", str(tmp_path / "interim"), "--resume",
@@ -253,7 +259,7 @@ def test_interrupted_run_resumes_from_the_cache(templated_dir, tmp_path, small_t
 def test_strict_stops_at_the_first_bad_file_and_writes_nothing(templated_dir, tmp_path):
     with pytest.raises(PipelineError, match="empty: clean failed: .*empty file"):
         _run([templated_dir], tmp_path, strict=True)
-    assert not list((tmp_path / "out").iterdir())
+    assert _left(tmp_path / "out") == []
 
 
 def test_resume_needs_the_cache(templated_dir, tmp_path):
@@ -266,7 +272,7 @@ def test_resume_needs_the_cache(templated_dir, tmp_path):
 def test_cache_entries_are_gzipped_json_written_whole(templated_dir, tmp_path):
     _run([templated_dir], tmp_path)
     entries = list((tmp_path / "interim" / "cache").rglob("*.json.gz"))
-    rows = [json.loads(gzip.decompress(p.read_bytes())) for p in entries
+    rows = [json.loads(gzip.decompress(p.read_bytes()[MAC_SIZE:])) for p in entries
             if p.name != "memo.json.gz"]
     assert len(rows) == 4  # the unreadable file is not cached
     assert all(set(r) == set(DATASET_TABLES) and "doc_id" not in r["clauses"] for r in rows)
@@ -313,7 +319,8 @@ def test_repeated_sentences_are_tokenized_once_and_memo_is_saved(templated_dir, 
     assert len(seen) == len(set(seen))  # each distinct clause text once
     assert "Dữ liệu cá nhân được lưu trữ trong 12 tháng kể từ ngày đăng ký." in seen
     assert "2. Thời gian lưu trữ thông tin" in seen
-    saved = load_memo(next((tmp_path / "interim" / "cache").glob("*/memo.json.gz")))
+    saved = load_memo(next((tmp_path / "interim" / "cache").glob("*/memo.json.gz")),
+                      load_key(tmp_path / "interim" / "cache"))
     assert len(saved["tokens"]) >= 4 and saved["scores"]  # headings repeat in all four
 
 
@@ -321,10 +328,10 @@ def test_save_memo_merges_and_keeps_the_newest(tmp_path, monkeypatch):
     from pipeline.batch import cache
 
     monkeypatch.setattr(cache, "MEMO_SIZE", 3)
-    path = tmp_path / "memo.json.gz"
-    save_memo(path, {"tokens": {"a": [["Dữ liệu"], [0]], "b": [["cá nhân"], [0]]}})
-    save_memo(path, {"tokens": {"c": [["khách hàng"], [0]], "d": [["email"], [0]]}})
-    assert list(load_memo(path)["tokens"]) == ["b", "c", "d"]
+    path, key = tmp_path / "memo.json.gz", b"k" * 32
+    save_memo(path, {"tokens": {"a": [["Dữ liệu"], [0]], "b": [["cá nhân"], [0]]}}, key)
+    save_memo(path, {"tokens": {"c": [["khách hàng"], [0]], "d": [["email"], [0]]}}, key)
+    assert list(load_memo(path, key)["tokens"]) == ["b", "c", "d"]
 
 
 def test_repeated_feature_rows_reach_the_model_once(monkeypatch):

@@ -1,4 +1,6 @@
+import hashlib
 import json
+from pathlib import Path
 
 import pytest
 
@@ -64,14 +66,41 @@ def test_model_metadata_records_training(classifier):
     assert len(meta["training_data_sha256"]) == 64
 
 
+def _meta_for(model: Path, folder: Path) -> Path:
+    """The committed metadata, recording `model`'s sha256: what a tamperer who also edits the
+    JSON leaves, so the type audit behind the hash is tested too."""
+    meta = json.loads(MODEL_META_PATH.read_text(encoding="utf-8"))
+    meta["model_sha256"] = hashlib.sha256(model.read_bytes()).hexdigest()
+    path = folder / "clause_classifier.json"
+    path.write_text(json.dumps(meta), encoding="utf-8")
+    return path
+
+
+def test_a_model_with_edited_weights_is_refused_by_its_hash_issue_16(tmp_path):
+    """Only trusted types, other numbers: negated weights labelled every clause 7-8 ways."""
+    from pipeline.classify.persist import dump_model
+
+    model, _ = load_model()
+    classifier = model.steps[-1][1]
+    for estimator in classifier.estimators_:
+        estimator.coef_ = -estimator.coef_
+    edited = tmp_path / "clause_classifier.skops"
+    edited.write_bytes(dump_model(model))
+    meta = tmp_path / "clause_classifier.json"
+    meta.write_text(MODEL_META_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ModelNotFoundError, match="sha256 is not the one .*make train"):
+        load_model(edited, meta)
+    assert json.loads(meta.read_text(encoding="utf-8"))["model_sha256"] == hashlib.sha256(
+        MODEL_PATH.read_bytes()).hexdigest()  # the committed pair agrees
+
+
 def test_tampered_model_is_refused(tmp_path):
     from pipeline.classify.persist import import_skops
     sio, _ = import_skops()
 
     bad = tmp_path / "clause_classifier.skops"
     bad.write_bytes(sio.dumps({"payload": __import__("collections").Counter()}))
-    meta = tmp_path / "clause_classifier.json"
-    meta.write_text(MODEL_META_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    meta = _meta_for(bad, tmp_path)
     with pytest.raises(ModelNotFoundError, match="untrusted types"):
         load_model(bad, meta)
 
@@ -89,8 +118,7 @@ def test_a_scikit_learn_type_outside_our_list_is_refused(tmp_path):
 
     foreign = tmp_path / "clause_classifier.skops"
     foreign.write_bytes(sio.dumps({"model": DecisionTreeClassifier(), "vocabularies": {}}))
-    meta = tmp_path / "clause_classifier.json"
-    meta.write_text(MODEL_META_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    meta = _meta_for(foreign, tmp_path)
     with pytest.raises(ModelNotFoundError, match="DecisionTreeClassifier"):
         load_model(foreign, meta)
 
@@ -153,8 +181,7 @@ def test_synthetic_policies_never_enter_an_evaluation_fold(training_set):
 def test_corrupt_model_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "clause_classifier.skops"
     bad.write_bytes(b"PK\x03\x04 not really a model")
-    meta = tmp_path / "clause_classifier.json"
-    meta.write_text(MODEL_META_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    meta = _meta_for(bad, tmp_path)
     with pytest.raises(ModelNotFoundError, match="not a readable skops file"):
         load_model(bad, meta)
 

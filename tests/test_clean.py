@@ -274,3 +274,22 @@ def test_pdf_line_wraps_inside_sentences_are_joined():
     assert unwrap_lines(text).split("\n") == [
         "1. Mục đích thu thập", "Chúng tôi thu thập thông tin khi khách hàng đăng ký:",
         "- họ tên", "- email", "Địa chỉ: 12 Lê Lợi, quận 1"]
+
+
+@pytest.mark.parametrize("raw, cleaned", [
+    ("Email: hotro@cong\x00ty.vn", "Email: hotro@congty.vn"),
+    ("Liên hệ \u202egnoc\u202c qua \u2066email\u2069.", "Liên hệ gnoc qua email."),
+    ("Địa chỉ: số 1\vHà Nội\fĐiện thoại\u2028A\u2029B\x85C",
+     "Địa chỉ: số 1\nHà Nội\nĐiện thoại\nA\nB\nC"),
+])
+def test_controls_overrides_and_odd_line_breaks_are_cleaned_issue_16(raw, cleaned):
+    assert clean_text(raw) == cleaned and clean_text(cleaned) == cleaned
+
+
+def test_nul_inside_an_email_leaves_the_email_not_a_website_issue_16():
+    from pipeline.extract.contacts import find_emails, find_websites
+
+    text = clean_text("Mọi thắc mắc gửi về hotro@cong\x00ty.vn để được hỗ trợ.")
+    emails = list(find_emails(text))
+    assert [f.normalized for f in emails] == ["hotro@congty.vn"]
+    assert [f.normalized for f in find_websites(text, emails)] == []

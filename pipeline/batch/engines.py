@@ -7,8 +7,10 @@ the same for all three and the results cannot depend on the engine.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -34,12 +36,50 @@ class InlineEngine:
         return future
 
 
-class PoolEngine(ProcessPoolExecutor):
-    """Worker processes on this machine; `preload` names the modules each should start with."""
+class PoolEngine:
+    """Worker processes on this machine; `preload` names the modules each should start with.
+
+    A pool whose worker died (killed, out of memory) is broken for good: `submit` then starts
+    a new one, and `kill` ends the workers at once (an interrupted run waits for no task).
+    """
 
     def __init__(self, workers: int, preload: Sequence[str] = ()) -> None:
-        super().__init__(workers, mp_context=_context(preload))
         self.workers = workers
+        self._context = _context(preload)
+        self._pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.workers, mp_context=self._context,
+                                   initializer=_ignore_interrupts)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:
+        try:
+            return self._pool.submit(fn, *args)
+        except BrokenProcessPool:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = self._start()
+            return self._pool.submit(fn, *args)
+
+    def kill(self) -> None:
+        """End every worker now (SIGKILL), for a run that was interrupted."""
+        # `_processes` is private, but the executor has no public way to end running tasks.
+        for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+            process.kill()
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C and SIGTERM to the main process, which ends them (`kill`): no
+    traceback from every worker, no worker outliving the run."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def worker_died(err: BaseException) -> bool:
+    """Whether `err` says a worker process died under a task (a local pool's, or Dask's after
+    its own retries)."""
+    return isinstance(err, BrokenProcessPool) or type(err).__name__ == "KilledWorker"
 
 
 class DaskEngine:
@@ -75,8 +115,11 @@ def open_engine(kind: str, workers: int, scheduler: str | None = None,
         pool = PoolEngine(workers, preload)
         try:
             yield pool
+        except BaseException:
+            pool.kill()
+            raise
         finally:
-            pool.shutdown(cancel_futures=True)
+            pool.shutdown()
 
 
 def _context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:

@@ -26,16 +26,18 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 
 from ..audit import check_profile
 from ..clean.decode import check_size
-from ..clean.inputs import assign_doc_ids, discover_inputs
+from ..clean.inputs import assign_doc_ids, discover_inputs, shown
 from ..config import INTERIM_DIR, PROCESSED_DIR, CleanParams, SegmentParams
 from ..document import Settings
 from ..errors import PipelineError
+from ..io import locked_folder, remove_stale_temps
+from ..limits import MAX_SECONDS
 from ..memo import MEMO_SIZE
 from ..records import StageReport
 from ..schema import DATASET_TABLES, INPUT_COLUMNS, TABLES
 from .cache import ResultCache, Rows, code_version, decode_rows, input_key, save_memo
-from .engines import Engine, open_engine
-from .manifest import input_signature, up_to_date, write_manifest
+from .engines import Engine, open_engine, worker_died
+from .manifest import MANIFEST, input_signature, up_to_date, write_manifest
 from .worker import PRELOAD, DocInput, WorkSettings, process_batch
 from .writer import DatasetWriter
 
@@ -45,6 +47,7 @@ TASK_SIZE = 8  # documents per task: amortises a classifier call's fixed cost, b
 CHUNK_SIZE = 64  # documents per row group of the output tables
 MIN_TASKS_PER_WORKER = 4
 TASKS_PER_WORKER = 2  # tasks in flight per worker: none idles while the main process writes
+TABLE_FILES = [f"{name}.{fmt}" for name in DATASET_TABLES for fmt in ("parquet", "csv")]
 
 
 @dataclass(frozen=True)
@@ -81,36 +84,53 @@ def run_pipeline(inputs: Iterable[Path], out: Path = PROCESSED_DIR,
                  interim: Path = INTERIM_DIR, *, fmt: str = "parquet",
                  profile: str = "ecommerce", strict: bool = False,
                  clean_params: CleanParams = CleanParams(),
-                 segment_params: SegmentParams = SegmentParams(), show_progress: bool = True,
+                 segment_params: SegmentParams = SegmentParams(),
+                 max_seconds: float | None = MAX_SECONDS, show_progress: bool = True,
                  workers: int = 1, engine: str = "local", scheduler: str | None = None,
-                 cache_dir: Path | None = None, use_cache: bool = True) -> StageReport:
+                 cache_dir: Path | None = None, use_cache: bool = True,
+                 follow_symlinks: bool = False) -> StageReport:
     """All stages over files or folders of policies, into the dataset tables of `out`.
 
     Args:
+        max_seconds: each document's time for all its stages (None: no limit).
         workers: processes (`local`) or Dask workers of a new local cluster.
         engine: `local` (this machine) or `dask` (`scheduler` address, else a local cluster).
         cache_dir: per-document results (default `<interim>/cache`); `use_cache=False` neither
             reads nor writes it.
+        follow_symlinks: read links in the input folders to files outside them too.
 
     Raises:
         PipelineError: a missing input, an unknown engine or format, an unreachable
             scheduler; with `strict`, the first file that fails.
     """
     check_profile(profile)
-    paths = discover_inputs(inputs)
+    paths = discover_inputs(inputs, follow_symlinks=follow_symlinks,
+                            exclude=[out, interim, *([cache_dir] if cache_dir else [])])
     ids = assign_doc_ids(paths)
-    version = code_version(clean_params, segment_params, profile)
+    with locked_folder(out):  # one run at a time per --out
+        remove_stale_temps(out, [*TABLE_FILES, MANIFEST])  # left by a run that was killed
+        return _run_locked(paths, ids, out, interim, fmt, strict, show_progress,
+                           Settings(clean_params, segment_params, profile, max_seconds),
+                           workers, engine, scheduler, cache_dir, use_cache)
+
+
+def _run_locked(paths: list[Path], ids: dict[Path, str], out: Path, interim: Path, fmt: str,
+                strict: bool, show_progress: bool, document: Settings, workers: int,
+                engine: str, scheduler: str | None, cache_dir: Path | None, use_cache: bool
+                ) -> StageReport:
+    """`run_pipeline` with the lock of `out` held."""
+    clean_params = document.clean
+    version = code_version(document.clean, document.segment, document.profile)
     cache = ResultCache(cache_dir or interim / "cache", version) if use_cache else None
     found = _hash_inputs(sorted(paths, key=ids.__getitem__), ids, clean_params)
-    signature = input_signature([(i.doc_id, str(i.path), i.key, i.error) for i in found],
+    signature = input_signature([(i.doc_id, shown(i.path), i.key, i.error) for i in found],
                                 version, fmt)
     if cache and (done := up_to_date(out, signature)) is not None:
         logger.info("run: the dataset in %s was made from these %d files: nothing to do", out,
                     len(found))
         return StageReport("run", n_in=len(found), n_out=done["n_out"], n_cached=len(found),
                            outputs=[out / name for name in done["outputs"]], up_to_date=True)
-    settings = WorkSettings(Settings(clean_params, segment_params, profile), version,
-                            str(cache.memo_path) if cache else None)
+    settings = WorkSettings(document, version, str(cache.memo_path) if cache else None)
     todo = sum(1 for item in found if not item.error and not (cache and cache.has(item.key)))
     if not todo:  # everything is in the cache: no pool or cluster to start
         engine, scheduler = "local", None
@@ -123,20 +143,35 @@ def run_pipeline(inputs: Iterable[Path], out: Path = PROCESSED_DIR,
                     pool.workers, cache.dir if cache else "off")
         slots = (_read(item, clean_params, cache) for item in found)
         tasks = (_submit(pool, list(group), settings) for group in _batched(slots, TASK_SIZE))
-        finished = _in_order(tasks, TASKS_PER_WORKER * pool.workers, cache, memo)
-        _write_dataset(finished, out, fmt, report, strict, show_progress)
+        finished = _in_order(tasks, TASKS_PER_WORKER * pool.workers,
+                             _Results(pool, settings, cache, memo))
+        digests = _write_dataset(finished, out, fmt, report, strict, show_progress)
     if cache and any(memo.values()):
-        save_memo(cache.memo_path, memo)
-    write_manifest(out, signature, report, complete=bool(cache) and not report.errors)
+        save_memo(cache.memo_path, memo, cache.key)
+    complete = bool(cache) and not cache.write_failures and not report.errors
+    write_manifest(out, signature, report, digests, complete=complete)
     logger.info("run: %d in, %d out, %d failed, %d from cache", report.n_in, report.n_out,
                 len(report.errors), report.n_cached)
     return report
 
 
 def _write_dataset(slots: Iterable[_Slot], out: Path, fmt: str, report: StageReport,
-                   strict: bool, show_progress: bool) -> None:
+                   strict: bool, show_progress: bool) -> dict[str, str]:
     """Append the documents, in order, to the tables of `out`, `CHUNK_SIZE` at a time, and
-    publish the tables when all are written."""
+    publish the tables when all are written; returns their sha256 by file name.
+
+    Raises:
+        PipelineError: a table cannot be written (a full disk): the previous tables stay.
+    """
+    try:
+        return _write_tables(slots, out, fmt, report, strict, show_progress)
+    except OSError as err:
+        raise PipelineError(f"cannot write the dataset in {out} ({err}): the tables there are "
+                            "those of the previous run, unchanged") from err
+
+
+def _write_tables(slots: Iterable[_Slot], out: Path, fmt: str, report: StageReport,
+                  strict: bool, show_progress: bool) -> dict[str, str]:
     with DatasetWriter(out, DATASET_TABLES, fmt) as writer, \
             _progress_bar(report.n_in, show_progress) as bar:
         chunk: list[_Slot] = []
@@ -150,6 +185,7 @@ def _write_dataset(slots: Iterable[_Slot], out: Path, fmt: str, report: StageRep
             bar.update()
         writer.write(_columns(chunk))
         report.outputs = writer.commit()
+    return writer.digests
 
 
 def _count(slot: _Slot, report: StageReport, strict: bool) -> None:
@@ -171,7 +207,7 @@ def _hash_inputs(paths: list[Path], ids: dict[Path, str], params: CleanParams
         try:
             found.append(_Input(path, ids[path], input_key(_file_bytes(path, params), path)))
         except (PipelineError, OSError) as err:
-            found.append(_Input(path, ids[path], error=str(err)))
+            found.append(_Input(path, ids[path], error=shown(err)))
     return found
 
 
@@ -182,7 +218,7 @@ def _file_bytes(path: Path, params: CleanParams) -> bytes:
 
 def _read(item: _Input, params: CleanParams, cache: ResultCache | None) -> _Slot:
     """A document's rows from the cache, or its bytes to process."""
-    slot = _Slot(item.doc_id, str(item.path), item.key)
+    slot = _Slot(item.doc_id, shown(item.path), item.key)
     if item.error:
         slot.rows = _failed("clean", item.error)
         return slot
@@ -193,10 +229,10 @@ def _read(item: _Input, params: CleanParams, cache: ResultCache | None) -> _Slot
     try:
         data = _file_bytes(item.path, params)
     except (PipelineError, OSError) as err:
-        slot.rows = _failed("clean", str(err))
+        slot.rows = _failed("clean", shown(err))
         return slot
     slot.key = input_key(data, item.path)  # it may have changed since it was hashed
-    slot.item = DocInput(item.doc_id, str(item.path), data)
+    slot.item = DocInput(item.doc_id, shown(item.path), data)
     return slot
 
 
@@ -221,33 +257,64 @@ def _submit(pool: Engine, slots: list[_Slot], settings: WorkSettings
     return slots, pool.submit(process_batch, items, settings) if items else None
 
 
-def _in_order(tasks: Iterator[tuple[list[_Slot], Any]], ahead: int,
-              cache: ResultCache | None, memo: dict[str, dict[str, Any]]) -> Iterator[_Slot]:
-    """Documents in input order, keeping `ahead` tasks in flight; fresh results are cached
-    (unless the document failed) and repeated memo entries collected."""
+def _in_order(tasks: Iterator[tuple[list[_Slot], Any]], ahead: int, results: _Results
+              ) -> Iterator[_Slot]:
+    """Documents in input order, keeping `ahead` tasks in flight."""
     pending: deque = deque()
     for task in tasks:
         pending.append(task)
         while len(pending) > ahead or (pending and pending[0][1] is None):
-            yield from _finish(*pending.popleft(), cache, memo)
+            yield from results.finish(*pending.popleft())
     while pending:
-        yield from _finish(*pending.popleft(), cache, memo)
+        yield from results.finish(*pending.popleft())
 
 
-def _finish(slots: list[_Slot], future: Any, cache: ResultCache | None,
-            memo: dict[str, dict[str, Any]]) -> list[_Slot]:
-    if future is None:
+@dataclass
+class _Results:
+    """Takes each task's output back: fresh results are cached (unless the document failed),
+    repeated memo entries collected, and the documents of a task whose worker died (killed,
+    out of memory) are retried once each, alone, on a new worker, then reported."""
+
+    pool: Engine
+    settings: WorkSettings
+    cache: ResultCache | None
+    memo: dict[str, dict[str, Any]]
+
+    def finish(self, slots: list[_Slot], future: Any) -> list[_Slot]:
+        if future is None:
+            return slots
+        todo = [slot for slot in slots if slot.item is not None]
+        try:
+            self._take(todo, future.result())
+        except Exception as err:
+            if not worker_died(err):
+                raise
+            logger.warning("a worker died (%s): retrying its %d documents one by one", err,
+                           len(todo))
+            for slot in todo:
+                self._retry(slot)
         return slots
-    output = future.result()
-    todo = [slot for slot in slots if slot.item is not None]
-    for slot, payload in zip(todo, output.payloads, strict=True):
-        slot.rows, slot.item = decode_rows(payload), None
-        if cache and not slot.errors:
-            cache.put(slot.key, payload)
-    for table, entries in output.memo.items():
-        room = MEMO_SIZE - len(memo[table])
-        memo[table].update(dict(islice(entries.items(), max(room, 0))))
-    return slots
+
+    def _retry(self, slot: _Slot) -> None:
+        assert slot.item is not None
+        try:
+            self._take([slot], self.pool.submit(process_batch, [slot.item],
+                                                self.settings).result())
+        except Exception as err:
+            if not worker_died(err):
+                raise
+            slot.rows, slot.item = _failed("process", (
+                f"{slot.source_path}: the worker process died twice while processing it "
+                f"(killed, or out of memory: {type(err).__name__})")), None
+
+    def _take(self, todo: list[_Slot], output: Any) -> None:
+        for slot, payload in zip(todo, output.payloads, strict=True):
+            slot.rows, slot.item = decode_rows(payload), None
+            if self.cache and not slot.errors:
+                self.cache.put(slot.key, payload)
+        for table, entries in output.memo.items():
+            room = MEMO_SIZE - len(self.memo[table])
+            self.memo[table].update(dict(islice(entries.items(), max(room, 0))))
 
 
 def _columns(slots: list[_Slot]) -> dict[str, dict[str, list]]:

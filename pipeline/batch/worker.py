@@ -19,7 +19,7 @@ from ..document import Outcome, Settings, outcome_rows, process_documents
 from ..errors import PipelineError
 from ..memo import Memos
 from ..schema import DATASET_TABLES, INPUT_COLUMNS, TABLES
-from .cache import Rows, code_version, encode_rows, load_memo
+from .cache import Rows, code_version, encode_rows, load_key, load_memo
 
 if TYPE_CHECKING:
     from ..classify.predict import ClauseClassifier
@@ -71,8 +71,8 @@ MEMOS = Memos()  # this process's memo tables, shared by the tasks it runs
 
 @lru_cache(maxsize=4)
 def _seed_memo(path: str | None) -> None:
-    if path and Path(path).is_file():
-        memo = load_memo(Path(path))
+    if path and Path(path).is_file():  # <cache root>/<code version>/memo.json.gz
+        memo = load_memo(Path(path), load_key(Path(path).parents[1]))
         MEMOS.tokens.seed(memo.get("tokens", {}))
         classifier().memo.seed(memo.get("scores", {}))
 

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..errors import SchemaError
-from ..io import check_columns, flatten_lists, new_file_mode
+from ..io import check_columns, file_sha256, flatten_lists, new_file_mode, signals_deferred
 from ..schema import TABLES, list_item
 from .cache import PACKED_LISTS
 
@@ -88,6 +88,7 @@ class DatasetWriter:
         self.paths = {name: out / f"{name}.{fmt}" for name in names}
         self._temps: dict[str, Path] = {}
         self._sinks: dict[str, Any] = {}
+        self.digests: dict[str, str] = {}
         for name, path in self.paths.items():
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=out)
             os.close(fd)
@@ -118,12 +119,17 @@ class DatasetWriter:
                 flatten_lists(frame, name).to_csv(self._sinks[name], index=False, header=False)
 
     def commit(self) -> list[Path]:
-        """Close every table and rename it into place."""
+        """Close every table and rename it into place, all of them or (interrupted before the
+        renames) none: SIGINT and SIGTERM wait for the renames. `digests` then holds each
+        table's sha256, for the manifest to tell a set written together from a mix."""
         self._close()
-        for name, tmp in self._temps.items():
-            os.chmod(tmp, new_file_mode())
-            os.replace(tmp, self.paths[name])
-        self._temps = {}
+        self.digests = {self.paths[name].name: file_sha256(tmp)
+                        for name, tmp in self._temps.items()}
+        with signals_deferred():
+            for name, tmp in self._temps.items():
+                os.chmod(tmp, new_file_mode())
+                os.replace(tmp, self.paths[name])
+            self._temps = {}
         return list(self.paths.values())
 
     def _close(self) -> None:

@@ -10,6 +10,7 @@ faster and trusts only our list.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import zipfile
 from functools import lru_cache
@@ -100,8 +101,9 @@ def load_model(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH)
     """Load the classifier through skops, trusting only `TRUSTED_TYPES`.
 
     Raises:
-        ModelNotFoundError: the file is missing, or holds a type outside the trusted list
-            (a tampered or foreign model).
+        ModelNotFoundError: the file is missing, its sha256 is not the one its metadata
+            records (`train` writes both), or it holds a type outside the trusted list (a
+            tampered or foreign model).
     """
     sio, UntrustedTypesFoundException = import_skops()  # noqa: N806 - an exception class
     if not model_path.is_file() or not meta_path.is_file():
@@ -109,6 +111,12 @@ def load_model(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH)
             f"no classifier at {model_path}; run `vnpolicy train` (make train)"
         )
     data = model_path.read_bytes()
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("model_sha256") != hashlib.sha256(data).hexdigest():
+        # Trusted types hold any numbers: a model with edited weights passes the type audit.
+        raise ModelNotFoundError(
+            f"{model_path}: its sha256 is not the one {meta_path.name} records (model_sha256): "
+            "the model was changed or replaced; retrain it with `make train`")
     try:  # one pass: skops audits the file against the list before it builds anything
         saved = sio.loads(data, trusted=TRUSTED_TYPES)
     except UntrustedTypesFoundException as err:
@@ -126,7 +134,6 @@ def load_model(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH)
         raise ModelNotFoundError(f"{model_path}: vocabularies do not match the vectorizers")
     for name, terms in saved["vocabularies"].items():
         vectorizers[name].vocabulary_ = {term: i for i, term in enumerate(terms.tolist())}
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
     if meta.get("labels") != list(CLAUSE_LABELS):
         raise ModelNotFoundError(f"{meta_path}: label set {meta.get('labels')} is not ours")
     return model, meta

@@ -173,7 +173,9 @@ def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
     }
     model_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = model_path.with_suffix(".tmp")
-    tmp.write_bytes(dump_model(model))
+    data = dump_model(model)
+    meta["model_sha256"] = hashlib.sha256(data).hexdigest()  # checked by `load_model`
+    tmp.write_bytes(data)
     tmp.replace(model_path)
     tmp_meta = meta_path.with_suffix(".tmp")
     tmp_meta.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

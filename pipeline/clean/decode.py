@@ -9,11 +9,13 @@ from __future__ import annotations
 import codecs
 import html
 import io
+import itertools
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..config import CleanParams
-from ..errors import InputError
+from ..errors import InputError, LimitExceeded
 from .legacy import looks_like_tcvn3, looks_like_vni, tcvn3_to_unicode, vni_to_unicode
 from .sources import (
     drop_code_residue,
@@ -32,21 +34,23 @@ _DROP_TAGS = (
     "button", "select", "head", "title", "meta", "link",
 )
 _LINE = "\ue000"  # private-use marker: a line break that survives whitespace collapsing
-_TAG_RE = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^<>]*?(/?)>")
+_TAG_START_RE = re.compile(r"<(/?)([a-zA-Z][\w:-]*)")
+_IN_TAG_RE = re.compile(r"[^\"'>]*")  # up to a quote or the end of the tag
+_RAW_TEXT_END = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I)}
 # Elements with no end tag, or whose end tag HTML lets authors leave out: they never nest.
 _VOID_TAGS = frozenset(
     "area base br col embed hr img input link meta param source track wbr "
     "p li dt dd tr td th option optgroup thead tbody tfoot colgroup rb rt rp".split()
 )
-_NOT_MARKUP_RE = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.I | re.S)
 _LITERAL_ESCAPE_RE = re.compile(r"\\r\\n|\\n|\\r")
 _INLINE_TAG_RE = re.compile(
     r"</?(?:b|strong|i|em|u|a|span|font|small|sup|sub|mark)\b[^<>]{0,500}>", re.I
 )
 _BREAK_TAG_RE = re.compile(r"<(?:br|/?p|/?div|/?li)\b[^<>]{0,500}>", re.I)
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,10});")
+# `[^<>]*`, not `[^>]*`: 66,000 "<p " without a ">" would each scan to the end of the text.
 _HTML_SNIFF_RE = re.compile(
-    r"<\s*(html|body|p|div|li|ul|ol|template|table|tr|section|article|h[1-6])\b[^>]*>", re.I
+    r"<\s*(html|body|p|div|li|ul|ol|template|table|tr|section|article|h[1-6])\b[^<>]*>", re.I
 )
 
 
@@ -76,10 +80,10 @@ def decode_document(data: bytes, path: Path, params: CleanParams = CleanParams()
     check_size(len(data), path, params)
     suffix = path.suffix.lower()
     if data.startswith(b"%PDF") or suffix == ".pdf":
-        return _read_pdf(path, data)
+        return _check_chars(_read_pdf(path, data, params), path, params)
     if data.startswith(b"PK\x03\x04") or suffix == ".docx":
-        return _read_docx(path, data)
-    text = decode_bytes(data, path)
+        return _read_docx(path, data, params)
+    text = _check_chars(decode_bytes(data, path), path, params)
     inner_suffixes = tuple(path.suffixes[:-1]) if suffix in (".txt", ".md") else (suffix,)
     if looks_like_source_code(text, inner_suffixes):
         text = source_text(text)
@@ -88,6 +92,15 @@ def decode_document(data: bytes, path: Path, params: CleanParams = CleanParams()
     if suffix in (".html", ".htm") or looks_like_html(text):
         return html_to_text(text, path=path, max_depth=params.max_html_depth)
     return drop_code_residue(repair_markup(text))
+
+
+def _check_chars(text: str, path: Path, params: CleanParams) -> str:
+    """Refuse decoded text longer than `params.max_chars` (UTF-16 or a PDF can decode to
+    more characters than bytes the size limit allows)."""
+    if len(text) > params.max_chars:
+        raise LimitExceeded(f"{path}: decoded text of {len(text)} characters exceeds the limit "
+                            f"of {params.max_chars} (--max-chars)")
+    return text
 
 
 def repair_markup(text: str) -> str:
@@ -221,15 +234,54 @@ def _looks_binary(text: str) -> bool:
 
 def looks_like_html(text: str) -> bool:
     """HTML that arrives in a .txt file: several real tags, not one stray '<b>'."""
-    return len(_HTML_SNIFF_RE.findall(text[:200_000])) >= 3
+    tags = _HTML_SNIFF_RE.finditer(text[:200_000])
+    return sum(1 for _ in itertools.islice(tags, 3)) >= 3
+
+
+def _tags(html: str) -> Iterator[tuple[bool, str, bool]]:
+    """(closing, lower-case name, self-closing) of each tag, in one pass: comments, script and
+    style bodies skipped, quoted attribute values read whole (`<div title="<">` is one tag),
+    and an unterminated comment, quote or script runs to the end, as a browser reads it."""
+    pos = 0
+    while (start := html.find("<", pos)) >= 0:
+        if html.startswith("<!--", start):
+            end = html.find("-->", start + 4)
+            pos = end + 3 if end >= 0 else len(html)
+            continue
+        tag = _TAG_START_RE.match(html, start)
+        if tag is None:
+            pos = start + 1
+            continue
+        end = _tag_end(html, tag.end())
+        if end < 0:
+            return
+        closing, name = bool(tag.group(1)), tag.group(2).lower()
+        yield closing, name, html[end - 2] == "/"
+        pos = end
+        if name in _RAW_TEXT_END and not closing:
+            raw_end = _RAW_TEXT_END[name].search(html, end)
+            pos = raw_end.start() if raw_end else len(html)
+
+
+def _tag_end(html: str, pos: int) -> int:
+    """The position after the `>` that ends the tag whose attributes start at `pos`, or -1."""
+    while True:
+        pos = _IN_TAG_RE.match(html, pos).end()  # type: ignore[union-attr]
+        if pos >= len(html):
+            return -1
+        if html[pos] == ">":
+            return pos + 1
+        close = html.find(html[pos], pos + 1)
+        if close < 0:
+            return -1
+        pos = close + 1
 
 
 def html_depth(html: str, limit: int) -> int:
     """Maximum element nesting, counted without building a tree; stops past `limit`."""
     depth = deepest = 0
-    for match in _TAG_RE.finditer(_NOT_MARKUP_RE.sub("", html)):
-        closing, name, self_closing = match.groups()
-        if name.lower() in _VOID_TAGS or self_closing:
+    for closing, name, self_closing in _tags(html):
+        if name in _VOID_TAGS or self_closing:
             continue
         depth = depth - 1 if closing else depth + 1
         deepest = max(deepest, depth)
@@ -277,7 +329,7 @@ def html_to_text(html: str, *, path: Path | str = "<html>", max_depth: int = 2_0
     return "\n".join(line for line in lines if line)
 
 
-def _read_pdf(path: Path, data: bytes) -> str:
+def _read_pdf(path: Path, data: bytes, params: CleanParams) -> str:
     try:
         from pypdf import PdfReader
     except ImportError as err:  # pragma: no cover - declared dependency
@@ -285,7 +337,9 @@ def _read_pdf(path: Path, data: bytes) -> str:
     try:
         reader = PdfReader(io.BytesIO(data))
         encrypted = reader.is_encrypted
-        pages = [] if encrypted else [page.extract_text() or "" for page in reader.pages]
+        pages = [] if encrypted else list(_pdf_pages(reader, path, params))
+    except LimitExceeded:
+        raise
     except Exception as err:  # noqa: BLE001 - a damaged PDF makes pypdf raise almost anything
         raise InputError(f"{path}: unreadable PDF ({type(err).__name__}: {err})") from err
     if encrypted:
@@ -295,6 +349,19 @@ def _read_pdf(path: Path, data: bytes) -> str:
     if not text.strip():
         raise InputError(f"{path}: PDF has no extractable text (scanned image?)")
     return text
+
+
+def _pdf_pages(reader, path: Path, params: CleanParams) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Each page's text, once its content streams, inflated, still fit the budget of
+    `params.max_inflated_bytes` for the whole file (pypdf bounds one stream, not their sum)."""
+    budget = params.max_inflated_bytes
+    for page in reader.pages:
+        contents = page.get_contents()
+        budget -= len(contents.get_data()) if contents is not None else 0
+        if budget < 0:
+            raise LimitExceeded(f"{path}: PDF content streams inflate past the limit of "
+                                f"{params.max_inflated_bytes} bytes (--max-inflated-bytes)")
+        yield page.extract_text() or ""
 
 
 _WRAPPED_RE = re.compile(r"(?<=[^\s.:;!?…])[ \t]*\n[ \t]*(?=\w)")
@@ -314,23 +381,7 @@ def unwrap_lines(text: str) -> str:
     )
 
 
-def _read_docx(path: Path, data: bytes) -> str:
-    try:
-        import docx
-    except ImportError as err:  # pragma: no cover - declared dependency
-        raise ImportError("reading DOCX needs python-docx: pip install python-docx") from err
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as err:  # noqa: BLE001 - zip, XML and package errors of a damaged file
-        raise InputError(f"{path}: unreadable DOCX ({type(err).__name__}: {err})") from err
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+def _read_docx(path: Path, data: bytes, params: CleanParams) -> str:
+    from .office import read_docx
 
-    lines = []
-    for block in document.iter_inner_content():  # paragraphs and tables in reading order
-        if isinstance(block, Paragraph):
-            style = (block.style.name or "").lower() if block.style is not None else ""
-            lines.append(("- " if "list" in style else "") + block.text)
-        elif isinstance(block, Table):
-            lines.extend(" | ".join(cell.text for cell in row.cells) for row in block.rows)
-    return "\n".join(lines)
+    return read_docx(data, path, params.max_inflated_bytes, params.max_chars)

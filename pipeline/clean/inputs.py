@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..config import SUPPORTED_SUFFIXES
+from ..config import GENERATOR_MARK, SUPPORTED_SUFFIXES
 from ..errors import InputNotFoundError
 
+logger = logging.getLogger(__name__)
+_BIDI_RE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
-def discover_inputs(inputs: Iterable[Path]) -> list[Path]:
+
+def discover_inputs(inputs: Iterable[Path], *, follow_symlinks: bool = False,
+                    exclude: Iterable[Path] = ()) -> list[Path]:
     """Policy files from files and folders (recursively), in a stable order.
+
+    A symlink found in a folder is followed only to a file inside one of the given folders
+    (`follow_symlinks`: anywhere), so a link to `/etc/hostname` does not end up in the
+    dataset; folders in `exclude` (the run's own output and cache) and pages of a report are
+    never read back. A file named on the command line is read whatever it is.
 
     Raises:
         InputNotFoundError: an input path does not exist.
     """
+    items = list(inputs)
+    roots = [item.resolve() for item in items if item.is_dir()]
+    skipped = [folder.resolve() for folder in exclude]
     found: list[Path] = []
-    for item in inputs:
+    for item in items:
         if not item.exists():
             raise InputNotFoundError(f"{item}: no such file or folder")
         if item.is_dir():
@@ -25,15 +40,53 @@ def discover_inputs(inputs: Iterable[Path]) -> list[Path]:
                 p for p in sorted(item.rglob("*"))
                 if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
                 and not p.name.upper().startswith("README") and not p.name.startswith(".")
+                and _readable_input(p, roots, skipped, follow_symlinks)
             )
         else:
             found.append(item)
     return found
 
 
+def _within(path: Path, folders: list[Path]) -> bool:
+    return any(path == folder or folder in path.parents for folder in folders)
+
+
+def _readable_input(path: Path, roots: list[Path], skipped: list[Path],
+                    follow_symlinks: bool) -> bool:
+    """Whether a file found in a folder is an input (see `discover_inputs`)."""
+    real = path.resolve()
+    if _within(real, skipped) or _within(path.absolute(), skipped):
+        return False
+    if not follow_symlinks and not _within(real, roots):
+        logger.warning("skipping %s: a link to %s, outside the input folders "
+                       "(--follow-symlinks reads it)", shown(path), shown(real))
+        return False
+    if path.suffix.lower() in (".html", ".htm"):
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(4096)
+        except OSError:
+            return True  # its error is reported when it is read
+        return GENERATOR_MARK.encode() not in head
+    return True
+
+
+def shown(text: object) -> str:
+    r"""A path, or a message naming one, as text any table can hold: the bytes of a file name
+    that are not UTF-8 (which Python keeps as surrogate escapes) written as ``\xNN``, and
+    bidirectional controls (which make "bang\u202etxt.exe" show as "bangexe.txt") as ``\uNNNN``.
+
+    Examples:
+        >>> shown(os.fsdecode(b"caf\xe9.txt"))
+        'caf\\xe9.txt'
+    """
+    shown_text = str(text).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _BIDI_RE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", shown_text)
+
+
 def doc_id_for(path: Path) -> str:
     """The input file name without extension (the dataset's `doc_id`)."""
-    return path.stem
+    return shown(path.stem)
 
 
 def assign_doc_ids(paths: list[Path]) -> dict[Path, str]:
@@ -45,6 +98,6 @@ def assign_doc_ids(paths: list[Path]) -> dict[Path, str]:
     for path in paths:
         stem = doc_id_for(path)
         if stems[stem] > 1:
-            stem += "-" + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
+            stem += "-" + hashlib.sha1(os.fsencode(path.resolve())).hexdigest()[:8]
         ids[path] = stem
     return ids

@@ -13,6 +13,13 @@ import unicodedata
 from functools import lru_cache
 
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
+# Characters that break a line for `str.splitlines` but not for `split("\n")`: a line break.
+_LINE_BREAK_RE = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+# Other control characters (a NUL inside "hotro@cong\x00ty.vn" made the website "ty.vn") and
+# bidirectional overrides and marks, which make a report show text in another order than the
+# dataset holds it: removed.
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f\x80-\x84\x86-\x9f"
+                         "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _BULLET_RE = re.compile(
     "^(?:[\u2022\u25cf\u25cb\u25aa\u25ab\u25a0\u25a1\u25ba\u25b8\u27a2\u2713\u2714\u2023"
@@ -63,7 +70,8 @@ def _normalize_line(line: str) -> str | None:
 def clean_text(text: str) -> str:
     """Normalise decoded policy text into the form every offset refers to.
 
-    NFC, tone marks per syllable, zero-width characters and BOMs removed, non-breaking and
+    NFC, tone marks per syllable, zero-width characters, BOMs, control characters and
+    bidirectional overrides removed, other line separators made line breaks, non-breaking and
     other Unicode spaces made plain, bullets made ``- ``, page-number lines dropped, runs of
     blank lines collapsed. Markup repair (entities, stray tags, literal ``\\n``) happens
     earlier, in `decode`, because it cannot be idempotent.
@@ -74,6 +82,7 @@ def clean_text(text: str) -> str:
     """
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL_RE.sub("", _LINE_BREAK_RE.sub("\n", text))
     # Icelandic eth typed for Vietnamese Đ: underthesea's tokenizer rewrites it even inside a run
     # like "000000Ð" that the per-syllable normaliser leaves alone.
     text = _ZERO_WIDTH_RE.sub("", text).replace("Ð", "Đ").replace("ð", "đ")

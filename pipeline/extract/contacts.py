@@ -85,8 +85,8 @@ _ADDRESS_RE = re.compile(
     r"công ty|liên hệ|kinh doanh|đăng ký|giao dịch))?|trụ sở(?:\s+chính)?|văn phòng(?:\s+"
     r"(?:đại diện|giao dịch|chính))?|chi nhánh(?:\s+\d+)?|showroom(?:\s+\d+)?|cơ sở\s*\d*|"
     r"kho(?:\s+hàng)?|add(?:ress)?)(?:[ \t]+\d{1,2})?[ \t]*:[ \t]*"
-    r"(?P<addr>[^\n]+?)(?=\s*(?:$|\n|[-–|,;]?\s*\b(?:điện thoại|ĐT|Tel|SĐT|Hotline|Email|"
-    r"E-mail|Website|Fax|MST|Mã số)\b))",
+    r"(?P<addr>[^\n]+?)(?=\s{0,8}(?:$|\n|[-–|,;]?\s{0,8}\b(?:điện thoại|ĐT|Tel|SĐT|Hotline|Email|"
+    r"E-mail|Website|Fax|MST|Mã số)\b))",  # \s bounded: a run of \v, \f or U+2028 is linear
     re.I | re.M,
 )
 # "có trụ sở (đăng ký) tại số 30 đường Tân Thắng, ..., Thành phố Hồ Chí Minh": an address inside
