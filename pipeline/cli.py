@@ -238,14 +238,16 @@ def report(dataset: Dataset = PROCESSED_DIR,
 @app.command()
 def train(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
           family: Annotated[str, typer.Option(help="logreg or svm")] = "logreg") -> None:
-    """Cross-validate and fit the clause classifier. Example: vnpolicy train"""
+    """Measure (dev CV and the frozen test split), then fit the heading model and the clause
+    classifier on all annotated policies. Example: vnpolicy train"""
     from .classify.train import train_model
+    from .evaluate import evaluate_all, summary
 
     with _exit_on_error():
-        meta = train_model(annotations, family=family)
-    for name, result in meta["cross_validation"].items():
-        typer.echo(f"{name}: grouped CV macro-F1 {result['macro_f1']:.3f} "
-                   f"(purpose+scope merged {result['macro_f1_purpose_scope_merged']:.3f})")
+        figures = summary(evaluate_all(annotations.parent))
+        meta = train_model(annotations, family=family, evaluation=figures)
+    for side, values in meta["evaluation"].items():
+        typer.echo(f"{side}: " + ", ".join(f"{k} {v}" for k, v in values.items()))
 
 
 @app.command()

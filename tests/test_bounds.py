@@ -18,7 +18,8 @@ from pipeline.config import CleanParams
 from pipeline.errors import InputError, LimitExceeded
 from pipeline.extract.contacts import find_addresses
 from pipeline.extract.nlp import words_and_spaces
-from pipeline.segment import _lines, split_sentences
+from pipeline.segment import split_sentences
+from pipeline.structure import structure_lines
 
 from .test_isolation import invoke, tables
 
@@ -54,7 +55,7 @@ GROWTH = {
     "html depth over unclosed comments": (lambda n: html_depth("<!--" * n, 2_000), 5_000),
     "html depth over quoted '<'": (lambda n: html_depth('<b title="<">' * n, 10**9), 5_000),
     # one line of "x. 1. A " x 30,000 took 29 s
-    "inline headings of one long line": (lambda n: list(_lines("x. 1. A " * n)), 2_000),
+    "inline headings of one long line": (lambda n: list(structure_lines("x. 1. A " * n)), 2_000),
     # a paragraph without spaces: sent_tokenize looks back over the run before every dot
     "sentences of text without spaces": (lambda n: split_sentences("Dữliệu." * n), 2_000),
     # spaCy's get_words_and_spaces slices the rest of the text for every word

@@ -62,7 +62,7 @@ def write_dataset(directory: Path) -> Path:
                 "doc_id": doc_id, "clause_id": clause_id, "section": clause_specs[0][0],
                 "text": clause_text, "start": start, "end": start + len(clause_text),
                 "tokens": words, "labels": labels, "scores": "{}", "kind": kind,
-                "section_path": clause_specs[0][0],
+                "section_path": clause_specs[0][0], "heading_level": 0,
                 "token_starts": [start + m.start() for m in re.finditer(r"\S+", clause_text)],
             })
         for clause_id, value, kind, normalized, qualifier in fact_specs:

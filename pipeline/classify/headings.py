@@ -111,7 +111,8 @@ def span_scores(documents: Sequence[Document], gold: dict[str, list], model: Hea
 SYNTHETIC_WEIGHT = 1.0  # a synthetic layout line counts as much as a real one
 
 
-def _weights(data: HeadingData, rows: np.ndarray) -> np.ndarray:
+def weights_of(data: HeadingData, rows: np.ndarray) -> np.ndarray:
+    """Sample weights of `rows`: real lines 1, synthetic ones `SYNTHETIC_WEIGHT`."""
     return np.where(data.synthetic[rows], SYNTHETIC_WEIGHT, 1.0)
 
 
@@ -126,7 +127,7 @@ def cross_validate_headings(data: HeadingData, gold: dict[str, list], docs: Coll
     for train, test in GroupKFold(n_splits).split(index, groups=data.groups[index]):
         rows = np.concatenate([index[train], synthetic])
         model = fit_heading_model([data.rows[i] for i in rows], data.y[rows],
-                                  weights=_weights(data, rows))
+                                  weights=weights_of(data, rows))
         held_out = [by_id[d] for d in sorted(set(data.groups[index[test]]))]
         scores = span_scores(held_out, gold, model)
         found = scores["recall"] * scores["n_gold"]
@@ -151,7 +152,7 @@ def train_heading_model(annotations: Path = ANNOTATED_DIR, path: Path = HEADING_
     keep |= data.synthetic
     rows = np.flatnonzero(keep)
     model = fit_heading_model([data.rows[i] for i in rows], data.y[rows],
-                              weights=_weights(data, rows))
+                              weights=weights_of(data, rows))
     digest = hashlib.sha256((annotations / "headings.jsonl").read_bytes())
     for path in sorted(SYNTHETIC_STRUCTURE_DIR.glob("*.txt")):
         digest.update(path.name.encode() + path.read_bytes())

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
-from sklearn.model_selection import LeaveOneGroupOut
+from sklearn.model_selection import GroupKFold
 
 from ..annotations import (
     SYNTHETIC_DIR,
@@ -23,11 +23,19 @@ from ..annotations import (
     load_gold_clauses,
     load_synthetic,
 )
-from ..config import ANNOTATED_DIR, CLAUSE_LABELS, CONTENT_LABELS, MODEL_META_PATH, MODEL_PATH
+from ..config import (
+    ANNOTATED_DIR,
+    CLAUSE_LABELS,
+    CONTENT_LABELS,
+    HEADING_MODEL_PATH,
+    MODEL_META_PATH,
+    MODEL_PATH,
+)
 from ..records import Clause
 from ..segment import segment_document
+from ..structure import HeadingModel, load_heading_model
 from .features import clause_features
-from .model import MODEL_FAMILIES, decide
+from .model import MODEL_FAMILIES
 from .persist import dump_model
 
 logger = logging.getLogger(__name__)
@@ -49,8 +57,14 @@ def indicator(labels: Sequence[Sequence[str]]) -> np.ndarray:
 
 
 def build_training_set(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
-                       synthetic: Path | None = SYNTHETIC_DIR) -> TrainingSet:
-    """Segment every annotated policy (and the synthetic ones) and attach gold labels."""
+                       synthetic: Path | None = SYNTHETIC_DIR,
+                       heading_model: HeadingModel | None = None) -> TrainingSet:
+    """Segment every annotated policy (and the synthetic ones) and attach gold labels.
+
+    Args:
+        heading_model: the heading model to segment with (default: the committed one); an
+            evaluation passes one fitted without the policies it measures on.
+    """
     gold = load_gold_clauses(annotations)
     by_doc: dict[str, list[GoldClause]] = {}
     for g in gold:
@@ -59,7 +73,7 @@ def build_training_set(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
     pairs += load_synthetic(synthetic) if synthetic is not None else []
     frames, labels, groups, all_clauses = [], [], [], []
     for doc, doc_gold in pairs:
-        clauses = segment_document(doc)
+        clauses = segment_document(doc, model=heading_model)
         frames.append(clause_features(clauses))
         labels.extend(align_labels(clauses, doc_gold))
         groups.extend([doc.doc_id] * len(clauses))
@@ -97,39 +111,27 @@ def _merge_purpose_scope(y: np.ndarray) -> np.ndarray:
     return merged
 
 
-def cross_val_proba(data: TrainingSet, family: str = "logreg") -> np.ndarray:
-    """Out-of-fold label probabilities, leave-one-policy-out over the real policies: no
-    policy's clauses are ever in both training and test folds, and synthetic policies are only
-    ever in training folds. Rows of synthetic clauses stay zero."""
-    real = np.flatnonzero(~data.synthetic)
+def cross_val_proba(data: TrainingSet, family: str = "logreg",
+                    rows: np.ndarray | None = None, n_splits: int = 6) -> np.ndarray:
+    """Out-of-fold label probabilities of the real policies in `rows` (default: all), by
+    grouped folds: no policy's clauses are ever in both training and test folds, synthetic
+    policies are only ever in training folds. Other rows stay zero."""
+    real = np.flatnonzero(~data.synthetic) if rows is None else rows
     probabilities = np.zeros(data.Y.shape)
-    for train_real, test_idx in LeaveOneGroupOut().split(real, groups=data.groups[real]):
+    for fold, (train_real, test_idx) in enumerate(
+            GroupKFold(n_splits).split(real, groups=data.groups[real])):
+        logger.info("%s: fold %d of %d", family, fold + 1, n_splits)
         train_idx = np.concatenate([real[train_real], np.flatnonzero(data.synthetic)])
-        test_idx = real[test_idx]
-        model = MODEL_FAMILIES[family]()
-        model.fit(data.X.iloc[train_idx], data.Y[train_idx])
-        probabilities[test_idx] = model.predict_proba(data.X.iloc[test_idx])
+        probabilities[real[test_idx]] = fit_predict(data, family, train_idx, real[test_idx])
     return probabilities
 
 
-def cross_val_predict(data: TrainingSet, family: str = "logreg", threshold: float = 0.5
-                      ) -> np.ndarray:
-    """Out-of-fold label indicators (see `cross_val_proba`); synthetic rows stay zero."""
-    probabilities = cross_val_proba(data, family)
-    y_pred = indicator(decide(probabilities, threshold))
-    y_pred[data.synthetic] = 0
-    return y_pred
-
-
-def cross_validate(data: TrainingSet, family: str = "svm", threshold: float = 0.5) -> dict:
-    """Grouped cross-validation figures (see `cross_val_predict`)."""
-    real = np.flatnonzero(~data.synthetic)
-    y_pred = cross_val_predict(data, family, threshold)
-    result = score(data.Y[real], y_pred[real])
-    result["family"] = family
-    result["folds"] = int(len(set(data.groups[real])))
-    result["synthetic_policies_in_training"] = int(len(set(data.groups[data.synthetic])))
-    return result
+def fit_predict(data: TrainingSet, family: str, train_rows: np.ndarray, test_rows: np.ndarray
+                ) -> np.ndarray:
+    """Probabilities for `test_rows` from a `family` model fitted on `train_rows`."""
+    model = MODEL_FAMILIES[family]()
+    model.fit(data.X.iloc[train_rows], data.Y[train_rows])
+    return model.predict_proba(data.X.iloc[test_rows])
 
 
 def training_hash(annotations: Path, synthetic: Path) -> str:
@@ -142,19 +144,28 @@ def training_hash(annotations: Path, synthetic: Path) -> str:
 
 def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
                 model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH,
-                family: str = "logreg", compare: Sequence[str] = ("svm", "rules")) -> dict:
-    """Cross-validate, fit on all annotated policies and save model plus metadata.
+                family: str = "logreg", heading_path: Path = HEADING_MODEL_PATH,
+                evaluation: dict | None = None) -> dict:
+    """Fit the heading model and the clause classifier on every annotated policy (the frozen
+    test policies included: their figures come from `evaluate`, which fits without them) and
+    the synthetic ones, and save both with their metadata.
+
+    Args:
+        evaluation: figures to record beside the model (`evaluate.evaluate_all`).
 
     Returns:
-        The metadata written to `meta_path` (label set, data hash, versions, CV metrics).
+        The metadata written to `meta_path` (label set, data hash, versions, figures).
     """
     import sklearn
     import skops
     import underthesea
 
-    data = build_training_set(annotations)
+    from .headings import train_heading_model
+
+    heading_meta = train_heading_model(annotations.parent, heading_path)
+    load_heading_model.cache_clear()
+    data = build_training_set(annotations, heading_model=load_heading_model(heading_path))
     logger.info("training on %d clauses from %d policies", len(data.Y), len(set(data.groups)))
-    cv = {name: cross_validate(data, name) for name in (family, *compare)}
     model = MODEL_FAMILIES[family]()
     model.fit(data.X, data.Y)
     meta = {
@@ -169,7 +180,8 @@ def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
         "label_counts": {label: int(data.Y[:, j].sum()) for j, label in enumerate(CLAUSE_LABELS)},
         "versions": {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
                      "skops": skops.__version__, "underthesea": underthesea.__version__},
-        "cross_validation": cv,
+        "heading_model": heading_meta,
+        "evaluation": evaluation or {},
     }
     model_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = model_path.with_suffix(".tmp")
