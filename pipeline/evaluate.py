@@ -73,9 +73,10 @@ def evaluate_audit(data, probabilities: np.ndarray, annotations: Path = ANNOTATE
         scores = [json.dumps(dict(zip(CLAUSE_LABELS, map(float, row), strict=True)))
                   for row in probabilities[rows]]
         predicted = audit_document(
-            doc_id, frame.assign(labels=_labels(y_pred[rows]), scores=scores), facts_pred
-        )
-        gold = audit_document(doc_id, frame.assign(labels=_labels(data.Y[rows])), facts_gold)
+            doc_id, frame.assign(labels=_labels(y_pred[rows]), scores=scores), facts_pred,
+            "decree52")
+        gold = audit_document(doc_id, frame.assign(labels=_labels(data.Y[rows])), facts_gold,
+                              "decree52")
         for p, g in zip(predicted, gold, strict=True):
             agree[g["element"]].append(p["present"] == g["present"])
             if not g["present"]:

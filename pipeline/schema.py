@@ -26,6 +26,7 @@ TABLES: dict[str, dict[str, str]] = {
     "audit": {
         "doc_id": "string", "element": "string", "present": "bool", "evidence": "list<int64>",
         "note": "string", "profile": "string", "legal_basis": "string",
+        "status": "string",  # present | absent | not_applicable (`present` kept for old readers)
     },
     "findings": {
         "doc_id": "string", "finding": "string", "evidence": "list<int64>", "detail": "string",
@@ -33,11 +34,16 @@ TABLES: dict[str, dict[str, str]] = {
     "errors": {
         "doc_id": "string", "source_path": "string", "stage": "string", "error": "string",
     },
+    # Tracker and analytics scripts an HTML page loads (`audit/trackers.json`).
+    "trackers": {
+        "doc_id": "string", "tracker": "string", "category": "string", "evidence": "string",
+    },
     # `vnpolicy compare`: coverage also has one bool column per checklist element.
     "coverage": {"doc_id": "string", "profile": "string"},
     "completeness": {
         "doc_id": "string", "profile": "string", "n_present": "int64", "n_elements": "int64",
         "score": "float64", "missing": "list<string>", "n_findings": "int64",
+        "not_applicable": "list<string>",  # conditional elements the policy gave no cause for
     },
     "periods": {
         "type": "string", "value": "string", "qualifier": "string", "days": "int64",

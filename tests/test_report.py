@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from pipeline.annotation_tool import LAW_ELEMENTS
 from pipeline.audit import audit_document, find_quality_issues
 from pipeline.cli import app
 from pipeline.io import write_table
@@ -180,7 +181,9 @@ def test_facts_are_highlighted(report):
 
 def test_index_compares_the_policies(report):
     html = (report / "index.html").read_text(encoding="utf-8")
-    assert html.count('class="cell ') == 2 * 8
+    assert html.count('class="cell ') == 2 * len(LAW_ELEMENTS)
+    assert "Law 91/2025/QH15 on Personal Data Protection + Decree 356/2025/ND-CP" in html
+    assert 'class="cell na" title="children: not applicable"' in html
     assert "<svg" in html and "7 working days" in html and "2 years" in html
 
 
