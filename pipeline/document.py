@@ -18,6 +18,7 @@ from .clean import clean_bytes
 from .config import CleanParams, SegmentParams
 from .errors import PipelineError
 from .extract.facts import extract_facts
+from .extract.trackers import find_trackers
 from .memo import Memos
 from .records import Clause, ClauseLabels, Document, ErrorRow, Fact
 from .schema import DATASET_TABLES
@@ -40,6 +41,7 @@ class Outcome:
     clauses: list[Clause] | None = None  # None until segmented, or when that failed
     labels: list[ClauseLabels] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    trackers: list[dict] = field(default_factory=list)  # rows of `trackers`, no doc_id
     audit: list[dict] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
     errors: list[ErrorRow] = field(default_factory=list)
@@ -53,7 +55,8 @@ class Outcome:
 
 
 def clean_step(data: bytes, path: Path, doc_id: str, params: CleanParams) -> Outcome:
-    """Stage 1 for the bytes of one file; a file with no text left is an error too."""
+    """Stage 1 for the bytes of one file; a file with no text left is an error too. The
+    trackers the page loads are read here, where the page is still seen whole."""
     outcome = Outcome(doc_id, str(path))
     try:
         document = clean_bytes(data, path, params, doc_id)
@@ -63,6 +66,7 @@ def clean_step(data: bytes, path: Path, doc_id: str, params: CleanParams) -> Out
         outcome.fail("clean", err)
         return outcome
     outcome.document = document
+    outcome.trackers = find_trackers(data, path)
     return outcome
 
 
@@ -106,8 +110,8 @@ def audit_step(outcome: Outcome, profile: str) -> None:
                 "labels": list(result.labels), "scores": result.scores}
                for clause, result in zip(outcome.clauses, outcome.labels, strict=True)]
     facts = [fact.to_row() for fact in outcome.facts]
-    outcome.audit = audit_document(outcome.doc_id, clauses, facts, profile)
-    outcome.findings = find_quality_issues(outcome.doc_id, clauses, facts)
+    outcome.audit = audit_document(outcome.doc_id, clauses, facts, profile, outcome.trackers)
+    outcome.findings = find_quality_issues(outcome.doc_id, clauses, facts, outcome.trackers)
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,7 @@ def outcome_rows(outcome: Outcome) -> dict[str, list[dict]]:
         "audit": outcome.audit,
         "findings": outcome.findings,
         "errors": [error.to_row() for error in outcome.errors],
+        "trackers": [{"doc_id": outcome.doc_id, **row} for row in outcome.trackers],
     }
     assert tuple(rows) == DATASET_TABLES
     return rows

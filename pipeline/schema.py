@@ -86,10 +86,11 @@ TABLES: dict[str, dict[str, str]] = {
 }
 TABLES["interim_facts"] = TABLES["facts"]
 TABLES["interim_errors"] = TABLES["errors"]
+TABLES["interim_trackers"] = TABLES["trackers"]
 
 # The tables `vnpolicy run` and `build` write together, and those `compare` writes.
 DATASET_TABLES: tuple[str, ...] = ("documents", "clauses", "facts", "audit", "findings",
-                                   "errors")
+                                   "errors", "trackers")
 COMPARE_TABLES: tuple[str, ...] = ("coverage", "completeness", "periods", "contacts",
                                    "template_families", "template_pairs", "template_diffs",
                                    "boilerplate")

@@ -59,11 +59,12 @@ def _frame(rows: Iterable[dict], name: str) -> pd.DataFrame:
 def run_clean(inputs: Iterable[Path], interim: Path = INTERIM_DIR, *,
               params: CleanParams = CleanParams(), strict: bool = False,
               show_progress: bool = True) -> StageReport:
-    """Decode and clean every input file into `interim/clean/documents.parquet`."""
+    """Decode and clean every input file into `interim/clean/documents.parquet`, with the
+    trackers each page loads (`trackers.parquet`)."""
     paths = discover_inputs(inputs)
     ids = assign_doc_ids(paths)
     report = StageReport("clean", n_in=len(paths))
-    documents = []
+    documents, trackers = [], []
     for path in _progress(paths, "clean", show_progress):
         try:
             check_size(path.stat().st_size, path, params)
@@ -74,9 +75,12 @@ def run_clean(inputs: Iterable[Path], interim: Path = INTERIM_DIR, *,
         _account(outcome, report, strict)
         if outcome.document is not None:
             documents.append(outcome.document.to_row())
+            trackers += outcome_rows(outcome)["trackers"]
     out = interim / "clean"
     write_interim(_frame(documents, "interim_documents"), out / "documents.parquet",
                   "interim_documents")
+    write_interim(_frame(trackers, "interim_trackers"), out / "trackers.parquet",
+                  "interim_trackers")
     _write_errors(report, out)
     report.n_out = len(documents)
     return report
@@ -170,6 +174,17 @@ def _facts_by_doc(interim: Path) -> dict[str, list[Fact]]:
     return by_doc
 
 
+def _trackers_by_doc(interim: Path) -> dict[str, list[dict]]:
+    """The trackers the clean stage found (none from a clean stage older than them)."""
+    path = interim / "clean" / "trackers.parquet"
+    if not path.is_file():
+        return {}
+    by_doc: dict[str, list[dict]] = {}
+    for row in read_interim(path, "interim_trackers").to_dict("records"):
+        by_doc.setdefault(row.pop("doc_id"), []).append(row)
+    return by_doc
+
+
 def _stage_errors(interim: Path) -> dict[str, list[Exception]]:
     """The clean and segment errors of each document, in stage order."""
     errors: dict[str, list] = {}
@@ -188,6 +203,7 @@ def run_build(interim: Path = INTERIM_DIR, out: Path = PROCESSED_DIR, *, fmt: st
     documents = {document.doc_id: document for document in _documents(interim)}
     clauses, labels = _clauses_by_doc(interim), _labels_by_doc(interim)
     facts, errors = _facts_by_doc(interim), _stage_errors(interim)
+    trackers = _trackers_by_doc(interim)
     outcomes = []
     for doc_id in sorted(documents.keys() | errors.keys()):
         outcome = Outcome(doc_id, "", documents.get(doc_id), clauses.get(doc_id))
@@ -200,6 +216,7 @@ def run_build(interim: Path = INTERIM_DIR, out: Path = PROCESSED_DIR, *, fmt: st
         outcome.labels = [doc_labels.get(c.clause_id, ClauseLabels((), {}))
                           for c in outcome.clauses or []]
         outcome.facts = facts.get(doc_id, [])
+        outcome.trackers = trackers.get(doc_id, []) if outcome.document is not None else []
         audit_step(outcome, profile)
         outcomes.append(outcome)
     report = StageReport("build", n_in=len(documents))

@@ -23,7 +23,8 @@ FactsByType = dict[str, list[tuple[str, int, str]]]  # type -> (normalized, clau
 Found = tuple[str, Sequence[int], str]  # (finding, evidence clause ids, detail)
 
 
-def find_quality_issues(doc_id: str, clauses: TableRows, facts: TableRows) -> list[dict]:
+def find_quality_issues(doc_id: str, clauses: TableRows, facts: TableRows,
+                        trackers: TableRows = ()) -> list[dict]:
     """Findings beyond present/missing, each with the clause ids it rests on."""
     rows: Rows = [(int(r["clause_id"]), set(r["labels"]), r["text"]) for r in records(clauses)]
     by_type: FactsByType = {}

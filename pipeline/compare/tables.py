@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..audit import FREE_MAIL
 from ..config import CompareParams
+from ..errors import SchemaError
 from ..io import check_columns, empty_table, read_table, write_table
 from ..schema import COMPARE_TABLES, DATASET_TABLES
 from .templates import diff_clauses, find_boilerplate, find_families
@@ -22,6 +23,7 @@ from .templates import diff_clauses, find_boilerplate, find_families
 logger = logging.getLogger(__name__)
 
 PERIOD_TYPES: tuple[str, ...] = ("complaint_deadline", "retention_period")
+OPTIONAL_TABLES: tuple[str, ...] = ("trackers",)
 NOT_A_DURATION = -1
 
 
@@ -29,10 +31,19 @@ def load_dataset(directory: Path) -> dict[str, pd.DataFrame]:
     """The tables of a built dataset folder, by name.
 
     Raises:
-        SchemaError: a table is missing.
+        SchemaError: a table is missing (`trackers` may be: datasets built before it lack it).
     """
-    return {name: read_table(directory, name) for name in DATASET_TABLES
-            if name != "errors"}  # what failed is not compared
+    tables = {}
+    for name in DATASET_TABLES:
+        if name == "errors":  # what failed is not compared
+            continue
+        try:
+            tables[name] = read_table(directory, name)
+        except SchemaError:
+            if name not in OPTIONAL_TABLES:
+                raise
+            tables[name] = empty_table(name)
+    return tables
 
 
 def policies_of(audit: pd.DataFrame) -> list[str]:

@@ -71,10 +71,12 @@ def render_index(tables: dict[str, pd.DataFrame], comparison: dict[str, pd.DataF
         f"{len(comparison['template_families'])} · shared boilerplate clauses: "
         f"{len(comparison['boilerplate'])}</p>",
         *(f'<p class="basis">{profile_basis(name)}</p>' for name in profiles),
-        '<nav><a href="#coverage">Coverage</a><a href="#periods">Deadlines</a>'
+        '<nav><a href="#coverage">Coverage</a><a href="#trackers">Trackers</a>'
+        '<a href="#periods">Deadlines</a>'
         '<a href="#contacts">Contacts</a><a href="#templates">Templates</a>'
         '<a href="#boilerplate">Boilerplate</a></nav></header>',
         _coverage_section(tables["audit"], comparison, names),
+        _trackers_index(tables["trackers"], names),
         _periods_section(comparison["periods"]),
         _contacts_section(comparison["contacts"], names),
         _templates_section(comparison, names),
@@ -139,6 +141,19 @@ def _coverage_section(audit: pd.DataFrame, comparison: dict[str, pd.DataFrame],
                      + "".join(rows) + "</table>")
     parts.append("</section>")
     return "".join(parts)
+
+
+def _trackers_index(trackers: pd.DataFrame, names: dict[str, str]) -> str:
+    """Which policy's page loads which trackers (HTML inputs only)."""
+    rows = [f"<tr><td>{_policy_link(doc_id, names, 'trackers')}</td>"
+            f"<td>{esc(', '.join(dict.fromkeys(frame['tracker'])))}</td></tr>"
+            for doc_id, frame in trackers.groupby("doc_id", sort=True)]
+    content = ("<table><tr><th>policy</th><th>trackers its page loads</th></tr>"
+               + "".join(rows) + "</table>") if rows else (
+        '<p class="muted">No page loads a known tracker.</p>')
+    return ('<section id="trackers"><h2>Trackers</h2><p class="muted">Analytics, advertising '
+            "and chat scripts found in the HTML pages themselves (the script URL or snippet is "
+            "on each policy's page).</p>" + content + "</section>")
 
 
 def period_label(kind: str, value: str, qualifier: str, days: int) -> str:
@@ -276,10 +291,11 @@ def render_policy(doc_id: str, tables: dict[str, pd.DataFrame],
         f"({score['n_present']}/{score['n_elements']}, profile {esc(score['profile'])})</p>",
         f'<p class="basis">{profile_basis(score["profile"])}</p>',
         '<nav><a href="#checklist">Checklist</a><a href="#findings">Findings</a>'
-        '<a href="#facts">Facts</a><a href="#templates">Templates</a>'
-        '<a href="#text">Text</a></nav></header>',
+        '<a href="#trackers">Trackers</a><a href="#facts">Facts</a>'
+        '<a href="#templates">Templates</a><a href="#text">Text</a></nav></header>',
         _checklist_section(rows_of(tables["audit"])),
         _findings_section(rows_of(tables["findings"])),
+        _trackers_section(rows_of(tables["trackers"])),
         _facts_section(facts),
         _policy_templates_section(doc_id, comparison, names),
         '<section id="text"><h2>Text</h2>', _legend(clauses),
@@ -313,6 +329,17 @@ def _findings_section(findings: pd.DataFrame) -> str:
             f"<td>{_evidence_links(r.evidence)}</td></tr>" for r in findings.itertuples()]
     return ('<section id="findings"><h2>Quality findings</h2><table><tr><th>finding</th>'
             "<th>detail</th><th>evidence</th></tr>" + "".join(rows) + "</table></section>")
+
+
+def _trackers_section(trackers: pd.DataFrame) -> str:
+    if trackers.empty:
+        return ('<section id="trackers"><h2>Trackers the page loads</h2><p class="muted">None '
+                "found (or not an HTML page).</p></section>")
+    rows = [f"<tr><td>{esc(r.tracker)}</td><td>{esc(r.category)}</td>"
+            f"<td><code>{esc(r.evidence)}</code></td></tr>" for r in trackers.itertuples()]
+    return ('<section id="trackers"><h2>Trackers the page loads</h2><table><tr><th>tracker'
+            "</th><th>category</th><th>evidence (script URL or snippet)</th></tr>"
+            + "".join(rows) + "</table></section>")
 
 
 def _facts_section(facts: pd.DataFrame) -> str:
