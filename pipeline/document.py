@@ -111,7 +111,9 @@ def audit_step(outcome: Outcome, profile: str) -> None:
                for clause, result in zip(outcome.clauses, outcome.labels, strict=True)]
     facts = [fact.to_row() for fact in outcome.facts]
     outcome.audit = audit_document(outcome.doc_id, clauses, facts, profile, outcome.trackers)
-    outcome.findings = find_quality_issues(outcome.doc_id, clauses, facts, outcome.trackers)
+    pdp = outcome.audit if outcome.audit and outcome.audit[0]["profile"] == "pdp" else None
+    outcome.findings = find_quality_issues(outcome.doc_id, clauses, facts, outcome.trackers,
+                                           pdp)
 
 
 @dataclass(frozen=True)

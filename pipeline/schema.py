@@ -30,6 +30,7 @@ TABLES: dict[str, dict[str, str]] = {
     },
     "findings": {
         "doc_id": "string", "finding": "string", "evidence": "list<int64>", "detail": "string",
+        "legal_basis": "string",
     },
     "errors": {
         "doc_id": "string", "source_path": "string", "stage": "string", "error": "string",

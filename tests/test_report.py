@@ -88,7 +88,7 @@ def write_dataset(directory: Path) -> Path:
         findings += find_quality_issues(doc_id, frame, mine, trackers)
     tables["audit"] = pd.DataFrame(audit)
     tables["findings"] = pd.DataFrame(findings, columns=["doc_id", "finding", "evidence",
-                                                         "detail"])
+                                                         "detail", "legal_basis"])
     for name, table in tables.items():
         write_table(table, directory, name)
     return directory
@@ -197,6 +197,7 @@ def test_trackers_show_escaped_with_the_audit_they_caused(report):
     assert ("<code>fbq(&#x27;init&#x27;, &#x27;1&#x27;);&quot;&gt;&lt;svg onload=alert(6)&gt;"
             "</code>") in html
     assert "the page loads facebook_pixel" in html
+    assert "trackers_not_disclosed" in html and "Law 91/2025/QH15 Arts. 28(8), 29(3)-(4)" in html
     index = (report / "index.html").read_text(encoding="utf-8")
     assert '<section id="trackers">' in index and "facebook_pixel" in index
 

@@ -323,12 +323,15 @@ def _checklist_section(audit: pd.DataFrame) -> str:
 
 def _findings_section(findings: pd.DataFrame) -> str:
     if findings.empty:
-        return ('<section id="findings"><h2>Quality findings</h2>'
+        return ('<section id="findings"><h2>Findings</h2>'
                 '<p class="muted">None.</p></section>')
     rows = [f"<tr><td>{esc(r.finding)}</td><td>{esc(r.detail)}</td>"
-            f"<td>{_evidence_links(r.evidence)}</td></tr>" for r in findings.itertuples()]
-    return ('<section id="findings"><h2>Quality findings</h2><table><tr><th>finding</th>'
-            "<th>detail</th><th>evidence</th></tr>" + "".join(rows) + "</table></section>")
+            f"<td>{_evidence_links(r.evidence)}</td><td>{esc(getattr(r, 'legal_basis', ''))}"
+            "</td></tr>" for r in findings.itertuples()]
+    return ('<section id="findings"><h2>Findings</h2><p class="muted">What the policy states '
+            "badly or against the law, with the clauses it rests on and the provision it "
+            "concerns.</p><table><tr><th>finding</th><th>detail</th><th>evidence</th>"
+            "<th>legal basis</th></tr>" + "".join(rows) + "</table></section>")
 
 
 def _trackers_section(trackers: pd.DataFrame) -> str:
