@@ -5,11 +5,11 @@ import json
 import pandas as pd
 import pytest
 
-from pipeline.annotation_tool import LAW_ELEMENTS
 from pipeline.audit import audit_document, check_profile, find_quality_issues, get_profile
 from pipeline.audit.checklist import STATUSES
 from pipeline.audit.profiles import load_profiles, profile_for_date
 from pipeline.clean import clean_text
+from pipeline.config import LAW_ELEMENTS
 from pipeline.errors import PipelineError
 
 

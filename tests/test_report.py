@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.annotation_tool import LAW_ELEMENTS
 from pipeline.audit import audit_document, find_quality_issues
 from pipeline.cli import app
+from pipeline.config import LAW_ELEMENTS
 from pipeline.io import write_table
 from pipeline.report import run_report
 from pipeline.report.html import page
