@@ -145,6 +145,10 @@ CORE_CASES = [
      "- Giải quyết khiếu nại của khách hàng về sản phẩm."),
     ("dpo_contact", ["contact"], "Bộ phận bảo vệ dữ liệu cá nhân: dpo@anphat.vn.",
      "Bộ phận chăm sóc khách hàng: cskh@anphat.vn."),
+    ("dpo_contact", ["contact"], "Bộ phận phụ trách dữ liệu cá nhân: Phòng Pháp chế.",
+     "Người phụ trách bán hàng: anh Minh."),
+    ("response_deadlines", ["user_rights"], "Chúng tôi cam kết phản hồi trong vòng 07 ngày.",
+     "Chúng tôi cam kết giao hàng trong vòng 07 ngày."),
 ]
 
 
@@ -202,6 +206,16 @@ def test_conditional_element_applies_only_when_the_activity_shows(element, shows
     assert absent["note"].startswith("applies: clause 0 names «")
     present = _audit([(other, shows), (other, addresses)])[element]
     assert present["status"] == "present" and 1 in present["evidence"]
+
+
+@pytest.mark.parametrize("element, text", [
+    ("cross_border", "Khách hàng có quốc tịch nước ngoài cũng được bảo vệ theo chính sách này."),
+    ("marketing_optout", "Nghiêm cấm gửi tin nhắn rác, email quảng cáo trái phép qua website."),
+    ("children", "Chúng tôi không có cửa hàng dành cho người lớn tuổi."),
+    ("automated_processing", "Ai cần hỗ trợ xin gọi tổng đài."),
+])
+def test_words_that_do_not_show_the_activity(element, text):
+    assert _audit([(["other"], text)])[element]["status"] == "not_applicable"
 
 
 def test_trackers_on_the_page_make_cookies_apply():

@@ -74,7 +74,6 @@ def consent_by_silence(policy: Policy) -> list[Finding]:
 # --- deadlines ---------------------------------------------------------------------------
 _AMOUNT_RE = re.compile(r"(?<![\d/.])(?P<n>\d{1,3})(?:\s*\([^()\d\n]{2,30}\))?\s*"
                         r"(?P<unit>ngày làm việc|ngày|giờ|tuần|tháng)(?![\w/])", _I)
-_REQUEST_RE = re.compile(r"yêu cầu|đề nghị", _I)
 _COMPLAINT_RE = re.compile(r"khiếu nại|phản ánh|tranh chấp", _I)
 # (kind, what the policy's words say is asked, the longest the law allows: days, working?)
 _REQUEST_KINDS = (
@@ -110,12 +109,15 @@ def _beyond(n: int, unit: str, limit: int, working: bool) -> bool:
 def request_deadlines(policy: Policy) -> list[Finding]:
     """Data-subject request deadlines longer than Decree 356 Art. 5 allows: a reply within
     2 working days, then 10 (view, correct, copy), 15 (withdraw, restrict, object) or 20
-    (delete) days."""
+    (delete) days. The deadlines are those the audit found (`response_deadlines`); one that
+    names no kind of request is a reply."""
+    row = policy.audit.get("response_deadlines", {})
+    evidence = set(row.get("evidence", ())) if row.get("status") == PRESENT else set()
     found = []
     for cid, text in policy.clauses:
-        if not _REQUEST_RE.search(text) or _COMPLAINT_RE.search(text):
+        if cid not in evidence or _COMPLAINT_RE.search(text):
             continue
-        kinds = [kind for kind in _REQUEST_KINDS if kind[1].search(text)]
+        kinds = [kind for kind in _REQUEST_KINDS if kind[1].search(text)] or [_REQUEST_KINDS[-1]]
         for amount in _AMOUNT_RE.finditer(text):
             n, unit = int(amount.group("n")), amount.group("unit")
             late = [(name, limit, working) for name, _, limit, working in kinds
