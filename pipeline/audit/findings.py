@@ -55,7 +55,7 @@ def find_quality_issues(doc_id: str, clauses: TableRows, facts: TableRows,
     tracker_rows = records(trackers)
     if pdp_audit is None:
         pdp_audit = audit_document(doc_id, clause_rows, fact_rows, "pdp", tracker_rows)
-    policy = Policy([(cid, text) for cid, _, text in rows],
+    policy = Policy([(cid, text, text.lower()) for cid, _, text in rows],
                     [(f["type"], str(f["normalized"]), int(f["clause_id"]), f["qualifier"])
                      for f in fact_rows],
                     tracker_rows, {row["element"]: row for row in pdp_audit})

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .checklist import ABSENT, PRESENT
+from .cues import Cue
 
 LAW = "Law 91/2025/QH15"
 DECREE = "Decree 356/2025/ND-CP"
@@ -25,16 +26,15 @@ class Policy:
     """What the checks read: clauses as (clause_id, text), facts as (type, normalized,
     clause_id, qualifier), tracker rows, and the `pdp` audit rows by element."""
 
-    clauses: Sequence[tuple[int, str]]
+    clauses: Sequence[tuple[int, str, str]]  # (clause_id, text, the text in lower case)
     facts: Sequence[tuple[str, str, int, str]]
     trackers: Sequence[Mapping]
     audit: Mapping[str, Mapping]
 
-    def matching(self, pattern: re.Pattern[str], unless: re.Pattern[str] | None = None
-                 ) -> list[int]:
+    def matching(self, pattern: Cue, unless: Cue | None = None) -> list[int]:
         """Ids of the clauses matching `pattern` and not `unless`."""
-        return [cid for cid, text in self.clauses if pattern.search(text)
-                and (unless is None or not unless.search(text))]
+        return [cid for cid, text, low in self.clauses if pattern.search(text, low)
+                and (unless is None or not unless.search(text, low))]
 
 
 Finding = tuple[str, Sequence[int], str, str]  # (finding, evidence, detail, legal basis)
@@ -42,28 +42,27 @@ _I = re.I
 
 # --- consent -----------------------------------------------------------------------------
 _SUBJECT = r"(?:bạn|quý khách|khách hàng|người dùng|thành viên|người sử dụng)"
-_CONSENT_BY_USE_RE = re.compile(
+_CONSENT_BY_USE_CUE = Cue(
     r"(?:bằng (?:cách|việc)|khi|nếu|việc)\s+(?:" + _SUBJECT + r"\s+)?(?:tiếp tục\s+)?"
     r"(?:truy cập|sử dụng|đăng ký|duyệt|ghé thăm|đăng nhập|cung cấp)[^.;]{0,160}?"
     r"(?:đồng ý|chấp nhận|chấp thuận|đồng nghĩa|được coi là|được xem là|mặc nhiên)"
     r"|tiếp tục (?:truy cập|sử dụng)[^.;]{0,120}?(?:đồng ý|chấp nhận|đồng nghĩa|được coi là|"
     r"được xem là)"
-    r"|(?:im lặng|không phản đối|không có ý kiến)[^.;]{0,80}?(?:đồng ý|chấp nhận|được coi là)",
-    _I)
-_PRESET_RE = re.compile(r"(?:đánh dấu|chọn|tích) sẵn|mặc định[^.;]{0,40}?(?:đồng ý|được chọn|"
-                        r"chấp nhận)|đồng ý (?:với )?(?:toàn bộ|tất cả)[^.;]{0,40}?mục đích", _I)
+    r"|(?:im lặng|không phản đối|không có ý kiến)[^.;]{0,80}?(?:đồng ý|chấp nhận|được coi là)")
+_PRESET_CUE = Cue(r"(?:đánh dấu|chọn|tích) sẵn|mặc định[^.;]{0,40}?(?:đồng ý|được chọn|"
+                  r"chấp nhận)|đồng ý (?:với )?(?:toàn bộ|tất cả)[^.;]{0,40}?mục đích")
 
 
 def consent_by_silence(policy: Policy) -> list[Finding]:
     """Consent taken from continued use, silence, a pre-ticked box or one tick for every
     purpose: none of these is consent under the law."""
     found = []
-    by_use = policy.matching(_CONSENT_BY_USE_RE)
+    by_use = policy.matching(_CONSENT_BY_USE_CUE)
     if by_use:
         found.append(("consent_by_continued_use", by_use,
                       "consent is taken from using the site or service, or from silence",
                       f"{LAW} Art. 9(4); {DECREE} Art. 6(3)"))
-    preset = policy.matching(_PRESET_RE)
+    preset = policy.matching(_PRESET_CUE)
     if preset:
         found.append(("consent_preset_or_bundled", preset,
                       "consent is pre-ticked, set by default, or given once for all purposes",
@@ -114,7 +113,7 @@ def request_deadlines(policy: Policy) -> list[Finding]:
     row = policy.audit.get("response_deadlines", {})
     evidence = set(row.get("evidence", ())) if row.get("status") == PRESENT else set()
     found = []
-    for cid, text in policy.clauses:
+    for cid, text, _ in policy.clauses:
         if cid not in evidence or _COMPLAINT_RE.search(text):
             continue
         kinds = [kind for kind in _REQUEST_KINDS if kind[1].search(text)] or [_REQUEST_KINDS[-1]]
@@ -154,18 +153,18 @@ def breach_deadline(policy: Policy) -> list[Finding]:
 
 # --- selling data ------------------------------------------------------------------------
 _NEGATED = r"(?<!không )(?<!không được )(?<!cam kết không )(?<!cấm )"
-_SALE_RE = re.compile(
+_SALE_CUE = Cue(
     r"(?<!người )(?<!bên )(?<!nhà )\b" + _NEGATED + r"(?:bán|mua bán|cho thuê|chuyển nhượng)"
     r"\s+(?:lại\s+)?(?:các\s+|những\s+)?(?:thông tin|dữ liệu)"
     r"|^(?=[\s\S]*(?:thông tin|dữ liệu))[\s\S]*(?:cung cấp|chia sẻ|chuyển giao)[^.;]{0,120}?"
     r"(?:có (?:thu )?phí|thu phí|nhận (?:tiền|phí|thù lao)|để (?:thu|nhận|kiếm) (?:lợi nhuận|"
-    r"tiền|hoa hồng|doanh thu)|vì (?:mục đích )?lợi nhuận)", _I)
-_DENIED_RE = re.compile(r"\bkhông\b[^.;]{0,30}\b(?:bán|mua bán|cho thuê)\b|nghiêm cấm", _I)
+    r"tiền|hoa hồng|doanh thu)|vì (?:mục đích )?lợi nhuận)")
+_DENIED_CUE = Cue(r"\bkhông\b[^.;]{0,30}\b(?:bán|mua bán|cho thuê)\b|nghiêm cấm")
 
 
 def data_sold(policy: Policy) -> list[Finding]:
     """The policy says personal data is sold, rented or handed over for payment."""
-    sold = policy.matching(_SALE_RE, _DENIED_RE)
+    sold = policy.matching(_SALE_CUE, _DENIED_CUE)
     if not sold:
         return []
     return [("personal_data_sold", sold, "the policy states that personal data is sold or "
@@ -207,7 +206,7 @@ def trackers_vs_disclosure(policy: Policy) -> list[Finding]:
     basis = f"{LAW} Arts. 28(8), 29(3)-(4)"
     if row.get("status") == PRESENT:
         return []
-    if not _TRACKING_RE.search(" ".join(text for _, text in policy.clauses)):
+    if not _TRACKING_RE.search(" ".join(text for _, text, _ in policy.clauses)):
         return [("trackers_not_disclosed", [], f"the page loads {loaded}; the policy does "
                  "not mention cookies or tracking", basis)]
     return [("trackers_without_refusal", list(row.get("evidence", ())),
@@ -219,41 +218,42 @@ _TRACKING_RE = re.compile(r"cookie|theo dõi|tracking|pixel|web beacon|Google An
 
 
 # --- contradictions ----------------------------------------------------------------------
-_NO_SHARING_RE = re.compile(
+_NO_SHARING_CUE = Cue(
     r"^(?![\s\S]*(?:trừ|ngoại lệ|(?:mà|nếu|khi) (?:không|chưa) (?:có|được)|nếu chưa))"
     r"[\s\S]*không\s+(?:chia sẻ|cung cấp|tiết lộ|chuyển giao)[^.;]{0,60}?"
-    r"(?:bên thứ (?:ba|3)|bất kỳ (?:ai|bên|tổ chức)|bên (?:ngoài|khác))", _I)
-_AD_SHARING_RE = re.compile(
+    r"(?:bên thứ (?:ba|3)|bất kỳ (?:ai|bên|tổ chức)|bên (?:ngoài|khác))")
+_AD_SHARING_CUE = Cue(
     r"(?:chia sẻ|cung cấp|tiết lộ|chuyển giao|gửi)[^.;]{0,80}?(?:đối tác|đơn vị|công ty|nhà)"
     r"\s+(?:quảng cáo|tiếp thị|marketing|kinh doanh|thương mại|liên kết)"
-    r"|(?:mạng|nền tảng) quảng cáo[^.;]{0,60}?(?:nhận|sử dụng|thu thập)", _I)
-_NOT_SHARED_RE = re.compile(
-    r"không\s+(?:\w+\s+){0,3}?(?:chia sẻ|cung cấp|tiết lộ|chuyển giao|bán)", _I)
+    r"|(?:mạng|nền tảng) quảng cáo[^.;]{0,60}?(?:nhận|sử dụng|thu thập)")
+_NOT_SHARED_CUE = Cue(r"không\s+(?:\w+\s+){0,3}?(?:chia sẻ|cung cấp|tiết lộ|chuyển giao|bán)")
 _COLLECTED_TYPES = {
     "location": r"vị trí|định vị|\bGPS\b", "IP address": r"địa chỉ IP",
     "cookies": r"cookie", "card data": r"thẻ tín dụng|thông tin thẻ|số thẻ",
     "ID card": r"căn cước|\bCCCD\b|\bCMND\b|chứng minh nhân dân", "health": r"sức khỏe",
     "contacts": r"danh bạ", "photos": r"hình ảnh|ảnh chụp", "birth date": r"ngày sinh",
 }
+_COLLECTED_CUES = {
+    name: (Cue(r"không\s+(?:có\s+)?(?:thu thập|lưu trữ|lưu giữ|yêu cầu|truy cập)[^.;]{0,60}?(?:"
+               + words + ")"),
+           Cue(r"(?:thu thập|bao gồm|ghi nhận|lưu trữ|truy cập|sử dụng)[^.;]{0,100}?(?:"
+               + words + ")"))
+    for name, words in _COLLECTED_TYPES.items()}
 
 
 def contradictions(policy: Policy) -> list[Finding]:
     """PolicyLint-style: "not shared with third parties" and, elsewhere, sharing with
     advertising or business partners; "we do not collect X" and, elsewhere, X collected."""
     found: list[Finding] = []
-    denies = policy.matching(_NO_SHARING_RE)
-    shares = policy.matching(_AD_SHARING_RE, _NOT_SHARED_RE)
+    denies = policy.matching(_NO_SHARING_CUE)
+    shares = policy.matching(_AD_SHARING_CUE, _NOT_SHARED_CUE)
     if denies and shares:
         found.append(("contradiction_sharing", denies + shares,
                       "says data is not shared with third parties, and elsewhere that it is "
                       "shared with advertising or business partners",
                       f"{LAW} Arts. 9(2)(b), 17"))
-    for name, words in _COLLECTED_TYPES.items():
-        deny = re.compile(r"không\s+(?:có\s+)?(?:thu thập|lưu trữ|lưu giữ|yêu cầu|truy cập)"
-                          r"[^.;]{0,60}?(?:"
-                          + words + ")", _I)
-        take = re.compile(r"(?:thu thập|bao gồm|ghi nhận|lưu trữ|truy cập|sử dụng)[^.;]{0,100}?"
-                          r"(?:" + words + ")", _I)
+    for name in _COLLECTED_TYPES:
+        deny, take = _COLLECTED_CUES[name]
         denied = policy.matching(deny)
         taken = policy.matching(take, deny)
         if denied and taken:

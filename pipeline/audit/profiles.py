@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import PipelineError
+from .cues import Cue
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 AUTO = "auto"  # choose per policy, by its `policy_date` facts
@@ -23,12 +24,13 @@ DEFAULT_PROFILE = "pdp"
 CORE, CONDITIONAL = "core", "conditional"
 
 
-def _regex(pattern: str, where: str) -> re.Pattern[str] | None:
-    """A profile's regex, compiled once; a bad one is the profile file's error."""
+def _regex(pattern: str, where: str) -> Cue | None:
+    """A profile's regex, compiled once (case-insensitive, with its literal pre-test); a bad
+    one is the profile file's error."""
     if not pattern:
         return None
     try:
-        return re.compile(pattern, re.I)
+        return Cue(pattern)
     except re.error as err:
         raise PipelineError(f"{where}: invalid regular expression {pattern!r}: {err}") from err
 
@@ -39,8 +41,8 @@ class Applies:
     with one of `labels` if given, and not `not_cue`: "we do not collect location data"
     shows no activity), or trackers the page loads."""
 
-    cue: re.Pattern[str] | None = None
-    not_cue: re.Pattern[str] | None = None
+    cue: Cue | None = None
+    not_cue: Cue | None = None
     labels: tuple[str, ...] = ()
     trackers: bool = False
     activity: str = ""  # what it is, for notes: "cookies or tracking"
@@ -60,11 +62,11 @@ class Element:
     labels: tuple[str, ...]
     legal_basis: str
     needs_facts: tuple[str, ...] = ()
-    cue: re.Pattern[str] | None = None
-    not_cue: re.Pattern[str] | None = None
-    strong_cue: re.Pattern[str] | None = None
+    cue: Cue | None = None
+    not_cue: Cue | None = None
+    strong_cue: Cue | None = None
     facts: tuple[str, ...] = ()
-    groups: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    groups: tuple[tuple[str, Cue], ...] = ()
     min_groups: int = 0
     kind: str = CORE
     applies: Applies | None = None
