@@ -9,7 +9,7 @@ no script, a CSP that forbids loading anything (see `html`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -321,28 +321,31 @@ def _checklist_section(audit: pd.DataFrame) -> str:
             "<th>legal basis</th></tr>" + "".join(rows) + "</table></section>")
 
 
+def _table_section(anchor: str, title: str, head: Sequence[str], rows: list[str],
+                   intro: str = "", empty: str = "None.") -> str:
+    """A section with a title, an optional intro and a table, or `empty` without rows."""
+    content = ("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"
+               + "".join(rows) + "</table>") if rows else f'<p class="muted">{esc(empty)}</p>'
+    intro_html = f'<p class="muted">{esc(intro)}</p>' if intro and rows else ""
+    return f'<section id="{anchor}"><h2>{esc(title)}</h2>{intro_html}{content}</section>'
+
+
 def _findings_section(findings: pd.DataFrame) -> str:
-    if findings.empty:
-        return ('<section id="findings"><h2>Findings</h2>'
-                '<p class="muted">None.</p></section>')
     rows = [f"<tr><td>{esc(r.finding)}</td><td>{esc(r.detail)}</td>"
             f"<td>{_evidence_links(r.evidence)}</td><td>{esc(getattr(r, 'legal_basis', ''))}"
             "</td></tr>" for r in findings.itertuples()]
-    return ('<section id="findings"><h2>Findings</h2><p class="muted">What the policy states '
-            "badly or against the law, with the clauses it rests on and the provision it "
-            "concerns.</p><table><tr><th>finding</th><th>detail</th><th>evidence</th>"
-            "<th>legal basis</th></tr>" + "".join(rows) + "</table></section>")
+    return _table_section("findings", "Findings", ("finding", "detail", "evidence",
+                                                   "legal basis"), rows,
+                          "What the policy states badly or against the law, with the clauses "
+                          "it rests on and the provision it concerns.")
 
 
 def _trackers_section(trackers: pd.DataFrame) -> str:
-    if trackers.empty:
-        return ('<section id="trackers"><h2>Trackers the page loads</h2><p class="muted">None '
-                "found (or not an HTML page).</p></section>")
     rows = [f"<tr><td>{esc(r.tracker)}</td><td>{esc(r.category)}</td>"
             f"<td><code>{esc(r.evidence)}</code></td></tr>" for r in trackers.itertuples()]
-    return ('<section id="trackers"><h2>Trackers the page loads</h2><table><tr><th>tracker'
-            "</th><th>category</th><th>evidence (script URL or snippet)</th></tr>"
-            + "".join(rows) + "</table></section>")
+    return _table_section("trackers", "Trackers the page loads",
+                          ("tracker", "category", "evidence (script URL or snippet)"), rows,
+                          empty="None found (or not an HTML page).")
 
 
 def _facts_section(facts: pd.DataFrame) -> str:
