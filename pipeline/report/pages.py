@@ -70,7 +70,6 @@ def render_index(tables: dict[str, pd.DataFrame], comparison: dict[str, pd.DataF
         f"mean completeness {mean:.0%} · template families: "
         f"{len(comparison['template_families'])} · shared boilerplate clauses: "
         f"{len(comparison['boilerplate'])}</p>",
-        *(f'<p class="basis">{profile_basis(name)}</p>' for name in profiles),
         '<nav><a href="#coverage">Coverage</a><a href="#trackers">Trackers</a>'
         '<a href="#periods">Deadlines</a>'
         '<a href="#contacts">Contacts</a><a href="#templates">Templates</a>'
