@@ -53,6 +53,15 @@ def test_contact_needs_a_phone_or_email():
     assert contact["present"] and contact["status"] == "present"
 
 
+def test_facts_given_by_type_alone_still_count():
+    clauses = _clauses([(0, "Công ty TNHH An Phát, 12 Lê Lợi, Hà Nội.", ["contact"], "")])
+    rows = audit_document("d", clauses, pd.DataFrame({"type": ["email"]}), "decree52")
+    assert {r["element"]: r["present"] for r in rows}["contact"]
+    rows = {r["element"]: r for r in audit_document("d", clauses, [{"type": "email"}])}
+    assert rows["controller_identity"]["status"] == "present"
+    assert rows["controller_identity"]["evidence"] == []
+
+
 def test_decree13_profile_checks_rights_separately():
     text = "Bạn có quyền rút lại sự đồng ý bất kỳ lúc nào."
     rows = {r["element"]: r["present"]

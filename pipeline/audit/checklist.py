@@ -27,6 +27,7 @@ from .profiles import (
 # clause's best guess, not evidence that the policy states an element.
 EVIDENCE_MIN_SCORE = 0.5
 PRESENT, ABSENT, NOT_APPLICABLE = "present", "absent", "not_applicable"
+NO_CLAUSE = -1
 STATUSES = (PRESENT, ABSENT, NOT_APPLICABLE)
 
 
@@ -92,8 +93,10 @@ def audit_document(doc_id: str, clauses: TableRows, facts: TableRows,
     rows: Clauses = [(int(row["clause_id"]), _evidence_labels(row), row["text"],
                       row["text"].lower()) for row in records(clauses)]
     fact_clauses: dict[str, list[int]] = {}
-    for fact in fact_rows:
-        fact_clauses.setdefault(fact["type"], []).append(int(fact["clause_id"]))
+    for fact in fact_rows:  # a fact given by type alone (`evaluate`) sits in no clause: -1
+        clause_id = fact.get("clause_id")
+        fact_clauses.setdefault(fact["type"], []).append(
+            NO_CLAUSE if clause_id is None else int(clause_id))
     tracker_names = sorted({str(row["tracker"]) for row in records(trackers)})
     audit = []
     for element in chosen.elements:
@@ -117,7 +120,8 @@ def judge(element: Element, clauses: Clauses, fact_clauses: Mapping[str, list[in
     status, note = _decide(element, evidence, clauses, fact_clauses)
     if applies and status == ABSENT:
         evidence = shown  # what a regulator checks: where the activity shows
-    return status, evidence, "; ".join(part for part in (applies, note) if part)
+    return (status, [cid for cid in evidence if cid != NO_CLAUSE],
+            "; ".join(part for part in (applies, note) if part))
 
 
 def _evidence(element: Element, clauses: Clauses, fact_clauses: Mapping[str, list[int]]
