@@ -64,8 +64,7 @@ def main() -> None:
 
 def _settings() -> WorkSettings:
     clean, segment = CleanParams(), SegmentParams()
-    return WorkSettings(Settings(clean, segment, "ecommerce"),
-                        code_version(clean, segment, "ecommerce"))
+    return WorkSettings(Settings(clean, segment, "pdp"), code_version(clean, segment, "pdp"))
 
 
 def _forget(model: Any) -> None:

@@ -17,19 +17,10 @@ from typing import Any
 
 from .annotations import GoldClause, align_labels, span_hash
 from .clean import clean_file
-from .config import CLAUSE_LABELS, FACT_TYPES
+from .config import CLAUSE_LABELS, FACT_TYPES, LAW_ELEMENTS, LAW_VALUES
 from .errors import AnnotationError
 from .records import Document
 from .segment import segment_document
-
-LAW_ELEMENTS: tuple[str, ...] = (
-    "controller_identity", "data_categories", "purposes", "consent", "withdraw_consent",
-    "rights", "rights_procedure", "response_deadlines", "recipients", "no_sale", "retention",
-    "deletion", "security", "breach_notification", "complaints", "dpo_contact",
-    "sensitive_data", "cross_border", "cookies_tracking", "marketing_optout", "children",
-    "automated_processing",
-)
-LAW_VALUES = ("present", "absent", "not_applicable")
 
 
 def export_sheet(path: Path, source: str, gold: list[GoldClause] = ()) -> dict[str, Any]:

@@ -17,7 +17,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from .clean import clean_file, clean_text
-from .config import ANNOTATED_DIR, CLAUSE_LABELS, FACT_TYPES, RAW_DIR, SHARED_CORPUS_DIR
+from .config import (
+    ANNOTATED_DIR,
+    CLAUSE_LABELS,
+    FACT_TYPES,
+    LAW_ELEMENTS,
+    LAW_VALUES,
+    RAW_DIR,
+    SHARED_CORPUS_DIR,
+)
 from .errors import AnnotationError, InputNotFoundError
 from .records import Clause, Document
 
@@ -130,6 +138,40 @@ def load_gold_headings(path: Path = ANNOTATED_DIR / "headings.jsonl"
         doc, _ = _span(row, path)
         gold.setdefault(doc.doc_id, []).append(
             GoldHeading(doc.doc_id, row["start"], row["end"], int(row["level"])))
+    return gold
+
+
+@dataclass(frozen=True)
+class GoldLaw:
+    """One policy's law element as annotated: present, absent or not_applicable, with the
+    spans that show it."""
+
+    doc_id: str
+    source: str
+    file: str
+    element: str
+    value: str
+    evidence: tuple[tuple[int, int], ...]
+
+
+def load_gold_law(path: Path = ANNOTATED_DIR / "law.jsonl") -> list[GoldLaw]:
+    """Law-element annotations (`law.jsonl`), evidence spans hash-checked.
+
+    Raises:
+        AnnotationError: an unknown element or value, or a span that no longer matches.
+        InputNotFoundError: the file or an annotated policy is missing.
+    """
+    gold = []
+    for row in _rows(path):
+        if row["element"] not in LAW_ELEMENTS or row["value"] not in LAW_VALUES:
+            raise AnnotationError(f"{path}: {row['file']}: unknown law element or value "
+                                  f"{row['element']!r}={row['value']!r}")
+        doc = _document(row["source"], row["file"])
+        for span in row.get("evidence", ()):
+            _span({**span, "source": row["source"], "file": row["file"]}, path)
+        gold.append(GoldLaw(doc.doc_id, row["source"], row["file"], row["element"],
+                            row["value"], tuple((s["start"], s["end"])
+                                                for s in row.get("evidence", ()))))
     return gold
 
 

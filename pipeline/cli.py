@@ -49,6 +49,8 @@ FollowSymlinks = Annotated[bool, typer.Option(
     help="Also read links in the input folders that point outside them.")]
 MaxSeconds = Annotated[float, typer.Option(
     help="A document taking longer (all stages) is stopped: a row in errors; 0: no limit.")]
+PROFILE_HELP = ("pdp (Law 91/2025 + Decree 356/2025), decree52 (alias ecommerce), decree13 "
+                "(historical), or auto (by each policy's date).")
 
 
 @app.callback()
@@ -132,7 +134,7 @@ def extract(interim: Interim = INTERIM_DIR, quiet: Quiet = False) -> None:
 @app.command()
 def build(interim: Interim = INTERIM_DIR, out: Out = PROCESSED_DIR,
           output_format: Annotated[str, typer.Option("--format")] = "parquet",
-          profile: str = "ecommerce") -> None:
+          profile: Annotated[str, typer.Option(help=PROFILE_HELP)] = "pdp") -> None:
     """Write the dataset tables and the audit. Example: vnpolicy build --out data/processed"""
     from .stages import run_build
 
@@ -144,7 +146,7 @@ def build(interim: Interim = INTERIM_DIR, out: Out = PROCESSED_DIR,
 @app.command()
 def run(inputs: Inputs = None, out: Out = PROCESSED_DIR, interim: Interim = INTERIM_DIR,
         output_format: Annotated[str, typer.Option("--format")] = "parquet",
-        profile: Annotated[str, typer.Option(help="ecommerce or pdp")] = "ecommerce",
+        profile: Annotated[str, typer.Option(help=PROFILE_HELP)] = "pdp",
         strict: Annotated[bool, typer.Option(help="Stop at the first bad file.")] = False,
         max_bytes: MaxBytes = CleanParams.max_bytes,
         max_html_depth: MaxDepth = CleanParams.max_html_depth,
@@ -190,16 +192,17 @@ def run(inputs: Inputs = None, out: Out = PROCESSED_DIR, interim: Interim = INTE
 
 
 @app.command()
-def audit(out: Out = PROCESSED_DIR) -> None:
-    """Print each policy's checklist from a built dataset. Example: vnpolicy audit"""
-    from .io import read_table
+def audit(out: Out = PROCESSED_DIR,
+          profile: Annotated[str | None, typer.Option(
+              help=PROFILE_HELP + " Default: the audit the dataset was built with.")] = None
+          ) -> None:
+    """Print each policy's checklist from a built dataset. Example: vnpolicy audit --profile pdp"""
+    from .stages import audit_dataset, checklist_lines
 
     with _exit_on_error():
-        table = read_table(out, "audit")
-    for doc_id, frame in table.groupby("doc_id", sort=False):
-        missing = frame.loc[~frame["present"], "element"].tolist()
-        typer.echo(f"{doc_id}: {int(frame['present'].sum())}/{len(frame)} present"
-                   + (f"; missing: {', '.join(missing)}" if missing else ""))
+        table = audit_dataset(out, profile)
+    for line in checklist_lines(table):
+        typer.echo(line)
 
 
 Dataset = Annotated[Path, typer.Argument(help="A built dataset folder.")]

@@ -48,6 +48,17 @@ FACT_TYPES: tuple[str, ...] = (
     "policy_date",
 )
 
+# Elements of Law 91/2025 + Decree 356/2025 (../shared/LAW.md), verbatim: the gold law
+# annotation's ids and the `pdp` audit profile's, in its order.
+LAW_ELEMENTS: tuple[str, ...] = (
+    "controller_identity", "data_categories", "purposes", "consent", "withdraw_consent",
+    "rights", "rights_procedure", "response_deadlines", "recipients", "no_sale", "retention",
+    "deletion", "security", "breach_notification", "complaints", "dpo_contact",
+    "sensitive_data", "cross_border", "cookies_tracking", "marketing_optout", "children",
+    "automated_processing",
+)
+LAW_VALUES: tuple[str, ...] = ("present", "absent", "not_applicable")
+
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".pdf", ".docx", ".md")
 # In the head of every page `vnpolicy report` writes: a run never reads its pages back as
 # policies, wherever the report was written.

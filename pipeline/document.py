@@ -19,6 +19,7 @@ from .clean import clean_bytes
 from .config import CleanParams, SegmentParams
 from .errors import PipelineError
 from .extract.facts import extract_facts
+from .extract.trackers import find_trackers
 from .limits import MAX_SECONDS, time_limit
 from .memo import Memos
 from .records import Clause, ClauseLabels, Document, ErrorRow, Fact
@@ -38,6 +39,7 @@ class Outcome:
     clauses: list[Clause] | None = None  # None until segmented, or when that failed
     labels: list[ClauseLabels] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    trackers: list[dict] = field(default_factory=list)  # rows of `trackers`, no doc_id
     audit: list[dict] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
     errors: list[ErrorRow] = field(default_factory=list)
@@ -75,7 +77,8 @@ class Outcome:
 
 def clean_step(data: bytes, path: Path, doc_id: str, params: CleanParams,
                max_seconds: float | None = None) -> Outcome:
-    """Stage 1 for the bytes of one file; a file with no text left is an error too."""
+    """Stage 1 for the bytes of one file; a file with no text left is an error too. The
+    trackers the page loads are read here, where the page is still seen whole."""
     outcome = Outcome(doc_id, str(path), seconds_left=max_seconds)
 
     def clean() -> None:
@@ -83,6 +86,7 @@ def clean_step(data: bytes, path: Path, doc_id: str, params: CleanParams,
         if not document.text.strip():
             raise PipelineError(f"{path}: no text left after cleaning")
         outcome.document = document
+        outcome.trackers = find_trackers(data, path)
 
     outcome.guarded("clean", clean, max_seconds)
     return outcome
@@ -161,8 +165,11 @@ def audit_step(outcome: Outcome, profile: str, max_seconds: float | None = None)
     facts = [fact.to_row() for fact in outcome.facts]
 
     def audit() -> None:
-        outcome.audit = audit_document(outcome.doc_id, clauses, facts, profile)
-        outcome.findings = find_quality_issues(outcome.doc_id, clauses, facts)
+        outcome.audit = audit_document(outcome.doc_id, clauses, facts, profile,
+                                       outcome.trackers)
+        pdp = outcome.audit if outcome.audit and outcome.audit[0]["profile"] == "pdp" else None
+        outcome.findings = find_quality_issues(outcome.doc_id, clauses, facts,
+                                               outcome.trackers, pdp)
 
     if not outcome.guarded("audit", audit, max_seconds):
         outcome.audit, outcome.findings = [], []
@@ -215,6 +222,7 @@ def outcome_rows(outcome: Outcome) -> dict[str, list[dict]]:
         "audit": outcome.audit,
         "findings": outcome.findings,
         "errors": [error.to_row() for error in outcome.errors],
+        "trackers": [{"doc_id": outcome.doc_id, **row} for row in outcome.trackers],
     }
     assert tuple(rows) == DATASET_TABLES
     return rows

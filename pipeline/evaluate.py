@@ -22,7 +22,7 @@ from .split import load_split
 logger = logging.getLogger(__name__)
 
 FAMILIES = ("logreg", "rules")
-AUDIT_PROFILE = "ecommerce"  # TAXONOMY.md's checklist (Decree 52), one element per clause label
+AUDIT_PROFILE = "decree52"  # TAXONOMY.md's checklist, one element per clause label
 
 
 def _test_ids(annotations: Path) -> set[str]:

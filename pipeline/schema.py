@@ -26,18 +26,25 @@ TABLES: dict[str, dict[str, str]] = {
     "audit": {
         "doc_id": "string", "element": "string", "present": "bool", "evidence": "list<int64>",
         "note": "string", "profile": "string", "legal_basis": "string",
+        "status": "string",  # present | absent | not_applicable (`present` kept for old readers)
     },
     "findings": {
         "doc_id": "string", "finding": "string", "evidence": "list<int64>", "detail": "string",
+        "legal_basis": "string",
     },
     "errors": {
         "doc_id": "string", "source_path": "string", "stage": "string", "error": "string",
+    },
+    # Tracker and analytics scripts an HTML page loads (`audit/trackers.json`).
+    "trackers": {
+        "doc_id": "string", "tracker": "string", "category": "string", "evidence": "string",
     },
     # `vnpolicy compare`: coverage also has one bool column per checklist element.
     "coverage": {"doc_id": "string", "profile": "string"},
     "completeness": {
         "doc_id": "string", "profile": "string", "n_present": "int64", "n_elements": "int64",
         "score": "float64", "missing": "list<string>", "n_findings": "int64",
+        "not_applicable": "list<string>",  # conditional elements the policy gave no cause for
     },
     "periods": {
         "type": "string", "value": "string", "qualifier": "string", "days": "int64",
@@ -81,10 +88,11 @@ TABLES: dict[str, dict[str, str]] = {
 }
 TABLES["interim_facts"] = TABLES["facts"]
 TABLES["interim_errors"] = TABLES["errors"]
+TABLES["interim_trackers"] = TABLES["trackers"]
 
 # The tables `vnpolicy run` and `build` write together, and those `compare` writes.
 DATASET_TABLES: tuple[str, ...] = ("documents", "clauses", "facts", "audit", "findings",
-                                   "errors")
+                                   "errors", "trackers")
 COMPARE_TABLES: tuple[str, ...] = ("coverage", "completeness", "periods", "contacts",
                                    "template_families", "template_pairs", "template_diffs",
                                    "boilerplate")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from .audit import check_profile
+from .audit import DEFAULT_PROFILE, audit_document, check_profile
 from .clean.decode import check_size
 from .clean.inputs import assign_doc_ids, discover_inputs, shown
 from .config import INTERIM_DIR, PROCESSED_DIR, CleanParams, SegmentParams
@@ -31,8 +31,8 @@ from .document import (
     outcome_rows,
     segment_step,
 )
-from .errors import PipelineError
-from .io import empty_table, read_interim, write_interim, write_table
+from .errors import PipelineError, SchemaError
+from .io import empty_table, read_interim, read_table, write_interim, write_table
 from .records import Clause, ClauseLabels, Document, Fact, StageReport
 from .schema import DATASET_TABLES, TABLES
 
@@ -59,11 +59,12 @@ def _frame(rows: Iterable[dict], name: str) -> pd.DataFrame:
 def run_clean(inputs: Iterable[Path], interim: Path = INTERIM_DIR, *,
               params: CleanParams = CleanParams(), strict: bool = False,
               show_progress: bool = True, follow_symlinks: bool = False) -> StageReport:
-    """Decode and clean every input file into `interim/clean/documents.parquet`."""
+    """Decode and clean every input file into `interim/clean/documents.parquet`, with the
+    trackers each page loads (`trackers.parquet`)."""
     paths = discover_inputs(inputs, follow_symlinks=follow_symlinks, exclude=[interim])
     ids = assign_doc_ids(paths)
     report = StageReport("clean", n_in=len(paths))
-    documents = []
+    documents, trackers = [], []
     for path in _progress(paths, "clean", show_progress):
         name = Path(shown(path))  # what tables and messages call it
         try:
@@ -76,9 +77,12 @@ def run_clean(inputs: Iterable[Path], interim: Path = INTERIM_DIR, *,
         _account(outcome, report, strict)
         if outcome.document is not None:
             documents.append(outcome.document.to_row())
+            trackers += outcome_rows(outcome)["trackers"]
     out = interim / "clean"
     write_interim(_frame(documents, "interim_documents"), out / "documents.parquet",
                   "interim_documents")
+    write_interim(_frame(trackers, "interim_trackers"), out / "trackers.parquet",
+                  "interim_trackers")
     _write_errors(report, out)
     report.n_out = len(documents)
     return report
@@ -177,6 +181,17 @@ def _facts_by_doc(interim: Path) -> dict[str, list[Fact]]:
     return by_doc
 
 
+def _trackers_by_doc(interim: Path) -> dict[str, list[dict]]:
+    """The trackers the clean stage found (none from a clean stage older than them)."""
+    path = interim / "clean" / "trackers.parquet"
+    if not path.is_file():
+        return {}
+    by_doc: dict[str, list[dict]] = {}
+    for row in read_interim(path, "interim_trackers").to_dict("records"):
+        by_doc.setdefault(row.pop("doc_id"), []).append(row)
+    return by_doc
+
+
 def _stage_errors(interim: Path) -> dict[str, list[Exception]]:
     """The errors of each document, in stage order."""
     errors: dict[str, list] = {}
@@ -189,12 +204,13 @@ def _stage_errors(interim: Path) -> dict[str, list[Exception]]:
 
 
 def run_build(interim: Path = INTERIM_DIR, out: Path = PROCESSED_DIR, *, fmt: str = "parquet",
-              profile: str = "ecommerce") -> StageReport:
+              profile: str = DEFAULT_PROFILE) -> StageReport:
     """Join stage outputs into the contract tables, with the audit and quality findings."""
-    check_profile(profile)
+    profile = check_profile(profile)
     documents = {document.doc_id: document for document in _documents(interim)}
     clauses, labels = _clauses_by_doc(interim), _labels_by_doc(interim)
     facts, errors = _facts_by_doc(interim), _stage_errors(interim)
+    trackers = _trackers_by_doc(interim)
     outcomes = []
     for doc_id in sorted(documents.keys() | errors.keys()):
         outcome = Outcome(doc_id, "", documents.get(doc_id), clauses.get(doc_id))
@@ -209,6 +225,7 @@ def run_build(interim: Path = INTERIM_DIR, out: Path = PROCESSED_DIR, *, fmt: st
         outcome.labels = [doc_labels.get(c.clause_id, ClauseLabels((), {}))
                           for c in outcome.clauses or []]
         outcome.facts = facts.get(doc_id, [])
+        outcome.trackers = trackers.get(doc_id, []) if outcome.document is not None else []
         audit_step(outcome, profile)
         outcomes.append(outcome)
     report = StageReport("build", n_in=len(documents))
@@ -224,3 +241,46 @@ def run_build(interim: Path = INTERIM_DIR, out: Path = PROCESSED_DIR, *, fmt: st
 def _write_errors(report: StageReport, directory: Path) -> None:
     write_interim(_frame(report.errors, "interim_errors"), directory / "errors.parquet",
                   "interim_errors")
+
+
+def audit_dataset(dataset: Path, profile: str | None = None) -> pd.DataFrame:
+    """The `audit` table of a built dataset: as built, or computed again from its clauses,
+    facts and trackers against `profile` (`auto`: each policy's own date chooses).
+
+    Raises:
+        SchemaError: a table the audit needs is missing.
+    """
+    if profile is None:
+        return read_table(dataset, "audit")
+    profile = check_profile(profile)
+    clauses, facts = read_table(dataset, "clauses"), read_table(dataset, "facts")
+    trackers = _optional_table(dataset, "trackers")
+    by_doc = {name: dict(list(frame.groupby("doc_id"))) for name, frame
+              in (("facts", facts), ("trackers", trackers))}
+    rows = []
+    for doc_id, frame in clauses.groupby("doc_id", sort=True):
+        rows += audit_document(doc_id, frame, by_doc["facts"].get(doc_id, facts.iloc[:0]),
+                               profile, by_doc["trackers"].get(doc_id, trackers.iloc[:0]))
+    return _frame(rows, "audit")
+
+
+def _optional_table(dataset: Path, name: str) -> pd.DataFrame:
+    """A table that datasets built before it existed lack: empty then."""
+    try:
+        return read_table(dataset, name)
+    except SchemaError:
+        return empty_table(name)
+
+
+def checklist_lines(audit: pd.DataFrame) -> Iterator[str]:
+    """One line per policy: its profile, how many applicable elements it states, what is
+    missing (`vnpolicy audit`)."""
+    for doc_id, frame in audit.groupby("doc_id", sort=False):
+        status = frame["status"] if "status" in frame else frame["present"].map(
+            {True: "present", False: "absent"})
+        applicable = frame[status != "not_applicable"]
+        missing = applicable.loc[~applicable["present"].astype(bool), "element"].tolist()
+        skipped = int((status == "not_applicable").sum())
+        yield (f"{doc_id} [{frame['profile'].iloc[0]}]: {int(applicable['present'].sum())}/"
+               f"{len(applicable)} present" + (f", {skipped} not applicable" if skipped else "")
+               + (f"; missing: {', '.join(missing)}" if missing else ""))

@@ -1,12 +1,29 @@
+"""The completeness audit: profiles as data, present / absent / not_applicable, `auto`."""
+
 import json
 
 import pandas as pd
+import pytest
 
-from pipeline.audit import audit_document, find_quality_issues
+from pipeline.audit import audit_document, check_profile, find_quality_issues, get_profile
+from pipeline.audit.checklist import STATUSES
+from pipeline.audit.profiles import load_profiles, profile_for_date
+from pipeline.clean import clean_text
+from pipeline.config import LAW_ELEMENTS
+from pipeline.errors import PipelineError
 
 
 def _clauses(rows):
     return pd.DataFrame(rows, columns=["clause_id", "text", "labels", "scores"])
+
+
+def _audit(sentences, profile="pdp", facts=(), trackers=()):
+    """Rows by element for clauses given as (labels, text); the text is cleaned first, as
+    the pipeline would."""
+    clauses = [{"clause_id": i, "text": clean_text(text), "labels": labels, "scores": ""}
+               for i, (labels, text) in enumerate(sentences)]
+    rows = audit_document("d", clauses, list(facts), profile, list(trackers))
+    return {row["element"]: row for row in rows}
 
 
 def test_low_score_best_guess_is_not_evidence():
@@ -16,29 +33,236 @@ def test_low_score_best_guess_is_not_evidence():
         (1, "Dữ liệu được lưu trữ trong 24 tháng.", ["retention"],
          json.dumps({"retention": 0.93, "other": 0.01})),
     ])
-    rows = {r["element"]: r for r in audit_document("d", clauses.iloc[:1], pd.DataFrame())}
+    rows = {r["element"]: r for r in audit_document("d", clauses.iloc[:1], pd.DataFrame(),
+                                                    "decree52")}
     assert rows["retention"]["present"] is False
-    rows = {r["element"]: r for r in audit_document("d", clauses, pd.DataFrame())}
+    rows = {r["element"]: r for r in audit_document("d", clauses, pd.DataFrame(), "decree52")}
     assert rows["retention"]["present"] is True and rows["retention"]["evidence"] == [1]
 
 
 def test_contact_needs_a_phone_or_email():
     clauses = _clauses([(0, "Công ty TNHH An Phát, 12 Lê Lợi, Hà Nội.", ["contact"], "")])
     no_facts = pd.DataFrame(columns=["type", "normalized", "clause_id", "qualifier"])
-    (contact,) = [r for r in audit_document("d", clauses, no_facts) if r["element"] == "contact"]
+    (contact,) = [r for r in audit_document("d", clauses, no_facts, "ecommerce")
+                  if r["element"] == "contact"]
     assert not contact["present"] and "no phone or email" in contact["note"]
     phone = pd.DataFrame([{"type": "phone", "normalized": "+842838221234", "clause_id": 0,
                            "qualifier": "landline"}])
-    (contact,) = [r for r in audit_document("d", clauses, phone) if r["element"] == "contact"]
-    assert contact["present"]
+    (contact,) = [r for r in audit_document("d", clauses, phone, "ecommerce")
+                  if r["element"] == "contact"]
+    assert contact["present"] and contact["status"] == "present"
 
 
-def test_pdp_profile_checks_rights_separately():
+def test_facts_given_by_type_alone_still_count():
+    clauses = _clauses([(0, "Công ty TNHH An Phát, 12 Lê Lợi, Hà Nội.", ["contact"], "")])
+    rows = audit_document("d", clauses, pd.DataFrame({"type": ["email"]}), "decree52")
+    assert {r["element"]: r["present"] for r in rows}["contact"]
+    rows = {r["element"]: r for r in audit_document("d", clauses, [{"type": "email"}])}
+    assert rows["controller_identity"]["status"] == "present"
+    assert rows["controller_identity"]["evidence"] == []
+
+
+def test_decree13_profile_checks_rights_separately():
     text = "Bạn có quyền rút lại sự đồng ý bất kỳ lúc nào."
-    clauses = _clauses([(0, text, ["user_rights"], "")])
-    rows = {r["element"]: r["present"] for r in audit_document("d", clauses, pd.DataFrame(),
-                                                               profile="pdp")}
+    rows = {r["element"]: r["present"]
+            for r in audit_document("d", _clauses([(0, text, ["user_rights"], "")]),
+                                    pd.DataFrame(), profile="decree13")}
     assert rows["right_withdraw"] and not rows["right_delete"]
+
+
+def test_default_profile_is_law_91_and_decree_356_with_the_gold_ids():
+    rows = audit_document("d", _clauses([(0, "Xin chào.", ["other"], "")]), pd.DataFrame())
+    assert [r["element"] for r in rows] == list(LAW_ELEMENTS)
+    assert {r["profile"] for r in rows} == {"pdp"}
+    assert all(r["legal_basis"].startswith(("Law 91/2025/QH15", "Decree 356/2025/ND-CP"))
+               for r in rows)
+    assert not any("13/2023" in r["legal_basis"] or "52/2013" in r["legal_basis"] for r in rows)
+
+
+def test_profiles_are_named_by_their_law_and_ecommerce_still_works():
+    assert sorted(load_profiles()) == ["decree13", "decree52", "pdp"]
+    assert check_profile("ecommerce") == "decree52"
+    assert get_profile("decree13").historical and not get_profile("pdp").historical
+    decree52 = {e.element: e.legal_basis for e in get_profile("decree52").elements}
+    assert list(decree52) == ["purpose", "scope", "retention", "access", "contact",
+                              "user_rights", "complaints", "security"]
+    assert decree52["contact"].endswith("Art. 69(1)(đ)")
+    assert decree52["user_rights"].endswith("Art. 69(1)(e)")
+    rows = audit_document("d", _clauses([(0, "Xin chào.", ["other"], "")]), pd.DataFrame(),
+                          "ecommerce")
+    assert {r["profile"] for r in rows} == {"decree52"}
+
+
+def test_unknown_profile_is_a_clear_error():
+    with pytest.raises(PipelineError, match=r"unknown audit profile 'gdpr'.*pdp.*auto"):
+        check_profile("gdpr")
+
+
+def test_status_column_agrees_with_present():
+    rows = _audit([(["purpose"], "Chúng tôi thu thập họ tên và số điện thoại để giao hàng.")])
+    assert {r["status"] for r in rows.values()} <= set(STATUSES)
+    assert all(r["present"] == (r["status"] == "present") for r in rows.values())
+    assert rows["data_categories"]["status"] == "present"
+    assert rows["children"]["status"] == "not_applicable"
+    assert rows["children"]["note"].startswith("not applicable")
+
+
+# (element, labels, a sentence that states it, one that must not count for it)
+CORE_CASES = [
+    ("data_categories", ["purpose"],
+     "Chúng tôi thu thập họ tên, số điện thoại và địa chỉ email của khách hàng.",
+     "Chúng tôi luôn tôn trọng quyền riêng tư của khách hàng."),
+    ("purposes", ["scope"], "Thông tin được dùng để giao hàng và chăm sóc khách hàng.",
+     "Chính sách này áp dụng cho mọi khách hàng của cửa hàng."),
+    ("consent", ["other"], "Chúng tôi chỉ xử lý dữ liệu khi có sự đồng ý của bạn.",
+     "Chúng tôi xử lý dữ liệu của bạn khi giao hàng."),
+    ("withdraw_consent", ["user_rights"],
+     "Bạn có thể rút lại sự đồng ý bất cứ lúc nào bằng cách gửi email cho chúng tôi.",
+     "Bạn có thể hủy đăng ký nhận bản tin ở cuối mỗi thư."),
+    ("rights", ["user_rights"],
+     "Bạn có quyền yêu cầu xem, chỉnh sửa hoặc xóa dữ liệu cá nhân của mình.",
+     "Bạn có thể tự chỉnh sửa tên hiển thị trong trang tài khoản."),
+    ("rights", ["user_rights"],
+     "Khách hàng có quyền phản đối việc xử lý và yêu cầu hạn chế xử lý dữ liệu.",
+     "Cửa hàng có quyền thay đổi và chỉnh sửa chính sách này bất cứ lúc nào."),
+    ("rights_procedure", ["user_rights"],
+     "Để thực hiện các quyền trên, vui lòng gửi yêu cầu qua email hotro@anphat.vn.",
+     "Bạn có quyền được biết về việc xử lý dữ liệu của mình."),
+    ("response_deadlines", ["user_rights"],
+     "Chúng tôi sẽ phản hồi yêu cầu của bạn trong vòng 02 ngày làm việc.",
+     "Khiếu nại được giải quyết trong vòng 15 ngày kể từ khi nhận được yêu cầu."),
+    ("recipients", ["access"],
+     "Chúng tôi chia sẻ thông tin với đơn vị vận chuyển để giao hàng cho bạn.",
+     "Chúng tôi không chia sẻ thông tin cá nhân của bạn với bất kỳ ai."),
+    ("recipients", ["security"],
+     "Chúng tôi buộc phải cung cấp thông tin cho cơ quan nhà nước khi pháp luật yêu cầu.",
+     "Thông tin không định danh có thể được dùng để thống kê."),
+    ("no_sale", ["access"], "Chúng tôi cam kết không bán thông tin cá nhân của khách hàng.",
+     "Sàn không chịu trách nhiệm về chất lượng hàng của người bán."),
+    ("retention", ["other"], "Dữ liệu được lưu trữ trong 24 tháng kể từ giao dịch cuối cùng.",
+     "Dữ liệu được lưu trữ an toàn trên máy chủ của công ty."),
+    ("deletion", ["retention"], "Dữ liệu sẽ được xóa khi hết thời hạn lưu trữ.",
+     "Bạn có thể hủy đăng ký nhận email khuyến mãi bất cứ lúc nào."),
+    ("security", ["security"],
+     "Chúng tôi mã hóa dữ liệu bằng SSL và phân quyền truy cập cho nhân viên.",
+     "Bạn có trách nhiệm tự giữ bí mật mật khẩu của mình."),
+    ("breach_notification", ["security"],
+     "Khi xảy ra sự cố rò rỉ dữ liệu, chúng tôi sẽ thông báo cho cơ quan chức năng.",
+     "Khách hàng có trách nhiệm thông báo cho chúng tôi khi tài khoản bị xâm phạm."),
+    ("complaints", ["complaints"],
+     "Khách hàng có quyền gửi khiếu nại về email hotro@anphat.vn.",
+     "- Giải quyết khiếu nại của khách hàng về sản phẩm."),
+    ("dpo_contact", ["contact"], "Bộ phận bảo vệ dữ liệu cá nhân: dpo@anphat.vn.",
+     "Bộ phận chăm sóc khách hàng: cskh@anphat.vn."),
+    ("dpo_contact", ["contact"], "Bộ phận phụ trách dữ liệu cá nhân: Phòng Pháp chế.",
+     "Người phụ trách bán hàng: anh Minh."),
+    ("response_deadlines", ["user_rights"], "Chúng tôi cam kết phản hồi trong vòng 07 ngày.",
+     "Chúng tôi cam kết giao hàng trong vòng 07 ngày."),
+]
+
+
+@pytest.mark.parametrize("element, labels, states, other", CORE_CASES)
+def test_core_element_found_and_not_found(element, labels, states, other):
+    found = _audit([(labels, states)])[element]
+    assert found["status"] == "present" and found["evidence"] == [0]
+    assert _audit([(labels, other)])[element]["status"] == "absent"
+
+
+def test_one_right_alone_is_not_the_rights_element():
+    row = _audit([(["user_rights"], "Bạn có thể tự chỉnh sửa tên hiển thị trong tài khoản.")])
+    assert row["rights"]["note"] == "only 1 of the 2 needed: correct"
+
+
+def test_controller_identity_needs_a_contact_fact():
+    sentence = [(["contact"], "Công ty TNHH An Phát, email hotro@anphat.vn.")]
+    email = {"type": "email", "normalized": "hotro@anphat.vn", "clause_id": 0,
+             "qualifier": ""}
+    assert _audit(sentence, facts=[email])["controller_identity"]["status"] == "present"
+    assert _audit(sentence)["controller_identity"]["status"] == "absent"
+
+
+# (element, a sentence showing the activity, a sentence addressing it as the law asks,
+#  a sentence that shows no activity)
+CONDITIONAL_CASES = [
+    ("sensitive_data", "Chúng tôi thu thập số căn cước công dân và vị trí của bạn.",
+     "Thông tin thẻ tín dụng được mã hóa theo chuẩn PCI DSS.",
+     "Chúng tôi không thu thập dữ liệu vị trí của bạn."),
+    ("cross_border", "Dữ liệu được lưu trên dịch vụ đám mây Amazon Web Services.",
+     "Dữ liệu có thể được chuyển ra nước ngoài và lưu trữ tại Singapore.",
+     "Dữ liệu được lưu trữ trên máy chủ đặt tại Hà Nội."),
+    ("cookies_tracking", "Website sử dụng cookie để ghi nhớ giỏ hàng của bạn.",
+     "Bạn có thể tắt cookie trong phần cài đặt của trình duyệt.",
+     "Chúng tôi thu thập họ tên và email khi bạn đặt hàng."),
+    ("marketing_optout", "Chúng tôi gửi thông tin khuyến mãi qua email cho khách hàng.",
+     "Bạn có thể hủy đăng ký nhận tin bất cứ lúc nào.",
+     "Chúng tôi dùng email để xác nhận đơn hàng."),
+    ("children", "Dịch vụ dành cho trẻ em từ 6 đến 12 tuổi.",
+     "Cha mẹ hoặc người giám hộ đồng ý thay cho trẻ khi đăng ký.",
+     "Dịch vụ dành cho khách hàng đã đủ 18 tuổi."),
+    ("automated_processing", "Hệ thống dùng thuật toán để xếp hạng hồ sơ ứng viên.",
+     "Chúng tôi giải thích cách thuật toán xếp hạng hồ sơ, và bạn có thể từ chối.",
+     "Bạn là ai và bạn cần gì từ chúng tôi?"),
+]
+
+
+@pytest.mark.parametrize("element, shows, addresses, none", CONDITIONAL_CASES)
+def test_conditional_element_applies_only_when_the_activity_shows(element, shows, addresses,
+                                                                  none):
+    other = ["purpose"]
+    assert _audit([(other, none)])[element]["status"] == "not_applicable"
+    absent = _audit([(other, shows)])[element]
+    assert absent["status"] == "absent" and absent["evidence"] == [0]
+    assert absent["note"].startswith("applies: clause 0 names «")
+    present = _audit([(other, shows), (other, addresses)])[element]
+    assert present["status"] == "present" and 1 in present["evidence"]
+
+
+@pytest.mark.parametrize("element, text", [
+    ("cross_border", "Khách hàng có quốc tịch nước ngoài cũng được bảo vệ theo chính sách này."),
+    ("marketing_optout", "Nghiêm cấm gửi tin nhắn rác, email quảng cáo trái phép qua website."),
+    ("children", "Chúng tôi không có cửa hàng dành cho người lớn tuổi."),
+    ("automated_processing", "Ai cần hỗ trợ xin gọi tổng đài."),
+])
+def test_words_that_do_not_show_the_activity(element, text):
+    assert _audit([(["other"], text)])[element]["status"] == "not_applicable"
+
+
+def test_trackers_on_the_page_make_cookies_apply():
+    sentences = [(["purpose"], "Chúng tôi thu thập họ tên khi bạn đặt hàng.")]
+    assert _audit(sentences)["cookies_tracking"]["status"] == "not_applicable"
+    row = _audit(sentences, trackers=[{"tracker": "facebook_pixel"}])["cookies_tracking"]
+    assert row["status"] == "absent" and "the page loads facebook_pixel" in row["note"]
+
+
+def _dated(date, qualifier="updated"):
+    return [{"type": "policy_date", "normalized": date, "qualifier": qualifier,
+             "clause_id": 0}]
+
+
+@pytest.mark.parametrize("date, chosen", [
+    ("2015-01", "decree52"), ("2023-06-30", "decree52"), ("2023-07-01", "decree13"),
+    ("2025-12-31", "decree13"), ("2026-01-01", "pdp"), ("2026-07-24", "pdp"),
+])
+def test_auto_chooses_the_law_of_the_policys_date(date, chosen):
+    assert profile_for_date(date) == chosen
+    rows = _audit([(["other"], "Xin chào.")], "auto", facts=_dated(date))
+    assert {r["profile"] for r in rows.values()} == {chosen}
+    assert all(f"auto: policy updated {date}, so {chosen}" in r["note"] for r in rows.values())
+
+
+def test_auto_takes_the_latest_date_and_defaults_to_the_law_in_force():
+    facts = _dated("2019-05-01", "effective") + _dated("2024-02-10")
+    assert {r["profile"] for r in _audit([], "auto", facts=facts).values()} == {"decree13"}
+    rows = _audit([(["other"], "Xin chào.")], "auto")
+    assert {r["profile"] for r in rows.values()} == {"pdp"}
+    assert "auto: no policy date" in rows["consent"]["note"]
+
+
+def test_a_bad_regex_in_a_profile_file_names_the_file(tmp_path):
+    (tmp_path / "bad.json").write_text(json.dumps({"profile": "bad", "elements": [
+        {"element": "x", "labels": [], "legal_basis": "y", "cue": "(unclosed"}]}))
+    with pytest.raises(PipelineError, match=r"bad.json: element 'x': invalid regular"):
+        load_profiles(tmp_path)
 
 
 def test_quality_findings_with_evidence():

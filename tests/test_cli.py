@@ -38,7 +38,8 @@ def test_run_end_to_end_with_a_bad_file(policy_dir, tmp_path):
         assert texts[row.doc_id][row.start:row.end] == row.value
     assert {"complaint_deadline", "retention_period", "email", "phone"} <= set(facts["type"])
     audit = pd.read_parquet(out / "audit.parquet")
-    assert set(audit["element"]) >= {"purpose", "retention", "complaints", "contact"}
+    assert set(audit["element"]) >= {"controller_identity", "retention", "complaints"}
+    assert set(audit["status"]) <= {"present", "absent", "not_applicable"}
 
 
 @pytest.mark.slow
@@ -93,3 +94,44 @@ def test_csv_dataset_keeps_numeric_looking_doc_ids(tmp_path):
     assert read_table(out, "documents")["doc_id"].tolist() == ["001"]
     result = runner.invoke(app, ["report", str(out), "--out", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.slow
+def test_audit_command_reads_the_dataset_or_audits_it_again(policy_dir, tmp_path):
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["run", str(policy_dir), "--out", str(out), "--interim",
+                                 str(tmp_path / "i"), "-q", "--profile", "ecommerce"])
+    assert result.exit_code == 0, result.output
+    assert set(pd.read_parquet(out / "audit.parquet")["profile"]) == {"decree52"}
+    built = runner.invoke(app, ["audit", "--out", str(out)])
+    assert built.exit_code == 0 and built.output.startswith("cong-ty-a [decree52]: ")
+    again = runner.invoke(app, ["audit", "--out", str(out), "--profile", "pdp"])
+    assert again.exit_code == 0 and again.output.startswith("cong-ty-a [pdp]: ")
+    assert "not applicable" in again.output and "missing: " in again.output
+    auto = runner.invoke(app, ["audit", "--out", str(out), "--profile", "auto"])
+    assert auto.exit_code == 0 and auto.output.startswith("cong-ty-a [pdp]: ")
+    bad = runner.invoke(app, ["audit", "--out", str(out), "--profile", "gdpr"])
+    assert bad.exit_code == 1 and "unknown audit profile 'gdpr'" in bad.output
+
+
+@pytest.mark.slow
+def test_run_with_profile_auto_audits_each_policy_by_its_date(policy_dir, tmp_path):
+    (policy_dir / "cong-ty-b.txt").write_text(
+        "CHÍNH SÁCH BẢO MẬT\nCập nhật lần cuối: 15/03/2024\n"
+        "Chúng tôi thu thập họ tên và email để giao hàng.\n", encoding="utf-8")
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["run", str(policy_dir), "--out", str(out), "--interim",
+                                 str(tmp_path / "i"), "-q", "--profile", "auto"])
+    assert result.exit_code == 0, result.output
+    audit = pd.read_parquet(out / "audit.parquet")
+    assert audit.groupby("doc_id")["profile"].first().to_dict() == {
+        "cong-ty-a": "pdp", "cong-ty-b": "decree13"}
+    notes = audit.loc[audit["doc_id"] == "cong-ty-b", "note"]
+    assert notes.str.contains("auto: policy updated 2024-03-15, so decree13").all()
+    facts = pd.read_parquet(out / "facts.parquet")
+    assert facts.loc[facts["type"] == "policy_date", "normalized"].tolist() == ["2024-03-15"]
+    report = runner.invoke(app, ["report", str(out), "--out", str(tmp_path / "r")])
+    assert report.exit_code == 0, report.output
+    index = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert "<h3>decree13</h3>" in index and "<h3>pdp</h3>" in index
+    assert '<b>decree13</b> <span class="flag">historical</span>' in index

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from pipeline.batch import run_pipeline
 from pipeline.cli import app
 from pipeline.compare import compare_dataset, load_dataset, run_compare
+from pipeline.compare.tables import completeness_scores
 from pipeline.compare.templates import components, diff_clauses, find_families, shingles, syllables
 from pipeline.config import CompareParams
 from pipeline.errors import PipelineError
@@ -77,19 +78,36 @@ def test_coverage_is_one_row_per_policy_and_column_per_element(tables):
     coverage = tables["coverage"]
     assert coverage["doc_id"].tolist() == ["anh-duong", "binh-minh", "hoa-sen"]
     assert list(coverage.columns[:2]) == ["doc_id", "profile"]
-    assert {"purpose", "retention", "contact", "complaints"} <= set(coverage.columns[2:])
-    assert coverage.set_index("doc_id").loc[["hoa-sen", "binh-minh"], "contact"].all()
+    assert {"controller_identity", "retention", "complaints"} <= set(coverage.columns[2:])
+    assert set(coverage["profile"]) == {"pdp"}
+    assert coverage.set_index("doc_id").loc[["hoa-sen", "binh-minh"],
+                                            "controller_identity"].all()
 
 
 @pytest.mark.slow
-def test_completeness_scores_match_coverage(tables):
+def test_completeness_counts_only_the_applicable_elements(tables, dataset):
     coverage = tables["coverage"].set_index("doc_id").drop(columns="profile")
+    audit = read_table(dataset, "audit")
     for row in tables["completeness"].itertuples():
-        assert row.n_present == coverage.loc[row.doc_id].sum()
-        assert row.n_elements == coverage.shape[1]
+        mine = audit[audit["doc_id"] == row.doc_id].set_index("element")["status"]
+        assert row.n_present == coverage.loc[row.doc_id].sum() == (mine == "present").sum()
+        assert row.n_elements == (mine != "not_applicable").sum() < coverage.shape[1]
         assert row.score == pytest.approx(row.n_present / row.n_elements, abs=1e-4)
-        assert set(row.missing) == set(coverage.columns[~coverage.loc[row.doc_id]])
+        assert set(row.missing) == set(mine.index[mine == "absent"])
+        assert set(row.not_applicable) == set(mine.index[mine == "not_applicable"])
     assert tables["completeness"]["score"].is_monotonic_decreasing
+
+
+def test_completeness_follows_each_policys_own_profile():
+    audit = pd.DataFrame({
+        "doc_id": ["a", "a", "b", "b", "b"], "profile": ["decree52"] * 2 + ["pdp"] * 3,
+        "element": ["purpose", "contact", "consent", "children", "retention"],
+        "present": [True, False, True, False, False],
+        "status": ["present", "absent", "present", "not_applicable", "absent"]})
+    table = completeness_scores(audit, pd.DataFrame(columns=["doc_id"])).set_index("doc_id")
+    assert table.loc["a", "profile"] == "decree52" and table.loc["a", "n_elements"] == 2
+    assert table.loc["b", "n_elements"] == 2 and table.loc["b", "score"] == 0.5
+    assert list(table.loc["b", "not_applicable"]) == ["children"]
 
 
 @pytest.mark.slow

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from pipeline.audit import audit_document, find_quality_issues
 from pipeline.cli import app
+from pipeline.config import LAW_ELEMENTS
 from pipeline.io import write_table
 from pipeline.report import run_report
 from pipeline.report.html import page
@@ -48,6 +49,10 @@ POLICIES = {
 }
 
 
+TRACKER = {"doc_id": HOSTILE_ID, "tracker": "facebook_pixel", "category": "advertising",
+           "evidence": "fbq('init', '1');\"><svg onload=alert(6)>"}
+
+
 def write_dataset(directory: Path) -> Path:
     """The dataset tables of `POLICIES`, audited by the real audit code."""
     documents, clauses, facts = [], [], []
@@ -74,15 +79,16 @@ def write_dataset(directory: Path) -> Path:
                           "text": text, "n_chars": len(text), "n_clauses": len(clause_specs),
                           "status": "ok"})
     tables = {"documents": pd.DataFrame(documents), "clauses": pd.DataFrame(clauses),
-              "facts": pd.DataFrame(facts)}
+              "facts": pd.DataFrame(facts), "trackers": pd.DataFrame([TRACKER])}
     audit, findings = [], []
     for doc_id, frame in tables["clauses"].groupby("doc_id"):
         mine = tables["facts"][tables["facts"]["doc_id"] == doc_id]
-        audit += audit_document(doc_id, frame, mine)
-        findings += find_quality_issues(doc_id, frame, mine)
+        trackers = [TRACKER] if doc_id == HOSTILE_ID else []
+        audit += audit_document(doc_id, frame, mine, trackers=trackers)
+        findings += find_quality_issues(doc_id, frame, mine, trackers)
     tables["audit"] = pd.DataFrame(audit)
     tables["findings"] = pd.DataFrame(findings, columns=["doc_id", "finding", "evidence",
-                                                         "detail"])
+                                                         "detail", "legal_basis"])
     for name, table in tables.items():
         write_table(table, directory, name)
     return directory
@@ -180,8 +186,20 @@ def test_facts_are_highlighted(report):
 
 def test_index_compares_the_policies(report):
     html = (report / "index.html").read_text(encoding="utf-8")
-    assert html.count('class="cell ') == 2 * 8
+    assert html.count('class="cell ') == 2 * len(LAW_ELEMENTS)
+    assert "Law 91/2025/QH15 on Personal Data Protection + Decree 356/2025/ND-CP" in html
+    assert 'class="cell na" title="children: not applicable"' in html
     assert "<svg" in html and "7 working days" in html and "2 years" in html
+
+
+def test_trackers_show_escaped_with_the_audit_they_caused(report):
+    html = _hostile_page(report).read_text(encoding="utf-8")
+    assert ("<code>fbq(&#x27;init&#x27;, &#x27;1&#x27;);&quot;&gt;&lt;svg onload=alert(6)&gt;"
+            "</code>") in html
+    assert "the page loads facebook_pixel" in html
+    assert "trackers_not_disclosed" in html and "Law 91/2025/QH15 Arts. 28(8), 29(3)-(4)" in html
+    index = (report / "index.html").read_text(encoding="utf-8")
+    assert '<section id="trackers">' in index and "facebook_pixel" in index
 
 
 def test_cli_report(tmp_path):

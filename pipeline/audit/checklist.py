@@ -1,21 +1,39 @@
-"""Completeness audit: which elements of a profile each policy states, with evidence."""
+"""Completeness audit: which elements of a profile each policy states, with evidence.
+
+Every element is `present` or `absent`; a conditional one (cookies, children, transfers
+abroad...) is `not_applicable` unless the policy or the page shows the activity, and its note
+says what showed it. With the profile `auto`, each policy is audited against the law in force
+on its own date (`policy_date` facts), and the note says which profile was chosen and why.
+"""
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from .profiles import profile_elements
+from .profiles import (
+    AUTO,
+    DEFAULT_PROFILE,
+    Applies,
+    Element,
+    check_profile,
+    get_profile,
+    profile_for_date,
+)
 
 # A label the classifier gave only because nothing else fit (its probability under 0.5) is a
 # clause's best guess, not evidence that the policy states an element.
 EVIDENCE_MIN_SCORE = 0.5
+PRESENT, ABSENT, NOT_APPLICABLE = "present", "absent", "not_applicable"
+NO_CLAUSE = -1
+STATUSES = (PRESENT, ABSENT, NOT_APPLICABLE)
 
 
 TableRows = pd.DataFrame | Sequence[Mapping]  # one policy's rows of a table: a frame or records
+Clauses = list[tuple[int, set[str], str, str]]  # (clause_id, evidence labels, text, lower)
+Judgement = tuple[str, list[int], str]  # (status, evidence clause ids, note)
 
 
 def records(rows: TableRows) -> Sequence[Mapping]:
@@ -37,33 +55,134 @@ def _evidence_labels(row: Mapping) -> set[str]:
     return {label for label in labels if scores.get(label, 1.0) >= EVIDENCE_MIN_SCORE}
 
 
-def audit_document(doc_id: str, clauses: TableRows, facts: TableRows, profile: str = "ecommerce"
-                   ) -> list[dict]:
+def choose_profile(profile: str, facts: Sequence[Mapping]) -> tuple[str, str]:
+    """The profile to audit a policy against and, for `auto`, why: the law in force on the
+    policy's latest effective or updated date, else the law in force today.
+
+    Examples:
+        >>> choose_profile("auto", [{"type": "policy_date", "normalized": "2024-03-01",
+        ...                          "qualifier": "updated"}])
+        ('decree13', 'auto: policy updated 2024-03-01, so decree13')
+    """
+    name = check_profile(profile)
+    if name != AUTO:
+        return name, ""
+    dates = sorted((fact["normalized"], fact["qualifier"]) for fact in facts
+                   if fact["type"] == "policy_date")
+    if not dates:
+        return DEFAULT_PROFILE, f"auto: no policy date, so the law in force ({DEFAULT_PROFILE})"
+    date, qualifier = dates[-1]
+    chosen = profile_for_date(date)
+    return chosen, f"auto: policy {qualifier or 'dated'} {date}, so {chosen}"
+
+
+def audit_document(doc_id: str, clauses: TableRows, facts: TableRows,
+                   profile: str = DEFAULT_PROFILE, trackers: TableRows = ()) -> list[dict]:
     """Audit rows (one per checklist element) for one policy.
 
     Args:
         clauses: the policy's rows of the `clauses` table (with `labels`, and `scores` when
             the labels come from the classifier).
         facts: the policy's rows of the `facts` table.
+        profile: a profile name or alias, or `auto` (chosen by the policy's date).
+        trackers: the page's rows of the `trackers` table (what it loads shows tracking).
     """
-    rows = []
-    fact_types = {fact["type"] for fact in records(facts)}
-    evidence_labels = [(int(row["clause_id"]), _evidence_labels(row), row["text"])
-                       for row in records(clauses)]
-    for element in profile_elements(profile):
-        evidence = [
-            clause_id for clause_id, labels, text in evidence_labels
-            if labels & set(element.labels)
-            and (not element.cue or re.search(element.cue, text, re.I))
-        ]
-        present = bool(evidence)
-        note = ""
-        if present and element.needs_facts and not fact_types & set(element.needs_facts):
-            present = False
-            note = f"clauses found, but no {' or '.join(element.needs_facts)} extracted"
-        elif not present:
-            note = "no clause states it"
-        rows.append({"doc_id": doc_id, "element": element.element, "present": present,
-                     "evidence": evidence, "note": note, "profile": profile,
-                     "legal_basis": element.legal_basis})
-    return rows
+    fact_rows = records(facts)
+    name, choice = choose_profile(profile, fact_rows)
+    chosen = get_profile(name)
+    rows: Clauses = [(int(row["clause_id"]), _evidence_labels(row), row["text"],
+                      row["text"].lower()) for row in records(clauses)]
+    fact_clauses: dict[str, list[int]] = {}
+    for fact in fact_rows:  # a fact given by type alone (`evaluate`) sits in no clause: -1
+        clause_id = fact.get("clause_id")
+        fact_clauses.setdefault(fact["type"], []).append(
+            NO_CLAUSE if clause_id is None else int(clause_id))
+    tracker_names = sorted({str(row["tracker"]) for row in records(trackers)})
+    audit = []
+    for element in chosen.elements:
+        status, evidence, note = judge(element, rows, fact_clauses, tracker_names)
+        audit.append({"doc_id": doc_id, "element": element.element,
+                      "present": status == PRESENT, "evidence": evidence,
+                      "note": "; ".join(part for part in (note, choice) if part),
+                      "profile": name, "legal_basis": element.legal_basis, "status": status})
+    return audit
+
+
+def judge(element: Element, clauses: Clauses, fact_clauses: Mapping[str, list[int]],
+          trackers: Sequence[str] = ()) -> Judgement:
+    """An element's status, its evidence clauses and a note saying why."""
+    applies = ""
+    if element.applies is not None:
+        applies, shown = _applies(element.applies, clauses, trackers)
+        if not applies:
+            return NOT_APPLICABLE, [], f"not applicable: no {element.applies.activity} shown"
+    evidence = _evidence(element, clauses, fact_clauses)
+    status, note = _decide(element, evidence, clauses, fact_clauses)
+    if applies and status == ABSENT:
+        evidence = shown  # what a regulator checks: where the activity shows
+    return (status, [cid for cid in evidence if cid != NO_CLAUSE],
+            "; ".join(part for part in (applies, note) if part))
+
+
+def _evidence(element: Element, clauses: Clauses, fact_clauses: Mapping[str, list[int]]
+              ) -> list[int]:
+    found = {clause_id for clause_id, clause_labels, text, low in clauses
+             if _is_evidence(element, clause_labels, text, low)}
+    texts = {clause_id: text for clause_id, _, text, _ in clauses}
+    for kind in element.facts:
+        found.update(clause_id for clause_id in fact_clauses.get(kind, ())
+                     if element.not_cue is None
+                     or not element.not_cue.search(texts.get(clause_id, "")))
+    return sorted(found)
+
+
+def _is_evidence(element: Element, labels: set[str], text: str, low: str) -> bool:
+    """Whether a clause shows the element; the cheap tests first (a label set), `not_cue`
+    last, on the few clauses that match (most of an audit's time is regex search)."""
+    if element.strong_cue is not None and element.strong_cue.search(text, low):
+        found = True
+    elif not element.labels and element.cue is None:
+        return False  # an element read from facts only
+    else:
+        found = ((not element.labels or bool(set(element.labels) & labels))
+                 and (element.cue is None or bool(element.cue.search(text, low))))
+    return found and (element.not_cue is None or not element.not_cue.search(text, low))
+
+
+def _decide(element: Element, evidence: list[int], clauses: Clauses,
+            fact_clauses: Mapping[str, list[int]]) -> tuple[str, str]:
+    if not evidence:
+        return ABSENT, "no clause states it"
+    if element.groups:
+        texts = [text for clause_id, _, text, _ in clauses if clause_id in set(evidence)]
+        covered = [name for name, pattern in element.groups
+                   if any(pattern.search(text) for text in texts)]
+        if len(covered) < element.min_groups:
+            return ABSENT, (f"only {len(covered)} of the {element.min_groups} needed: "
+                            + (", ".join(covered) or "none"))
+    if element.needs_facts and not set(fact_clauses) & set(element.needs_facts):
+        return ABSENT, f"clauses found, but no {' or '.join(element.needs_facts)} extracted"
+    return PRESENT, ""
+
+
+def _applies(applies: Applies, clauses: Clauses, trackers: Sequence[str]
+             ) -> tuple[str, list[int]]:
+    """Why a conditional element applies (empty when it does not), and the clauses that
+    show the activity."""
+    labels = set(applies.labels)
+    shown, words = [], []
+    for clause_id, clause_labels, text, low in clauses:
+        if labels and not labels & clause_labels:
+            continue
+        match = applies.cue.search(text, low) if applies.cue else None
+        if match and (applies.not_cue is None or not applies.not_cue.search(text, low)):
+            shown.append(clause_id)
+            words.append(match.group(0).lower())
+    reasons = []
+    if shown:
+        named = ", ".join(f"«{w}»" for w in sorted(set(words))[:3])
+        reasons.append(f"clause {shown[0]}" + (f" (and {len(shown) - 1} more)"
+                                               if len(shown) > 1 else "") + f" names {named}")
+    if applies.trackers and trackers:
+        reasons.append(f"the page loads {', '.join(trackers)}")
+    return ("applies: " + "; ".join(reasons)) if reasons else "", shown

@@ -1,12 +1,14 @@
 """Quality findings: what a policy states badly, beyond present or missing, with the clause
-ids each finding rests on."""
+ids each finding rests on and the provision it concerns; the regulator's findings under Law
+91/2025 are in `law_findings`."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-from .checklist import TableRows, records
+from .checklist import TableRows, audit_document, records
+from .law_findings import Policy, find_law_issues
 
 FREE_MAIL = ("gmail.com", "yahoo.com", "yahoo.com.vn", "hotmail.com", "outlook.com",
              "icloud.com", "live.com")
@@ -26,16 +28,43 @@ FactsByType = dict[str, list[tuple[str, int, str]]]  # type -> (normalized, clau
 Found = tuple[str, Sequence[int], str]  # (finding, evidence clause ids, detail)
 
 
-def find_quality_issues(doc_id: str, clauses: TableRows, facts: TableRows) -> list[dict]:
-    """Findings beyond present/missing, each with the clause ids it rests on."""
-    rows: Rows = [(int(r["clause_id"]), set(r["labels"]), r["text"]) for r in records(clauses)]
+# The provision each quality finding concerns ("" where it is good practice, not law).
+QUALITY_BASIS = {
+    "retention_without_period": "Law 91/2025/QH15 Arts. 3(3), 14",
+    "free_mail_only": "Law 91/2025/QH15 Art. 9(2)(b)",
+    "email_domain_differs_from_website": "Law 91/2025/QH15 Art. 9(2)(b)",
+    "several_hotlines": "", "complaints_without_deadline": "", "unfilled_template": "",
+    "contradiction_website_collection": "Law 91/2025/QH15 Art. 9(2)(a)",
+}
+
+
+def find_quality_issues(doc_id: str, clauses: TableRows, facts: TableRows,
+                        trackers: TableRows = (), pdp_audit: Sequence[dict] | None = None
+                        ) -> list[dict]:
+    """Findings beyond present/missing, each with the clause ids it rests on and its legal
+    basis: the quality findings, then the regulator's (`law_findings`).
+
+    Args:
+        pdp_audit: the policy's audit rows under the `pdp` profile, when already made.
+    """
+    clause_rows, fact_rows = records(clauses), records(facts)
+    rows: Rows = [(int(r["clause_id"]), set(r["labels"]), r["text"]) for r in clause_rows]
     by_type: FactsByType = {}
-    for fact in records(facts):
+    for fact in fact_rows:
         by_type.setdefault(fact["type"], []).append(
             (fact["normalized"], int(fact["clause_id"]), fact["qualifier"]))
-    found = [item for check in _CHECKS for item in check(rows, by_type)]
+    found = [(*item, QUALITY_BASIS[item[0]]) for check in _CHECKS
+             for item in check(rows, by_type)]
+    tracker_rows = records(trackers)
+    if pdp_audit is None:
+        pdp_audit = audit_document(doc_id, clause_rows, fact_rows, "pdp", tracker_rows)
+    policy = Policy([(cid, text, text.lower()) for cid, _, text in rows],
+                    [(f["type"], str(f["normalized"]), int(f["clause_id"]), f["qualifier"])
+                     for f in fact_rows],
+                    tracker_rows, {row["element"]: row for row in pdp_audit})
+    found += find_law_issues(policy)
     return [{"doc_id": doc_id, "finding": name, "evidence": sorted({int(e) for e in evidence}),
-             "detail": detail} for name, evidence, detail in found]
+             "detail": detail, "legal_basis": basis} for name, evidence, detail, basis in found]
 
 
 def _retention_without_period(rows: Rows, by_type: FactsByType) -> list[Found]:

@@ -24,7 +24,7 @@ from typing import Any
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
-from ..audit import check_profile
+from ..audit import DEFAULT_PROFILE, check_profile
 from ..clean.decode import check_size
 from ..clean.inputs import assign_doc_ids, discover_inputs, shown
 from ..config import INTERIM_DIR, PROCESSED_DIR, CleanParams, SegmentParams
@@ -82,7 +82,7 @@ class _Slot:
 
 def run_pipeline(inputs: Iterable[Path], out: Path = PROCESSED_DIR,
                  interim: Path = INTERIM_DIR, *, fmt: str = "parquet",
-                 profile: str = "ecommerce", strict: bool = False,
+                 profile: str = DEFAULT_PROFILE, strict: bool = False,
                  clean_params: CleanParams = CleanParams(),
                  segment_params: SegmentParams = SegmentParams(),
                  max_seconds: float | None = MAX_SECONDS, show_progress: bool = True,
@@ -103,7 +103,7 @@ def run_pipeline(inputs: Iterable[Path], out: Path = PROCESSED_DIR,
         PipelineError: a missing input, an unknown engine or format, an unreachable
             scheduler; with `strict`, the first file that fails.
     """
-    check_profile(profile)
+    profile = check_profile(profile)
     paths = discover_inputs(inputs, follow_symlinks=follow_symlinks,
                             exclude=[out, interim, *([cache_dir] if cache_dir else [])])
     ids = assign_doc_ids(paths)

@@ -2,6 +2,7 @@
 template families and boilerplate they share (`templates`)."""
 
 from .tables import (
+    audit_status,
     compare_dataset,
     elements_of,
     load_dataset,
@@ -10,5 +11,5 @@ from .tables import (
     run_compare,
 )
 
-__all__ = ["compare_dataset", "elements_of", "load_dataset", "period_distribution",
+__all__ = ["audit_status", "compare_dataset", "elements_of", "load_dataset", "period_distribution",
            "policies_of", "run_compare"]

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..audit import FREE_MAIL
 from ..config import CompareParams
+from ..errors import SchemaError
 from ..io import check_columns, empty_table, read_table, write_table
 from ..schema import COMPARE_TABLES, DATASET_TABLES
 from .templates import diff_clauses, find_boilerplate, find_families
@@ -22,6 +23,7 @@ from .templates import diff_clauses, find_boilerplate, find_families
 logger = logging.getLogger(__name__)
 
 PERIOD_TYPES: tuple[str, ...] = ("complaint_deadline", "retention_period")
+OPTIONAL_TABLES: tuple[str, ...] = ("trackers",)
 NOT_A_DURATION = -1
 
 
@@ -29,10 +31,19 @@ def load_dataset(directory: Path) -> dict[str, pd.DataFrame]:
     """The tables of a built dataset folder, by name.
 
     Raises:
-        SchemaError: a table is missing.
+        SchemaError: a table is missing (`trackers` may be: datasets built before it lack it).
     """
-    return {name: read_table(directory, name) for name in DATASET_TABLES
-            if name != "errors"}  # what failed is not compared
+    tables = {}
+    for name in DATASET_TABLES:
+        if name == "errors":  # what failed is not compared
+            continue
+        try:
+            tables[name] = read_table(directory, name)
+        except SchemaError:
+            if name not in OPTIONAL_TABLES:
+                raise
+            tables[name] = empty_table(name)
+    return tables
 
 
 def policies_of(audit: pd.DataFrame) -> list[str]:
@@ -45,8 +56,17 @@ def elements_of(audit: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(audit["element"]))
 
 
+def audit_status(audit: pd.DataFrame) -> pd.Series:
+    """Each audit row's status; a dataset built before the `status` column has only
+    `present`."""
+    if "status" in audit:
+        return audit["status"]
+    return audit["present"].astype(bool).map({True: "present", False: "absent"})
+
+
 def coverage_matrix(audit: pd.DataFrame) -> pd.DataFrame:
-    """Policy × element: one bool column per checklist element, in checklist order.
+    """Policy × element: one bool column per checklist element, in checklist order (an
+    element not applicable to a policy, or not in its profile, is False).
 
     Examples:
         >>> audit = pd.DataFrame({"doc_id": ["a", "a"], "element": ["purpose", "contact"],
@@ -57,7 +77,7 @@ def coverage_matrix(audit: pd.DataFrame) -> pd.DataFrame:
     if audit.empty:
         return empty_table("coverage")
     wide = audit.pivot_table(index="doc_id", columns="element", values="present",
-                             aggfunc="any").astype(bool)
+                             aggfunc="any").fillna(False).astype(bool)
     wide = wide[elements_of(audit)].reset_index()
     wide.columns.name = None
     profiles = audit.groupby("doc_id")["profile"].first()
@@ -66,16 +86,20 @@ def coverage_matrix(audit: pd.DataFrame) -> pd.DataFrame:
 
 
 def completeness_scores(audit: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
-    """Share of checklist elements each policy states, with what is missing; best first."""
+    """Share of the applicable elements of its own profile each policy states, with what is
+    missing and what does not apply; best first."""
     n_findings = findings.groupby("doc_id").size()
+    audit = audit.assign(_status=audit_status(audit))
     rows = []
     for doc_id, frame in audit.groupby("doc_id"):
-        present = frame["present"].astype(bool)
+        applies = frame["_status"] != "not_applicable"
+        present = frame["_status"] == "present"
         rows.append({"doc_id": doc_id, "profile": frame["profile"].iloc[0],
-                     "n_present": int(present.sum()), "n_elements": len(frame),
-                     "score": round(float(present.mean()), 4),
-                     "missing": frame.loc[~present, "element"].tolist(),
-                     "n_findings": int(n_findings.get(doc_id, 0))})
+                     "n_present": int(present.sum()), "n_elements": int(applies.sum()),
+                     "score": round(float(present.sum() / max(int(applies.sum()), 1)), 4),
+                     "missing": frame.loc[applies & ~present, "element"].tolist(),
+                     "n_findings": int(n_findings.get(doc_id, 0)),
+                     "not_applicable": frame.loc[~applies, "element"].tolist()})
     table = pd.DataFrame(rows, columns=list(empty_table("completeness").columns))
     return table.sort_values(["score", "doc_id"], ascending=[False, True], ignore_index=True)
 

@@ -21,6 +21,7 @@ from .contacts import (
     find_tax_codes,
     find_websites,
 )
+from .dates import find_policy_dates
 from .nlp import CUES_KEY, annotate, doc_from_words
 from .periods import (
     Window,
@@ -109,6 +110,7 @@ def extract_raw_facts(text: str, windows: Sequence[Window]) -> list[RawFact]:
         *find_retention_periods(text, windows),
         *find_breach_notifications(text, windows),
         *find_opening_hours(text, windows),
+        *find_policy_dates(text, windows),
     ]
     unique: dict[tuple[str, int, int], RawFact] = {}
     for fact in found:

@@ -38,7 +38,8 @@ a{color:#0b5cad}nav a{margin-right:14px}.muted{color:#59636e}
 table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #d0d7de;padding:3px 7px;
  vertical-align:top;text-align:left}th{background:#f6f8fa}
 td.num,th.num{text-align:right}td.cell{text-align:center;color:#fff;font-weight:600;
- min-width:48px}td.yes{background:PRESENT}td.no{background:MISSING}
+ min-width:48px}td.yes{background:PRESENT}td.no{background:MISSING}td.na{background:#afb8c1}
+.flag{background:#9a6700;color:#fff;border-radius:3px;padding:0 5px;font-size:.85em}
 .score{display:inline-block;height:10px;background:#0b5cad;vertical-align:middle;
  margin-right:6px}.scorebox{white-space:nowrap}
 .legend span{display:inline-block;padding:1px 8px;margin:2px 4px 2px 0;border:1px solid #d0d7de;

@@ -9,13 +9,15 @@ no script, a CSP that forbids loading anything (see `html`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from ..compare import compare_dataset, elements_of, load_dataset, policies_of
+from ..audit import get_profile
+from ..compare import audit_status, compare_dataset, elements_of, load_dataset, policies_of
 from ..config import CLAUSE_LABELS, CompareParams
+from ..errors import PipelineError
 from ..io import atomic_write
 from .html import bar_chart, esc, label_class, page, page_name
 
@@ -60,17 +62,20 @@ def render_index(tables: dict[str, pd.DataFrame], comparison: dict[str, pd.DataF
     """The comparison page, linking every policy to its own page."""
     completeness = comparison["completeness"]
     mean = completeness["score"].mean() if len(completeness) else 0.0
-    profile = ", ".join(sorted(set(completeness["profile"]))) or "none"
+    profiles = sorted(set(completeness["profile"]))
     body = [
         "<header><h1>Privacy policies compared</h1>",
-        f'<p class="muted">{len(names)} policies · audit profile {esc(profile)} · '
+        f'<p class="muted">{len(names)} policies · audit profile '
+        f"{esc(', '.join(profiles) or 'none')} · "
         f"mean completeness {mean:.0%} · template families: "
         f"{len(comparison['template_families'])} · shared boilerplate clauses: "
         f"{len(comparison['boilerplate'])}</p>",
-        '<nav><a href="#coverage">Coverage</a><a href="#periods">Deadlines</a>'
+        '<nav><a href="#coverage">Coverage</a><a href="#trackers">Trackers</a>'
+        '<a href="#periods">Deadlines</a>'
         '<a href="#contacts">Contacts</a><a href="#templates">Templates</a>'
         '<a href="#boilerplate">Boilerplate</a></nav></header>',
         _coverage_section(tables["audit"], comparison, names),
+        _trackers_index(tables["trackers"], names),
         _periods_section(comparison["periods"]),
         _contacts_section(comparison["contacts"], names),
         _templates_section(comparison, names),
@@ -86,29 +91,68 @@ def _policy_link(doc_id: str, names: dict[str, str], anchor: str = "", prefix: s
     return f'<a href="{esc(href)}">{esc(doc_id)}</a>'
 
 
+def profile_basis(profile: str) -> str:
+    """The profile's title and legal basis as HTML, for a reader who must know which law an
+    audit checked (a historical profile says so)."""
+    try:
+        chosen = get_profile(profile)
+    except PipelineError:  # a dataset audited by a profile this version does not know
+        return f"Profile {esc(profile)}."
+    flag = ' <span class="flag">historical</span>' if chosen.historical else ""
+    return (f"<b>{esc(chosen.name)}</b>{flag}: {esc(chosen.title)}. Legal basis: "
+            f"{esc(chosen.legal_basis)}.")
+
+
+_CELLS = {"present": ('yes', "✓"), "absent": ("no", "✗"), "not_applicable": ("na", "–")}
+
+
+def _status_cell(element: str, status: str) -> str:
+    css, mark = _CELLS.get(status, ("na", "?"))
+    return (f'<td class="cell {css}" title="{esc(element)}: {esc(status.replace("_", " "))}">'
+            f"{mark}</td>")
+
+
 def _coverage_section(audit: pd.DataFrame, comparison: dict[str, pd.DataFrame],
                       names: dict[str, str]) -> str:
-    elements = elements_of(audit)
-    coverage = comparison["coverage"].set_index("doc_id")
-    head = "".join(f"<th>{esc(e)}</th>" for e in elements)
-    rows = []
-    for r in comparison["completeness"].itertuples():
-        cells = "".join(
-            f'<td class="cell yes" title="{esc(e)}: present">✓</td>' if coverage.at[r.doc_id, e]
-            else f'<td class="cell no" title="{esc(e)}: missing">✗</td>'
-            for e in elements
-        )
-        rows.append(
-            f"<tr><td>{_policy_link(r.doc_id, names)}</td>{cells}"
-            f'<td class="scorebox"><span class="score" style="width:{r.score * 80:.0f}px">'
+    """One table per profile (`auto` audits policies against different laws), each policy's
+    elements in its profile's order."""
+    keys = zip(audit["doc_id"], audit["element"], strict=True)
+    status = dict(zip(keys, audit_status(audit), strict=True))
+    completeness = comparison["completeness"]
+    parts = ['<section id="coverage"><h2>Completeness audit</h2>'
+             '<p class="muted">✓ the policy states the element (with evidence clauses), '
+             "✗ it does not, – not applicable (the policy and page show no such activity). "
+             "The score counts applicable elements only. Best first.</p>"]
+    for profile in sorted(set(completeness["profile"])):
+        mine = completeness[completeness["profile"] == profile]
+        elements = elements_of(audit[audit["doc_id"].isin(mine["doc_id"])])
+        head = "".join(f"<th>{esc(e)}</th>" for e in elements)
+        rows = [
+            f"<tr><td>{_policy_link(r.doc_id, names)}</td>"
+            + "".join(_status_cell(e, status.get((r.doc_id, e), "")) for e in elements)
+            + f'<td class="scorebox"><span class="score" style="width:{r.score * 80:.0f}px">'
             f"</span>{r.score:.0%} ({r.n_present}/{r.n_elements})</td>"
             f'<td class="num">{r.n_findings}</td></tr>'
-        )
-    return ('<section id="coverage"><h2>Completeness audit</h2>'
-            '<p class="muted">✓ the policy states the element (with evidence clauses), '
-            "✗ it does not. Best first.</p>"
-            f"<table><tr><th>policy</th>{head}<th>score</th><th>findings</th></tr>"
-            + "".join(rows) + "</table></section>")
+            for r in mine.itertuples()
+        ]
+        parts.append(f"<h3>{esc(profile)}</h3><p>{profile_basis(profile)}</p>"
+                     f"<table><tr><th>policy</th>{head}<th>score</th><th>findings</th></tr>"
+                     + "".join(rows) + "</table>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _trackers_index(trackers: pd.DataFrame, names: dict[str, str]) -> str:
+    """Which policy's page loads which trackers (HTML inputs only)."""
+    rows = [f"<tr><td>{_policy_link(doc_id, names, 'trackers')}</td>"
+            f"<td>{esc(', '.join(dict.fromkeys(frame['tracker'])))}</td></tr>"
+            for doc_id, frame in trackers.groupby("doc_id", sort=True)]
+    content = ("<table><tr><th>policy</th><th>trackers its page loads</th></tr>"
+               + "".join(rows) + "</table>") if rows else (
+        '<p class="muted">No page loads a known tracker.</p>')
+    return ('<section id="trackers"><h2>Trackers</h2><p class="muted">Analytics, advertising '
+            "and chat scripts found in the HTML pages themselves (the script URL or snippet is "
+            "on each policy's page).</p>" + content + "</section>")
 
 
 def period_label(kind: str, value: str, qualifier: str, days: int) -> str:
@@ -244,11 +288,13 @@ def render_policy(doc_id: str, tables: dict[str, pd.DataFrame],
         f'<p class="muted">{esc(document["source_path"])} · {int(document["n_chars"])} '
         f"characters · {len(clauses)} clauses · completeness {score['score']:.0%} "
         f"({score['n_present']}/{score['n_elements']}, profile {esc(score['profile'])})</p>",
+        f'<p class="basis">{profile_basis(score["profile"])}</p>',
         '<nav><a href="#checklist">Checklist</a><a href="#findings">Findings</a>'
-        '<a href="#facts">Facts</a><a href="#templates">Templates</a>'
-        '<a href="#text">Text</a></nav></header>',
+        '<a href="#trackers">Trackers</a><a href="#facts">Facts</a>'
+        '<a href="#templates">Templates</a><a href="#text">Text</a></nav></header>',
         _checklist_section(rows_of(tables["audit"])),
         _findings_section(rows_of(tables["findings"])),
+        _trackers_section(rows_of(tables["trackers"])),
         _facts_section(facts),
         _policy_templates_section(doc_id, comparison, names),
         '<section id="text"><h2>Text</h2>', _legend(clauses),
@@ -264,25 +310,41 @@ def _evidence_links(ids: Iterable[int]) -> str:
 
 def _checklist_section(audit: pd.DataFrame) -> str:
     rows = [
-        f"<tr><td>{esc(r.element)}</td>"
-        + ('<td class="cell yes">✓</td>' if r.present else '<td class="cell no">✗</td>')
-        + f"<td>{_evidence_links(r.evidence)}</td><td>{esc(r.note)}</td>"
-          f"<td>{esc(r.legal_basis)}</td></tr>"
-        for r in audit.itertuples()
+        f"<tr><td>{esc(r.element)}</td>{_status_cell(r.element, status)}"
+        f"<td>{_evidence_links(r.evidence)}</td><td>{esc(r.note)}</td>"
+        f"<td>{esc(r.legal_basis)}</td></tr>"
+        for r, status in zip(audit.itertuples(), audit_status(audit), strict=True)
     ]
     return ('<section id="checklist"><h2>Completeness checklist</h2>'
-            "<table><tr><th>element</th><th>present</th><th>evidence</th><th>note</th>"
+            "<table><tr><th>element</th><th>status</th><th>evidence</th><th>note</th>"
             "<th>legal basis</th></tr>" + "".join(rows) + "</table></section>")
 
 
+def _table_section(anchor: str, title: str, head: Sequence[str], rows: list[str],
+                   intro: str = "", empty: str = "None.") -> str:
+    """A section with a title, an optional intro and a table, or `empty` without rows."""
+    content = ("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"
+               + "".join(rows) + "</table>") if rows else f'<p class="muted">{esc(empty)}</p>'
+    intro_html = f'<p class="muted">{esc(intro)}</p>' if intro and rows else ""
+    return f'<section id="{anchor}"><h2>{esc(title)}</h2>{intro_html}{content}</section>'
+
+
 def _findings_section(findings: pd.DataFrame) -> str:
-    if findings.empty:
-        return ('<section id="findings"><h2>Quality findings</h2>'
-                '<p class="muted">None.</p></section>')
     rows = [f"<tr><td>{esc(r.finding)}</td><td>{esc(r.detail)}</td>"
-            f"<td>{_evidence_links(r.evidence)}</td></tr>" for r in findings.itertuples()]
-    return ('<section id="findings"><h2>Quality findings</h2><table><tr><th>finding</th>'
-            "<th>detail</th><th>evidence</th></tr>" + "".join(rows) + "</table></section>")
+            f"<td>{_evidence_links(r.evidence)}</td><td>{esc(getattr(r, 'legal_basis', ''))}"
+            "</td></tr>" for r in findings.itertuples()]
+    return _table_section("findings", "Findings", ("finding", "detail", "evidence",
+                                                   "legal basis"), rows,
+                          "What the policy states badly or against the law, with the clauses "
+                          "it rests on and the provision it concerns.")
+
+
+def _trackers_section(trackers: pd.DataFrame) -> str:
+    rows = [f"<tr><td>{esc(r.tracker)}</td><td>{esc(r.category)}</td>"
+            f"<td><code>{esc(r.evidence)}</code></td></tr>" for r in trackers.itertuples()]
+    return _table_section("trackers", "Trackers the page loads",
+                          ("tracker", "category", "evidence (script URL or snippet)"), rows,
+                          empty="None found (or not an HTML page).")
 
 
 def _facts_section(facts: pd.DataFrame) -> str:

@@ -1,0 +1,118 @@
+"""Case-insensitive cue regexes with a literal pre-test: most of an audit's time is regex
+search over every clause, and most clauses hold none of the words a cue needs.
+
+`Cue` finds, once, sets of strings such that every match of its regex contains one string of
+each set (read from the parsed pattern: literal runs, branches, repeats of at least one,
+lookarounds), and only runs the regex on a clause whose lower-cased text satisfies them.
+When no such strings can be read, the regex always runs: the pre-test never changes a
+result, it only skips work.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+try:  # the parser `re` compiles with (3.11+); `sre_parse` before
+    from re import _parser as _sre
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre  # type: ignore[no-redef]
+
+_LITERAL, _SUBPATTERN, _BRANCH = _sre.LITERAL, _sre.SUBPATTERN, _sre.BRANCH
+_REPEATS = tuple(getattr(_sre, name) for name in ("MAX_REPEAT", "MIN_REPEAT",
+                                                    "POSSESSIVE_REPEAT") if hasattr(_sre, name))
+_LOOKAROUND = _sre.ASSERT
+Needles = frozenset[str]
+
+
+class Cue:
+    """A compiled case-insensitive regex and the needles that gate it."""
+
+    def __init__(self, pattern: str) -> None:
+        self.regex = re.compile(pattern, re.I)
+        self.pattern = pattern
+        self.needles: tuple[tuple[str, ...], ...] = needles(pattern)
+
+    def search(self, text: str, lowered: str | None = None) -> re.Match[str] | None:
+        """`regex.search(text)`, skipped unless `lowered` (the text in lower case) holds a
+        needle of every set.
+
+        Examples:
+            >>> cue = Cue(r"rút lại\\s+(sự\\s+)?đồng ý")
+            >>> cue.needles
+            (('rút lại',), ('đồng ý',))
+            >>> bool(cue.search("Bạn có thể RÚT LẠI sự đồng ý.")), cue.search("Xin chào.")
+            (True, None)
+        """
+        if self.needles:
+            low = text.lower() if lowered is None else lowered
+            if not all(any(needle in low for needle in needed) for needed in self.needles):
+                return None
+        return self.regex.search(text)
+
+    def __repr__(self) -> str:
+        return f"Cue({self.pattern!r})"
+
+
+MAX_SETS = 3  # needle sets tested per cue: the most selective ones
+
+
+def needles(pattern: str) -> tuple[tuple[str, ...], ...]:
+    """Sets of lower-case strings such that every match of `pattern` holds one string of
+    each set, the most selective first; none when the pattern can match without any (or
+    cannot be read).
+
+    Examples:
+        >>> needles("đồng ý|chấp thuận")
+        (('chấp thuận', 'đồng ý'),)
+        >>> needles(r"\\d+ ngày"), needles(r"(a|\\d)x?")
+        (((' ngày',),), ())
+    """
+    try:
+        tree = _sre.parse(pattern, re.I)
+    except (re.error, TypeError, ValueError):
+        return ()
+    found = sorted(_required(list(tree)), key=_selectivity)[:MAX_SETS]
+    return tuple(tuple(sorted(needed)) for needed in found)
+
+
+def _selectivity(needed: Needles) -> tuple[int, int]:
+    """Longer shortest needle, then fewer needles: more selective first."""
+    return -min(map(len, needed)), len(needed)
+
+
+def _required(items: Sequence[tuple[Any, Any]]) -> list[Needles]:
+    """For a sequence of parsed items, every needle set its matches must satisfy: each run
+    of literals, and what each mandatory item requires."""
+    found: list[Needles] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is _LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            found.append(frozenset({"".join(run).lower()}))
+            run = []
+        if op is not None:
+            found += _item(op, av)
+    return found
+
+
+def _item(op: Any, av: Any) -> list[Needles]:
+    """What one parsed item requires: a group its content, an alternation the union of the
+    most selective set of each branch (if each requires one), a repeat of at least one its
+    body, a positive lookaround its content."""
+    if op is _SUBPATTERN:
+        return _required(list(av[-1]))
+    if op is _BRANCH:
+        best = [min(_required(list(branch)), key=_selectivity, default=None)
+                for branch in av[1]]
+        if any(needed is None for needed in best):
+            return []
+        return [frozenset().union(*best)]  # type: ignore[arg-type]
+    if op in _REPEATS:
+        return _required(list(av[2])) if av[0] >= 1 else []
+    if op is _LOOKAROUND:
+        return _required(list(av[1]))
+    return []

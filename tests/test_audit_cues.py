@@ -1,0 +1,55 @@
+"""The audit's literal pre-test (`audit.cues.Cue`) skips regex work and never a match."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.audit import law_findings
+from pipeline.audit.cues import Cue, needles
+from pipeline.audit.profiles import load_profiles
+
+from .test_audit import CONDITIONAL_CASES, CORE_CASES
+
+
+def _cues() -> list[Cue]:
+    found = []
+    for profile in load_profiles().values():
+        for element in profile.elements:
+            found += [c for c in (element.cue, element.strong_cue, element.not_cue) if c]
+            found += [pattern for _, pattern in element.groups]
+            if element.applies is not None:
+                found += [c for c in (element.applies.cue, element.applies.not_cue) if c]
+    found += [value for value in vars(law_findings).values() if isinstance(value, Cue)]
+    return found
+
+
+CUES = _cues()
+# Text made of the words the cues need, with fillers and marks between: where a skipped
+# match would show.
+WORDS = sorted({word for cue in CUES for needed in cue.needles for needle in needed
+                for word in needle.split()} | {"và", "của", "bạn", "7", "24", "GPS", "AI"})
+SENTENCES = st.lists(st.sampled_from(WORDS), max_size=25).map(" ".join) | st.lists(
+    st.sampled_from([*WORDS, ",", ".", ":", "(", ")", "-"]), max_size=30).map("".join)
+
+
+def test_the_cues_have_needles_and_results_do_not_change_on_the_tests_sentences():
+    assert sum(bool(cue.needles) for cue in CUES) > 0.9 * len(CUES)
+    sentences = [s for case in CORE_CASES for s in case[2:]] + [
+        s for case in CONDITIONAL_CASES for s in case[1:]]
+    for cue in CUES:
+        for sentence in sentences:
+            assert bool(cue.search(sentence)) == bool(cue.regex.search(sentence)), cue
+
+
+@settings(max_examples=300, deadline=None)
+@given(SENTENCES)
+def test_the_pre_test_never_hides_a_match(text):
+    for cue in CUES:
+        assert bool(cue.search(text)) == bool(cue.regex.search(text)), (cue, text)
+
+
+def test_needles_of_alternations_groups_and_lookarounds():
+    assert needles(r"(?:bằng việc|khi)\s+sử dụng") == (("sử dụng",), ("bằng việc", "khi"))
+    assert needles(r"^(?=[\s\S]*(sức khỏe|vân tay))(?=[\s\S]*(mã hóa))") == (
+        ("sức khỏe", "vân tay"), ("mã hóa",))
+    assert needles(r"(?!không)bán") == (("bán",),)
+    assert needles(r"x?y*") == ()
