@@ -223,7 +223,8 @@ def label_agreement(first: Path, final: Path) -> dict[str, dict[str, float]]:
         a = [label in one for one, _ in pairs]
         b = [label in two for _, two in pairs]
         p, r, f, _ = precision_recall_fscore_support(b, a, average="binary", zero_division=0)
-        result[label] = {"kappa": round(float(cohen_kappa_score(a, b)), 3),
+        kappa = cohen_kappa_score(a, b) if len(set(a) | set(b)) > 1 else 1.0  # one class
+        result[label] = {"kappa": round(float(kappa), 3),
                          "precision": round(float(p), 3), "recall": round(float(r), 3),
                          "f1": round(float(f), 3), "support": int(sum(b))}
     result["all"] = {"clauses": len(pairs),

@@ -25,6 +25,7 @@ from .memo import Memos
 from .records import Clause, ClauseLabels, Document, ErrorRow, Fact
 from .schema import DATASET_TABLES
 from .segment import segment_document
+from .structure import HeadingModel
 
 if TYPE_CHECKING:
     from .classify.predict import ClauseClassifier
@@ -98,14 +99,16 @@ def cleaned(document: Document) -> Outcome:
 
 
 def segment_step(outcome: Outcome, params: SegmentParams, memos: Memos | None = None,
-                 max_seconds: float | None = None) -> None:
+                 max_seconds: float | None = None, heading_model: HeadingModel | None = None
+                 ) -> None:
     """Stage 2: clauses, or the document's error."""
     if outcome.document is None:
         return
     document = outcome.document
 
     def segment() -> None:
-        outcome.clauses = segment_document(document, params, memos.tokens if memos else None)
+        outcome.clauses = segment_document(document, params, memos.tokens if memos else None,
+                                           heading_model)
 
     outcome.guarded("segment", segment, max_seconds)
 
@@ -183,6 +186,7 @@ class Settings:
     segment: SegmentParams
     profile: str
     max_seconds: float | None = MAX_SECONDS  # per document, all stages (None: no limit)
+    heading_model: HeadingModel | None = None  # None: the committed one (evaluation fits its own)
 
 
 def process_documents(items: Sequence[tuple[str, str, bytes]], settings: Settings,
@@ -195,7 +199,7 @@ def process_documents(items: Sequence[tuple[str, str, bytes]], settings: Setting
     outcomes = [clean_step(data, Path(path), doc_id, settings.clean, limit)
                 for doc_id, path, data in items]
     for outcome in outcomes:
-        segment_step(outcome, settings.segment, memos, limit)
+        segment_step(outcome, settings.segment, memos, limit, settings.heading_model)
     classify_step(outcomes, classifier, limit)
     for outcome in outcomes:
         extract_step(outcome, memos, limit)

@@ -88,16 +88,17 @@ def evaluate_audit(data, probabilities: np.ndarray, rows: np.ndarray,  # type: i
             return audit_document(doc_id, records, facts, profile)
 
         facts = [f.to_row() for f in extract_facts(doc_id, texts[doc_id], clauses)]
-        gold = audit(_labels(data.Y[doc_rows]), [None] * len(clauses),
-                     [{"type": g.type} for g in gold_facts if g.doc_id == doc_id])
+        gold = _gold_checklist(profile, _labels(data.Y[doc_rows]),
+                               {g.type for g in gold_facts if g.doc_id == doc_id})
         predicted = audit(_labels(y_pred[doc_rows]),
                           [dict(zip(CLAUSE_LABELS, map(float, p), strict=True))
                            for p in probabilities[doc_rows]], facts)
-        for p, g in zip(predicted, gold, strict=True):
-            agree[g["element"]].append(p["present"] == g["present"])
-            missing_gold += not g["present"]
+        for p in predicted:
+            g = gold[p["element"]]
+            agree[p["element"]].append(p["present"] == g)
+            missing_gold += not g
             missing_pred += not p["present"]
-            missing_both += not g["present"] and not p["present"]
+            missing_both += not g and not p["present"]
     return {
         "agreement": round(float(np.mean([x for v in agree.values() for x in v])), 4),
         "agreement_per_element": {e: round(float(np.mean(v)), 4) for e, v in agree.items()},
@@ -105,6 +106,19 @@ def evaluate_audit(data, probabilities: np.ndarray, rows: np.ndarray,  # type: i
         "missing_recall": round(missing_both / missing_gold, 4) if missing_gold else None,
         "missing_precision": round(missing_both / missing_pred, 4) if missing_pred else None,
     }
+
+
+def _gold_checklist(profile: str, labels: list[list[str]], fact_types: set[str]
+                    ) -> dict[str, bool]:
+    """The checklist as TAXONOMY.md defines it, from gold labels and gold facts: an element
+    is present when a clause carries one of its labels (and a fact it needs was annotated);
+    the audit's cue phrases stand in for labels the classifier may miss, gold needs none."""
+    from .audit.profiles import get_profile
+
+    present = {label for row in labels for label in row}
+    return {e.element: bool(present & set(e.labels))
+            and (not e.needs_facts or bool(fact_types & set(e.needs_facts)))
+            for e in get_profile(profile).elements}
 
 
 def _labels(indicators: np.ndarray) -> list[list[str]]:
@@ -154,10 +168,36 @@ def evaluate_headings(annotations: Path, test_ids: Collection[str]):  # type: ig
     return {"dev_cv": cv, "test": span_scores(test_docs, gold, model)}, model
 
 
+def evaluate_law_audit(annotations: Path, models: dict, test_model, test_ids: set[str],  # type: ignore[no-untyped-def]
+                       heading_model) -> dict:
+    """The `pdp` audit against the gold law elements: each development policy labelled by the
+    cross-validation model that did not see it, each test policy by the development model."""
+    from .classify.predict import ClauseClassifier
+    from .evaluate_law import evaluate_law, law_gold, predict_law
+
+    gold, files = law_gold(annotations / "law.jsonl")
+    by_model: dict[int, list[str]] = defaultdict(list)
+    chosen = {}
+    for doc_id in files:
+        model = test_model if doc_id in test_ids else models.get(doc_id)
+        if model is not None:
+            by_model[id(model)].append(doc_id)
+            chosen[id(model)] = model
+    predicted: dict[str, list[dict]] = {}
+    for key, doc_ids in by_model.items():
+        labeller = ClauseClassifier(model=chosen[key])
+        predicted.update(predict_law([files[d] for d in doc_ids], labeller,
+                                     heading_model=heading_model))
+    dev = sorted(d for d in predicted if d not in test_ids)
+    test = sorted(d for d in predicted if d in test_ids)
+    return {"dev_cv": evaluate_law(gold, predicted, dev),
+            "test": evaluate_law(gold, predicted, test)}
+
+
 def evaluate_all(annotations: Path = ANNOTATED_DIR, families: tuple[str, ...] = FAMILIES
                  ) -> dict:
     """Every figure, on the development policies (grouped CV) and on the frozen test ones."""
-    from .classify.train import build_training_set, cross_val_proba, fit_predict
+    from .classify.train import build_training_set, cross_val_proba, fit
 
     test_ids = _test_ids(annotations)
     headings, heading_model = evaluate_headings(annotations, test_ids)
@@ -166,23 +206,28 @@ def evaluate_all(annotations: Path = ANNOTATED_DIR, families: tuple[str, ...] = 
     test = np.flatnonzero(real & np.isin(data.groups, list(test_ids)))
     dev = np.flatnonzero(real & ~np.isin(data.groups, list(test_ids)))
     train = np.concatenate([dev, np.flatnonzero(data.synthetic)])
-    classifier, audit = {"dev_cv": {}, "test": {}}, {}
+    classifier, audit, law = {"dev_cv": {}, "test": {}}, {}, {}
     for family in families:
         logger.info("%s: grouped CV on the development policies, then the test policies", family)
-        oof = cross_val_proba(data, family, dev)
+        models: dict = {}
+        oof = cross_val_proba(data, family, dev, models=models)
         held_out = np.zeros(data.Y.shape)
-        held_out[test] = fit_predict(data, family, train, test)
+        test_model = fit(data, family, train)
+        held_out[test] = test_model.predict_proba(data.X.iloc[test])
         classifier["dev_cv"][family] = _classifier_scores(data, oof, dev)
         classifier["test"][family] = _classifier_scores(data, held_out, test)
         if family == families[0]:
             audit = {"dev_cv": evaluate_audit(data, oof, dev, annotations),
                      "test": evaluate_audit(data, held_out, test, annotations)}
+            logger.info("law audit (pdp) of the annotated policies")
+            law = evaluate_law_audit(annotations, models, test_model, test_ids, heading_model)
     documents = annotated_documents(annotations / "clauses.jsonl")
     facts = {side: evaluate_facts([d for d in documents if (d.doc_id in test_ids) == is_test],
                                   annotations, heading_model)
              for side, is_test in (("dev", False), ("test", True))}
     return {"policies": {"dev": len(set(data.groups[dev])), "test": len(set(data.groups[test]))},
-            "headings": headings, "classifier": classifier, "audit": audit, "facts": facts}
+            "headings": headings, "classifier": classifier, "audit": audit, "law": law,
+            "facts": facts}
 
 
 def summary(result: dict) -> dict:
@@ -194,7 +239,13 @@ def summary(result: dict) -> dict:
                    "heading_f1": result["headings"][side]["f1"],
                    "audit_agreement": result["audit"][side]["agreement"],
                    "missing_recall": result["audit"][side]["missing_recall"],
-                   "missing_precision": result["audit"][side]["missing_precision"]}
+                   "missing_precision": result["audit"][side]["missing_precision"],
+                   "law_agreement": result["law"][side]["overall"]["agreement"],
+                   "law_missing_recall": result["law"][side]["overall"]["absent_recall"],
+                   "law_missing_precision": result["law"][side]["overall"]["absent_precision"],
+                   "complaint_deadline_recall":
+                       result["facts"]["test" if side == "test" else "dev"][
+                           "complaint_deadline"]["recall"]}
             for side in ("dev_cv", "test")}
 
 
@@ -225,6 +276,13 @@ def _side_lines(result: dict, side: str) -> list[str]:
              f"precision {a['missing_precision']} ({a['missing_gold']} missing in gold)"]
     lines.extend(f"  {element:<14}{value:.3f}"
                  for element, value in a["agreement_per_element"].items())
+    law = result["law"][side]
+    lines += ["", f"Law audit (pdp: Law 91/2025 + Decree 356/2025), {law['n_policies']} "
+              f"policies: agreement {law['overall']['agreement']}; missing elements found: "
+              f"recall {law['overall']['absent_recall']} precision "
+              f"{law['overall']['absent_precision']}"]
+    lines.extend(f"  {element:<22}{m['agreement']:.3f}"
+                 for element, m in law["per_element"].items())
     facts = result["facts"]["test" if side == "test" else "dev"]
     lines += ["", "Facts (policy-level, normalised values)",
               f"{'type':<22}{'precision':>10}{'recall':>10}{'gold':>6}{'pred':>6}"]

@@ -22,6 +22,7 @@ from .document import Settings, process_documents
 from .errors import AnnotationError, InputNotFoundError
 from .records import ClauseLabels
 from .split import SPLIT_PATH, load_split
+from .structure import HeadingModel
 
 Gold = dict[str, dict[str, str]]  # doc_id -> element -> present | absent | not_applicable
 
@@ -54,7 +55,8 @@ def law_gold(path: Path = ANNOTATED_DIR / "law.jsonl") -> tuple[Gold, dict[str, 
 
 
 def predict_law(files: Iterable[tuple[str, str]], labeller: Labeller | None = None,
-                profile: str = "pdp") -> dict[str, list[dict]]:
+                profile: str = "pdp", heading_model: HeadingModel | None = None
+                ) -> dict[str, list[dict]]:
     """The audit rows of each (source, file) policy, by doc_id, as `vnpolicy run` makes them.
 
     Raises:
@@ -70,7 +72,7 @@ def predict_law(files: Iterable[tuple[str, str]], labeller: Labeller | None = No
         if not path.is_file():
             raise InputNotFoundError(f"annotated file {path} not found")
         items.append((path.stem, str(path), path.read_bytes()))
-    settings = Settings(CleanParams(), SegmentParams(), profile)
+    settings = Settings(CleanParams(), SegmentParams(), profile, heading_model=heading_model)
     audits = {}
     for start in range(0, len(items), 8):  # one labeller call per 8 policies, as `run` does
         for outcome in process_documents(items[start:start + 8], settings, labeller):

@@ -23,8 +23,11 @@ from .persist import load_model
 class ClauseClassifier:
     """The committed model behind a `predict(clauses)` call; loads once, then reuses."""
 
-    def __init__(self, model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH):
-        self.model, self.meta = load_model(model_path, meta_path)
+    def __init__(self, model_path: Path | None = MODEL_PATH, meta_path: Path = MODEL_META_PATH,
+                 model: object | None = None):
+        """The committed model, or a fitted `model` given directly (an evaluation's)."""
+        self.model, self.meta = (model, {}) if model is not None else load_model(
+            model_path, meta_path)
         self.threshold = float(self.meta.get("threshold", 0.5))
         # Probabilities by feature row: rows are scored independently, so a row that repeats
         # (templated policies) needs the model once. Per instance: keys do not name the model.

@@ -112,26 +112,29 @@ def _merge_purpose_scope(y: np.ndarray) -> np.ndarray:
 
 
 def cross_val_proba(data: TrainingSet, family: str = "logreg",
-                    rows: np.ndarray | None = None, n_splits: int = 6) -> np.ndarray:
+                    rows: np.ndarray | None = None, n_splits: int = 6,
+                    models: dict | None = None) -> np.ndarray:
     """Out-of-fold label probabilities of the real policies in `rows` (default: all), by
     grouped folds: no policy's clauses are ever in both training and test folds, synthetic
-    policies are only ever in training folds. Other rows stay zero."""
+    policies are only ever in training folds. Other rows stay zero. `models`, if given,
+    receives the model that did not see each policy, by doc_id."""
     real = np.flatnonzero(~data.synthetic) if rows is None else rows
     probabilities = np.zeros(data.Y.shape)
     for fold, (train_real, test_idx) in enumerate(
             GroupKFold(n_splits).split(real, groups=data.groups[real])):
         logger.info("%s: fold %d of %d", family, fold + 1, n_splits)
         train_idx = np.concatenate([real[train_real], np.flatnonzero(data.synthetic)])
-        probabilities[real[test_idx]] = fit_predict(data, family, train_idx, real[test_idx])
+        model = fit(data, family, train_idx)
+        probabilities[real[test_idx]] = model.predict_proba(data.X.iloc[real[test_idx]])
+        if models is not None:
+            models.update(dict.fromkeys(data.groups[real[test_idx]].tolist(), model))
     return probabilities
 
 
-def fit_predict(data: TrainingSet, family: str, train_rows: np.ndarray, test_rows: np.ndarray
-                ) -> np.ndarray:
-    """Probabilities for `test_rows` from a `family` model fitted on `train_rows`."""
+def fit(data: TrainingSet, family: str, rows: np.ndarray):  # type: ignore[no-untyped-def]
+    """A `family` model fitted on `rows`."""
     model = MODEL_FAMILIES[family]()
-    model.fit(data.X.iloc[train_rows], data.Y[train_rows])
-    return model.predict_proba(data.X.iloc[test_rows])
+    return model.fit(data.X.iloc[rows], data.Y[rows])
 
 
 def training_hash(annotations: Path, synthetic: Path) -> str:
