@@ -196,3 +196,56 @@ def test_registration_number_after_a_long_label_is_not_a_phone(text):
 ])
 def test_opening_hours_after_a_day_range_with_colon(text, expected):
     assert [f.normalized for f in _of_type(text, "opening_hours")] == [expected]
+
+
+def _text_facts(text: str, kind: str) -> list[tuple[str, str]]:
+    return [(f.normalized, f.qualifier) for f in extract_text_facts(text) if f.type == kind]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("4. Cơ chế giải quyết khiếu nại\nKhi nhận được khiếu nại, chúng tôi sẽ phản hồi chậm nhất "
+     "trong vòng 05 ngày làm việc kể từ khi nhận được khiếu nại.",
+     [("5", "working_days;phase=respond")]),
+    ("Mọi khiếu nại xin gửi về email của công ty. Chúng tôi sẽ trả lời trong vòng 30 ngày.",
+     [("30", "calendar_days;phase=respond")]),
+    ("Khiếu nại của khách hàng được giải quyết trong thời hạn 15-30 ngày.",
+     [("30", "calendar_days;range=15-30;phase=resolve")]),
+])
+def test_complaint_deadlines_in_other_phrasings(text, expected):
+    assert _text_facts(text, "complaint_deadline") == expected
+
+
+def test_reply_time_for_a_data_request_is_not_a_complaint_deadline():
+    text = "Yêu cầu xóa dữ liệu sẽ được phản hồi trong vòng 72 giờ."
+    assert _text_facts(text, "complaint_deadline") == []
+
+
+def test_placeholders_are_never_facts():
+    text = ("Liên hệ: email hotro@tenmien.example, website yourdomain.com, "
+            "điện thoại 0123 456 789.")
+    facts = extract_text_facts(text)
+    assert not [f for f in facts if f.type in ("email", "website", "phone")]
+
+
+def test_a_site_the_policy_only_names_is_marked_third_party():
+    text = ("Website chính thức: anbinh.vn. Để tìm hiểu về cookie, xem "
+            "www.allaboutcookies.org hoặc trang của Bộ Công Thương online.gov.vn.")
+    assert sorted(_text_facts(text, "website")) == [("allaboutcookies.org", "third_party"),
+                                               ("anbinh.vn", ""),
+                                               ("online.gov.vn", "third_party")]
+
+
+def test_a_foreign_company_phone_is_read_in_its_country_format():
+    text = "Trụ sở chính: 10 Orchard Road, Singapore. Điện thoại: 6123 4567."
+    assert _text_facts(text, "phone") == [("+6561234567", "landline")]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Nếu xảy ra sự cố rò rỉ dữ liệu, chúng tôi sẽ thông báo cho khách hàng trong vòng "
+     "72 giờ.", [("72", "")]),
+    ("Khách hàng có trách nhiệm thông báo cho chúng tôi khi phát hiện tài khoản bị lộ "
+     "thông tin.", []),
+    ("Nếu phát hiện thông tin bị lộ, vui lòng thông báo ngay cho chúng tôi.", []),
+])
+def test_breach_notification_is_the_controllers_own_promise(text, found):
+    assert _text_facts(text, "breach_notification") == found
