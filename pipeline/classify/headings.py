@@ -154,8 +154,8 @@ def train_heading_model(annotations: Path = ANNOTATED_DIR, path: Path = HEADING_
     model = fit_heading_model([data.rows[i] for i in rows], data.y[rows],
                               weights=weights_of(data, rows))
     digest = hashlib.sha256((annotations / "headings.jsonl").read_bytes())
-    for path in sorted(SYNTHETIC_STRUCTURE_DIR.glob("*.txt")):
-        digest.update(path.name.encode() + path.read_bytes())
+    for layout in sorted(SYNTHETIC_STRUCTURE_DIR.glob("*.txt")):
+        digest.update(layout.name.encode() + layout.read_bytes())
     meta = {"C": C, "threshold": THRESHOLD, "n_lines": int(keep.sum()),
             "n_headings": int(data.y[keep].sum()),
             "n_policies": len(set(data.groups[keep])),
