@@ -81,7 +81,10 @@ def time_tokenizer(tokenize, texts: list[str]) -> float:  # type: ignore[no-unty
 def tokenizers() -> dict[str, object]:
     from underthesea import word_tokenize
 
-    found: dict[str, object] = {"underthesea word_tokenize": word_tokenize}
+    from pipeline import wordseg
+
+    found: dict[str, object] = {"underthesea word_tokenize": word_tokenize,
+                                "vnpolicy wordseg (same words)": wordseg.word_tokenize}
     try:
         from pyvi import ViTokenizer
     except ImportError:
