@@ -7,6 +7,8 @@ of each generated corpus (`corpus.py`), is segmented by `underthesea.word_tokeni
 `wordseg.word_tokenize`, one line at a time in this process, and the words compared. "cold"
 is a first pass with a segmenter just loaded from its cache file (no token or layout seen
 yet), "warm" a second pass. No memo of repeated lines: that is `segment`'s, not measured here.
+Times are this process's CPU seconds (`time.process_time`): both sides run in this one
+process, and CPU time does not count what other jobs on a shared machine take.
 Also printed: the time to build the arrays from underthesea's model files (first use on a
 machine) and to load them from the cache (every process).
 """
@@ -28,9 +30,9 @@ from pipeline.clean import clean_file
 
 def timed(tokenize: Callable[[str], list[str]], lines: list[str]
           ) -> tuple[float, list[list[str]]]:
-    start = time.perf_counter()
+    start = time.process_time()
     words = [tokenize(line) for line in lines]
-    return time.perf_counter() - start, words
+    return time.process_time() - start, words
 
 
 def compare(name: str, lines: list[str]) -> str:
@@ -79,7 +81,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="vnpolicy-wordseg-") as tmp:
         work = Path(tmp)
         print(build_and_load(work / "cache") + "\n")
-        print("| lines of | lines | syllables | word_tokenize s | ours cold s | ours warm s "
+        print("| lines of | lines | syllables | word_tokenize CPU s | ours cold | ours warm "
               "| cold | warm | lines that differ |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         print(compare(f"{len(bases)} policies, cleaned",
                       lines_of([clean_file(path).text for path in bases])), flush=True)
