@@ -109,10 +109,11 @@ class Segmenter:
         trans = arrays["transition"].tolist()
         self.trans = (trans[0][0], trans[1][0], trans[0][1], trans[1][1])
         self.inside = int(arrays["inside"])
-        # A space never occurs in a token from the regex tokenizer (underthesea_core would
-        # panic on it); characters cased differently by its Unicode version are its to judge.
+        # Left to underthesea: a space (never in a token from the regex tokenizer; its
+        # featurizer would panic), lone surrogates (which it refuses) and the characters its
+        # Unicode version cases otherwise.
         unsure = [" ", *map(chr, arrays["case_disagreements"].tolist())]
-        self.unsure = re.compile("[" + "".join(map(re.escape, unsure)) + "]")
+        self.unsure = re.compile("[\ud800-\udfff" + "".join(map(re.escape, unsure)) + "]")
         self.tokens: dict[str, int] = {}  # token -> its row in `records`
         self.records = np.zeros((1024, 8), dtype=np.int64)
         self.lock = threading.Lock()

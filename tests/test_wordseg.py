@@ -157,6 +157,13 @@ def test_letters_whose_case_underthesea_core_sees_otherwise_are_left_to_it(text)
     assert wordseg.word_tokenize(text) == reference(text)
 
 
+def test_a_lone_surrogate_fails_as_it_does_in_underthesea():
+    with pytest.raises(UnicodeEncodeError):
+        reference("abc \ud800 x")
+    with pytest.raises(UnicodeEncodeError):
+        wordseg.word_tokenize("abc \ud800 x")
+
+
 def test_arrays_are_built_once_into_the_cache_folder(fresh_segmenter):
     assert wordseg.load_segmenter() is not None
     [built] = fresh_segmenter.glob("wordseg-*.npz")
