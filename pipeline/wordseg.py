@@ -104,8 +104,9 @@ class Segmenter:
                        for name, start in zip(BLOCKS, arrays["blocks"].tolist(), strict=True)}
         self.templates = [(KINDS[kind], first, last)
                           for kind, first, last in arrays["templates"].tolist()]
+        outside = 2 * 3 * len(KINDS)  # BOS and EOS rows per kind and n-gram size
         self.constants = np.array([0] + [self.blocks["outside"] + SLOTS * row
-                                         for row in range(30)], dtype=np.int64)
+                                         for row in range(outside)], dtype=np.int64)
         trans = arrays["transition"].tolist()
         self.trans = (trans[0][0], trans[1][0], trans[0][1], trans[1][1])
         self.inside = int(arrays["inside"])
@@ -117,7 +118,7 @@ class Segmenter:
         self.tokens: dict[str, int] = {}  # token -> its row in `records`
         self.records = np.zeros((1024, 8), dtype=np.int64)
         self.lock = threading.Lock()
-        self.layouts: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.layouts: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def token(self, token: str) -> int:
         """Row of the token in `records`: exact and lower-case key ids, the rows of the 1-gram
