@@ -45,10 +45,11 @@ $(VENV)/.bench-installed: $(STAMP)
 	touch $@
 
 ## bench: throughput, warm re-run, memory, start-up on generated corpora (SIZES="100 1000"),
-##        then the cost of each step on one worker
+##        our word segmentation against word_tokenize, then the cost of each step on one worker
 SIZES ?= 100 1000
 bench: $(VENV)/.bench-installed
 	$(PY) benchmarks/run_benchmarks.py --sizes $(SIZES)
+	$(PY) benchmarks/wordseg.py --sizes $(SIZES)
 	$(PY) benchmarks/stage_costs.py --size 200 --form unique
 
 ## lint: ruff over the package, tests and benchmarks

@@ -8,7 +8,8 @@ document in this process; `vnpolicy run` with 1 worker and with all workers (eac
 empty cache); `vnpolicy run` again with nothing changed (an up-to-date check), then again with
 one file changed (the others from the cache). Memory is the peak sum
 of resident memory over the run's process tree (main, pool or forkserver, workers), sampled
-every 0.2 s; shared pages count once per process, so it overstates. The corpora live in a
+every 0.2 s; shared pages count once per process, so it overstates. CPU time, summed over the
+same processes, is what other jobs on a shared machine do not inflate. The corpora live in a
 temporary folder that is deleted afterwards: the third-party texts never enter the repo.
 """
 
@@ -48,9 +49,12 @@ def base_policies() -> list[Path]:
     return found
 
 
-def run_cli(args: list[str], log: Path) -> tuple[float, float]:
-    """Wall time (s) and peak resident memory (MiB) of `vnpolicy run ARGS` and its children."""
+def run_cli(args: list[str], log: Path) -> tuple[float, float, float]:
+    """Wall time (s), CPU time (s) and peak resident memory (MiB) of `vnpolicy run ARGS` and
+    its children. CPU time is each process's last sample (every 0.2 s), summed: it is what
+    other jobs on a shared machine do not inflate."""
     start = time.perf_counter()
+    cpu: dict[int, float] = {}
     with log.open("w") as stderr:
         process = psutil.Popen([sys.executable, "-m", "pipeline", "run", *args],
                                stdout=subprocess.DEVNULL, stderr=stderr)
@@ -59,29 +63,39 @@ def run_cli(args: list[str], log: Path) -> tuple[float, float]:
             try:
                 tree = [process, *process.children(recursive=True)]
                 peak = max(peak, sum(p.memory_info().rss for p in tree))
+                cpu.update({p.pid: sum(p.cpu_times()[:2]) for p in tree})
             except psutil.Error:
                 pass  # a process ended while we looked
             time.sleep(0.2)
     wall = time.perf_counter() - start
     if process.returncode:  # the generated policies all go through
         sys.exit(f"vnpolicy run {' '.join(args)} failed:\n{log.read_text()}")
-    return wall, peak / 2**20
+    return wall, sum(cpu.values()), peak / 2**20
 
 
-def time_tokenizer(tokenize, texts: list[str]) -> float:  # type: ignore[no-untyped-def]
+def time_tokenizer(tokenize, texts: list[str],  # type: ignore[no-untyped-def]
+                   clock=time.perf_counter) -> float:
     """Seconds to tokenize every non-empty line of every text."""
+    return wall_and_cpu(tokenize, texts)[0 if clock is time.perf_counter else 1]
+
+
+def wall_and_cpu(tokenize, texts: list[str]) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Wall and CPU seconds to tokenize every non-empty line of every text."""
     lines = [line for text in texts for line in text.split("\n") if line.strip()]
     tokenize(lines[0])  # load the model outside the timing
-    start = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     for line in lines:
         tokenize(line)
-    return time.perf_counter() - start
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def tokenizers() -> dict[str, object]:
     from underthesea import word_tokenize
 
-    found: dict[str, object] = {"underthesea word_tokenize": word_tokenize}
+    from pipeline import wordseg
+
+    found: dict[str, object] = {"underthesea word_tokenize": word_tokenize,
+                                "vnpolicy wordseg (same words)": wordseg.word_tokenize}
     try:
         from pyvi import ViTokenizer
     except ImportError:
@@ -108,22 +122,22 @@ def parallel_capacity(workers: int, n: int = 10_000_000) -> float:
     return workers * alone / max(together)
 
 
-def startup(policy: Path, work: Path, repeat: int = 3) -> float:
-    """Median wall time of `vnpolicy run` on one file (imports, model load, one document)."""
-    return statistics.median(
-        run_cli([str(policy), "--out", str(work / f"s{i}"), "--interim", str(work / f"si{i}"),
-                 "-q", "--no-cache"], work / "startup.log")[0]
-        for i in range(repeat)
-    )
+def startup(policy: Path, work: Path, repeat: int = 3) -> tuple[float, float]:
+    """Median wall and CPU time of `vnpolicy run` on one file (imports, model load, one
+    document)."""
+    runs = [run_cli([str(policy), "--out", str(work / f"s{i}"), "--interim",
+                     str(work / f"si{i}"), "-q", "--no-cache"], work / "startup.log")
+            for i in range(repeat)]
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
 def bench_corpus(folder: Path, work: Path, workers: int, tokenize: dict[str, object]
                  ) -> tuple[list[tuple], str]:
-    """Rows (what, seconds, peak MiB or None) for the tokenizers and the runs over `folder`,
-    and a note on the outputs."""
+    """Rows (what, seconds, CPU seconds, peak MiB or None) for the tokenizers and the runs
+    over `folder`, and a note on the outputs."""
     work.mkdir(parents=True)
     texts = [p.read_text(encoding="utf-8") for p in sorted(folder.iterdir())]
-    rows = [(name, time_tokenizer(fn, texts), None) for name, fn in tokenize.items()]
+    rows = [(name, *wall_and_cpu(fn, texts), None) for name, fn in tokenize.items()]
     runs = [("run --workers 1", "1", "one"), (f"run --workers {workers}", str(workers), "all"),
             ("run again, nothing changed", str(workers), "all")]
     for what, n, name in runs:
@@ -161,10 +175,11 @@ def main() -> None:
           "worth of CPU")
     with tempfile.TemporaryDirectory(prefix="vnpolicy-bench-") as tmp:
         work = Path(tmp)
-        print(f"start-up, `vnpolicy run` on one file: {startup(bases[0], work):.2f} s "
-              "(median of 3)\n")
-        print("| corpus | docs | syllables | what | s | docs/s | syllables/s | peak MiB |")
-        print("|---|---:|---:|---|---:|---:|---:|---:|")
+        wall, cpu = startup(bases[0], work)
+        print(f"start-up, `vnpolicy run` on one file: {wall:.2f} s, {cpu:.2f} s of CPU "
+              "(medians of 3)\n")
+        print("| corpus | docs | syllables | what | s | CPU s | docs/s | syllables/s | peak MiB |")
+        print("|---|---:|---:|---|---:|---:|---:|---:|---:|")
         notes = []
         for size in args.sizes:
             for form in args.forms:
@@ -175,8 +190,9 @@ def main() -> None:
                 rows, note = bench_corpus(folder, work / f"runs-{form}-{size}", args.workers,
                                           tokenize)
                 notes.append(note)
-                for what, seconds, peak in rows:
+                for what, seconds, cpu, peak in rows:
                     print(f"| {form} | {size:,} | {syllables:,} | {what} | {seconds:.1f} | "
+                          f"{cpu:.1f} | "
                           f"{size / seconds:,.1f} | {syllables / seconds:,.0f} | "
                           f"{'' if peak is None else f'{peak:,.0f}'} |", flush=True)
         print("\n" + "\n".join(notes))

@@ -5,7 +5,9 @@
 Runs the steps of `worker.process_batch` one by one, in this process, over a generated corpus
 (`corpus.py`), with the memo tables emptied first, as in a fresh run. `word_tokenize alone` is
 the floor the batch issue measures against: underthesea over every line, as in
-`run_benchmarks.py`. The corpus lives in a temporary folder that is deleted afterwards.
+`run_benchmarks.py`. Times are this process's CPU time (`time.process_time`), which other jobs
+on a shared machine do not inflate. The corpus lives in a temporary folder that is deleted
+afterwards.
 """
 
 from __future__ import annotations
@@ -45,12 +47,13 @@ def main() -> None:
         process_batch([DocInput("warm-up", str(paths[0]), inputs[0][1])], _settings())
         steps = _time_steps(inputs, model)
         _forget(model)
-        start = time.perf_counter()
+        start = time.process_time()
         items = [DocInput(path.stem, str(path), data) for path, data in inputs]
         for i in range(0, len(items), TASK_SIZE):
             process_batch(items[i : i + TASK_SIZE], _settings())
-        worker = time.perf_counter() - start
-        floor = time_tokenizer(_word_tokenize(), [data.decode("utf-8") for _, data in inputs])
+        worker = time.process_time() - start
+        floor = time_tokenizer(_word_tokenize(), [data.decode("utf-8") for _, data in inputs],
+                               time.process_time)
     n = len(inputs)
     print(f"{n} {args.form} documents, ms per document, one process, memos emptied first\n")
     print("| step | ms/doc |\n|---|---:|")
@@ -78,9 +81,9 @@ def _time_steps(inputs: list[tuple[Path, bytes]], model: Any) -> dict[str, float
     seconds: dict[str, float] = defaultdict(float)
 
     def timed(step: str, work: Callable[..., Any], *args: Any) -> Any:
-        start = time.perf_counter()
+        start = time.process_time()
         result = work(*args)
-        seconds[step] += time.perf_counter() - start
+        seconds[step] += time.process_time() - start
         return result
 
     for path, data in inputs:

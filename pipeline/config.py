@@ -19,6 +19,11 @@ MODEL_META_PATH = MODELS_DIR / "clause_classifier.json"
 HEADING_MODEL_PATH = MODELS_DIR / "heading_model.json"
 REPORTS_DIR = PROJ_ROOT / "reports"
 SHARED_CORPUS_DIR = PROJ_ROOT.parent / "shared" / "corpus"
+# Files derived at run time from installed libraries (`wordseg`'s arrays of underthesea's
+# weights, which may not be shipped with this MIT project): VNPOLICY_CACHE_DIR, else the XDG
+# cache folder.
+USER_CACHE_DIR = Path(os.environ.get("VNPOLICY_CACHE_DIR") or Path(
+    os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vnpolicy")
 
 # Clause categories of ../shared/TAXONOMY.md, verbatim; `other` last.
 CLAUSE_LABELS: tuple[str, ...] = (
