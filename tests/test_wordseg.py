@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pipeline.runner import discover_inputs
 from underthesea import word_tokenize as underthesea_word_tokenize
 
 from pipeline import config, wordseg
 from pipeline.clean import clean_file
+from pipeline.clean.inputs import discover_inputs
 from pipeline.config import RAW_DIR, SHARED_CORPUS_DIR
 from pipeline.crfsuite import CRFsuiteFormatError, read_crfsuite
 from pipeline.wordseg_tables import UnsupportedModelError, parse_template
@@ -238,16 +238,10 @@ def test_templates_it_does_not_reproduce_are_refused(syntax):
 
 
 def test_segment_gives_the_same_clauses_through_either_path(fresh_segmenter, monkeypatch):
-    from pipeline.memo import TOKENS
     from pipeline.segment import segment_document
 
     documents = [clean_file(path) for path in discover_inputs([RAW_DIR])]
-    TOKENS.clear()
-    ours = [segment_document(doc) for doc in documents]
+    ours = [segment_document(doc) for doc in documents]  # no memo: every clause is tokenized
     monkeypatch.setitem(wordseg.PINNED_SHA256, "models.bin", "0" * 64)
     wordseg.load_segmenter.cache_clear()
-    TOKENS.clear()
-    try:
-        assert [segment_document(doc) for doc in documents] == ours
-    finally:
-        TOKENS.clear()
+    assert [segment_document(doc) for doc in documents] == ours
