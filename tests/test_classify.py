@@ -209,3 +209,22 @@ def test_committed_model_was_trained_on_the_committed_annotations():
     meta = json.loads(MODEL_META_PATH.read_text(encoding="utf-8"))
     assert meta["training_data_sha256"] == training_hash(ANNOTATED_DIR / "clauses.jsonl",
                                                          SYNTHETIC_DIR)
+
+
+def test_a_list_of_uses_under_a_muc_dich_heading_is_purpose(classifier):
+    text = ("CHÍNH SÁCH BẢO MẬT THÔNG TIN\n1. Mục đích sử dụng thông tin\n"
+            "Thông tin của khách hàng được sử dụng cho các mục đích sau:\n"
+            "- Xác nhận và giao đơn hàng\n- Chăm sóc khách hàng và giải đáp thắc mắc\n"
+            "2. Thời gian lưu trữ thông tin\nDữ liệu được lưu trữ trong 24 tháng.")
+    clauses = segment_document(Document("x", "", "", text))
+    labels = {c.text: r.labels for c, r in zip(clauses, classifier.predict(clauses), strict=True)}
+    assert labels["- Xác nhận và giao đơn hàng"] == ("purpose",)
+    assert labels["- Chăm sóc khách hàng và giải đáp thắc mắc"] == ("purpose",)
+    assert labels["Dữ liệu được lưu trữ trong 24 tháng."] == ("retention",)
+
+
+def test_a_cookie_explanation_saying_what_is_collected_is_purpose(classifier):
+    text = ("Chính sách bảo mật\n3. Cookie\n"
+            "Website sử dụng cookie để ghi nhớ giỏ hàng và thống kê lượt truy cập.")
+    clauses = segment_document(Document("x", "", "", text))
+    assert "purpose" in classifier.predict(clauses)[-1].labels
