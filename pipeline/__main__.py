@@ -31,6 +31,8 @@ def main() -> int:
         name = signal.Signals(stop.signum).name
         print(f"vnpolicy: interrupted by {name}: tables as they were before the run",
               file=sys.stderr)
+        if stop.detail:
+            print(f"vnpolicy: {stop.detail}", file=sys.stderr)
         return EXIT_STATUS[stop.signum]
     return 0
 

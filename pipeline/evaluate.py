@@ -93,7 +93,7 @@ def _labels(indicators: np.ndarray) -> list[list[str]]:
     return [[CLAUSE_LABELS[j] for j in np.flatnonzero(row)] for row in indicators]
 
 
-def evaluate_all(annotations: Path = ANNOTATED_DIR) -> dict:
+def evaluate_all(annotations: Path = ANNOTATED_DIR, show_progress: bool = False) -> dict:
     """Classifier grouped CV (two families and the rule baseline), fact precision/recall, and
     the audit's agreement with the gold checklist."""
     from .classify.model import decide
@@ -103,7 +103,7 @@ def evaluate_all(annotations: Path = ANNOTATED_DIR) -> dict:
     real = ~data.synthetic
     classifier, probabilities = {}, {}
     for name in ("logreg", "svm", "rules"):
-        probabilities[name] = cross_val_proba(data, name)
+        probabilities[name] = cross_val_proba(data, name, show_progress)
         classifier[name] = score(data.Y[real], indicator(decide(probabilities[name][real])))
     return {
         "classifier": classifier,

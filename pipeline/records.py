@@ -117,3 +117,5 @@ class StageReport:
     outputs: list[Path] = field(default_factory=list)
     n_cached: int = 0  # documents read from the per-document cache (`run`)
     up_to_date: bool = False  # `run` found the dataset already made from these very inputs
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why), from folders
+    cache_dir: str = ""  # `run`: where per-document results are kept ("" without a cache)

@@ -20,7 +20,7 @@ from tqdm import tqdm
 from .audit import check_profile
 from .clean.decode import check_size
 from .clean.inputs import assign_doc_ids, discover_inputs, shown
-from .config import INTERIM_DIR, PROCESSED_DIR, CleanParams, SegmentParams
+from .config import INTERIM_DIR, CleanParams, SegmentParams
 from .document import (
     Outcome,
     audit_step,
@@ -188,7 +188,7 @@ def _stage_errors(interim: Path) -> dict[str, list[Exception]]:
     return errors
 
 
-def run_build(interim: Path = INTERIM_DIR, out: Path = PROCESSED_DIR, *, fmt: str = "parquet",
+def run_build(interim: Path, out: Path, *, fmt: str = "parquet",
               profile: str = "ecommerce") -> StageReport:
     """Join stage outputs into the contract tables, with the audit and quality findings."""
     check_profile(profile)

@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import platform
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import LeaveOneGroupOut
+from tqdm import tqdm
 
 from ..annotations import (
     SYNTHETIC_DIR,
@@ -23,7 +25,8 @@ from ..annotations import (
     load_gold_clauses,
     load_synthetic,
 )
-from ..config import ANNOTATED_DIR, CLAUSE_LABELS, CONTENT_LABELS, MODEL_META_PATH, MODEL_PATH
+from ..config import ANNOTATED_DIR, CLAUSE_LABELS, CONTENT_LABELS
+from ..io import atomic_write
 from ..records import Clause
 from ..segment import segment_document
 from .features import clause_features
@@ -97,34 +100,54 @@ def _merge_purpose_scope(y: np.ndarray) -> np.ndarray:
     return merged
 
 
-def cross_val_proba(data: TrainingSet, family: str = "logreg") -> np.ndarray:
+def fold_progress(total: int, desc: str, show: bool) -> tqdm:
+    """A bar over cross-validation folds on stderr (a fold takes seconds to a minute); off
+    when `show` is false or stderr is not a terminal, where one log line per family says
+    what is running."""
+    logger.info("%s: %d folds", desc, total)
+    return tqdm(total=total, desc=desc, unit="fold", disable=not (show and sys.stderr.isatty()))
+
+
+def cross_val_proba(data: TrainingSet, family: str = "logreg", show_progress: bool = False
+                    ) -> np.ndarray:
     """Out-of-fold label probabilities, leave-one-policy-out over the real policies: no
     policy's clauses are ever in both training and test folds, and synthetic policies are only
     ever in training folds. Rows of synthetic clauses stay zero."""
     real = np.flatnonzero(~data.synthetic)
     probabilities = np.zeros(data.Y.shape)
-    for train_real, test_idx in LeaveOneGroupOut().split(real, groups=data.groups[real]):
-        train_idx = np.concatenate([real[train_real], np.flatnonzero(data.synthetic)])
-        test_idx = real[test_idx]
-        model = MODEL_FAMILIES[family]()
-        model.fit(data.X.iloc[train_idx], data.Y[train_idx])
-        probabilities[test_idx] = model.predict_proba(data.X.iloc[test_idx])
+    folds = LeaveOneGroupOut()
+    groups = data.groups[real]
+    with fold_progress(folds.get_n_splits(groups=groups), f"{family} CV", show_progress) as bar:
+        for train_real, test_idx in folds.split(real, groups=groups):
+            _fit_fold(data, family, real[train_real], real[test_idx], probabilities)
+            bar.update()
     return probabilities
 
 
-def cross_val_predict(data: TrainingSet, family: str = "logreg", threshold: float = 0.5
-                      ) -> np.ndarray:
+def _fit_fold(data: TrainingSet, family: str, train_real: np.ndarray, test_idx: np.ndarray,
+              probabilities: np.ndarray) -> None:
+    """Fit one fold (the real policies but one, and every synthetic one) and score the one
+    left out into `probabilities`."""
+    train_idx = np.concatenate([train_real, np.flatnonzero(data.synthetic)])
+    model = MODEL_FAMILIES[family]()
+    model.fit(data.X.iloc[train_idx], data.Y[train_idx])
+    probabilities[test_idx] = model.predict_proba(data.X.iloc[test_idx])
+
+
+def cross_val_predict(data: TrainingSet, family: str = "logreg", threshold: float = 0.5,
+                      show_progress: bool = False) -> np.ndarray:
     """Out-of-fold label indicators (see `cross_val_proba`); synthetic rows stay zero."""
-    probabilities = cross_val_proba(data, family)
+    probabilities = cross_val_proba(data, family, show_progress)
     y_pred = indicator(decide(probabilities, threshold))
     y_pred[data.synthetic] = 0
     return y_pred
 
 
-def cross_validate(data: TrainingSet, family: str = "svm", threshold: float = 0.5) -> dict:
+def cross_validate(data: TrainingSet, family: str = "svm", threshold: float = 0.5,
+                   show_progress: bool = False) -> dict:
     """Grouped cross-validation figures (see `cross_val_predict`)."""
     real = np.flatnonzero(~data.synthetic)
-    y_pred = cross_val_predict(data, family, threshold)
+    y_pred = cross_val_predict(data, family, threshold, show_progress)
     result = score(data.Y[real], y_pred[real])
     result["family"] = family
     result["folds"] = int(len(set(data.groups[real])))
@@ -140,10 +163,11 @@ def training_hash(annotations: Path, synthetic: Path) -> str:
     return digest.hexdigest()
 
 
-def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
-                model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH,
-                family: str = "logreg", compare: Sequence[str] = ("svm", "rules")) -> dict:
-    """Cross-validate, fit on all annotated policies and save model plus metadata.
+def train_model(annotations: Path, model_path: Path, meta_path: Path,
+                family: str = "logreg", compare: Sequence[str] = ("svm", "rules"),
+                show_progress: bool = False) -> dict:
+    """Cross-validate, fit on all annotated policies and save model plus metadata, each
+    atomically (a temporary file, then a rename).
 
     Returns:
         The metadata written to `meta_path` (label set, data hash, versions, CV metrics).
@@ -154,7 +178,8 @@ def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
 
     data = build_training_set(annotations)
     logger.info("training on %d clauses from %d policies", len(data.Y), len(set(data.groups)))
-    cv = {name: cross_validate(data, name) for name in (family, *compare)}
+    cv = {name: cross_validate(data, name, show_progress=show_progress)
+          for name in (family, *compare)}
     model = MODEL_FAMILIES[family]()
     model.fit(data.X, data.Y)
     meta = {
@@ -171,13 +196,9 @@ def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
                      "skops": skops.__version__, "underthesea": underthesea.__version__},
         "cross_validation": cv,
     }
-    model_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = model_path.with_suffix(".tmp")
     data = dump_model(model)
     meta["model_sha256"] = hashlib.sha256(data).hexdigest()  # checked by `load_model`
-    tmp.write_bytes(data)
-    tmp.replace(model_path)
-    tmp_meta = meta_path.with_suffix(".tmp")
-    tmp_meta.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp_meta.replace(meta_path)
+    atomic_write(model_path, lambda tmp: tmp.write_bytes(data))
+    text = json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
+    atomic_write(meta_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return meta

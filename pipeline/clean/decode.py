@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..config import CleanParams
+from ..config import SUPPORTED_SUFFIXES, CleanParams
 from ..errors import InputError, LimitExceeded
 from .legacy import looks_like_tcvn3, looks_like_vni, tcvn3_to_unicode, vni_to_unicode
 from .sources import (
@@ -79,6 +79,9 @@ def decode_document(data: bytes, path: Path, params: CleanParams = CleanParams()
     """
     check_size(len(data), path, params)
     suffix = path.suffix.lower()
+    if suffix and suffix not in SUPPORTED_SUFFIXES:  # named on the command line
+        raise InputError(f"{path}: not a supported type ({suffix}); policies are "
+                         f"{', '.join(SUPPORTED_SUFFIXES)} files or WARC crawls")
     if data.startswith(b"%PDF") or suffix == ".pdf":
         return _check_chars(_read_pdf(path, data, params), path, params)
     if data.startswith(b"PK\x03\x04") or suffix == ".docx":

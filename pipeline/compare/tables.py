@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from ..audit import FREE_MAIL
 from ..config import CompareParams
+from ..errors import EmptyDatasetError, InputNotFoundError
 from ..io import check_columns, empty_table, read_table, write_table
 from ..schema import COMPARE_TABLES, DATASET_TABLES
 from .templates import diff_clauses, find_boilerplate, find_families
@@ -23,16 +25,27 @@ logger = logging.getLogger(__name__)
 
 PERIOD_TYPES: tuple[str, ...] = ("complaint_deadline", "retention_period")
 NOT_A_DURATION = -1
+COMPARED_TABLES = tuple(name for name in DATASET_TABLES if name != "errors")
 
 
-def load_dataset(directory: Path) -> dict[str, pd.DataFrame]:
-    """The tables of a built dataset folder, by name.
+def load_dataset(directory: Path, tables: Sequence[str] = COMPARED_TABLES
+                 ) -> dict[str, pd.DataFrame]:
+    """The tables of a built dataset folder, by name (what failed, `errors`, is not compared).
 
     Raises:
-        SchemaError: a table is missing.
+        InputNotFoundError: `directory` does not exist.
+        SchemaError: it is not a dataset, or a table is missing.
+        EmptyDatasetError: the dataset has no policy that went through every stage.
     """
-    return {name: read_table(directory, name) for name in DATASET_TABLES
-            if name != "errors"}  # what failed is not compared
+    if not directory.is_dir():
+        raise InputNotFoundError(f"{directory}: no such dataset folder")
+    loaded = {name: read_table(directory, name) for name in tables}
+    if "audit" in loaded and loaded["audit"].empty:
+        n_documents = len(loaded["documents"]) if "documents" in loaded else 0
+        raise EmptyDatasetError(
+            f"{directory}: the dataset has no audited policy ({n_documents} documents, none "
+            "went through every stage): nothing to compare or report")
+    return loaded
 
 
 def policies_of(audit: pd.DataFrame) -> list[str]:
