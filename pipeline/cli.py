@@ -35,6 +35,9 @@ class Format(str, Enum):
 
     parquet = "parquet"
     csv = "csv"
+    ndjson = "ndjson"
+    sqlite = "sqlite"  # one data.db with every table and two views
+    duckdb = "duckdb"  # one data.duckdb, the same
 
 
 class EngineName(str, Enum):
@@ -62,7 +65,8 @@ Inputs = Annotated[list[Path] | None, typer.Argument(
 Interim = Annotated[Path, typer.Option(help="Folder for stage outputs.")]
 Dataset = Annotated[Path, typer.Argument(help="A dataset folder written by run or build.",
                                          show_default=False)]
-FormatOption = Annotated[Format, _choice("--format", help="Table format.")]
+FormatOption = Annotated[Format, _choice(
+    "--format", help="Table format (sqlite, duckdb: one database with every table).")]
 ProfileOption = Annotated[Profile, _choice(help="Audit profile (audit/profiles/*.json).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
 MaxBytes = Annotated[int, typer.Option(min=1, help="Larger files are refused (a row in errors).")]

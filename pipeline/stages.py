@@ -32,7 +32,7 @@ from .document import (
     segment_step,
 )
 from .errors import PipelineError
-from .io import empty_table, read_interim, write_interim, write_table
+from .io import empty_table, read_interim, write_interim, write_tables
 from .records import Clause, ClauseLabels, Document, Fact, StageReport
 from .schema import DATASET_TABLES, TABLES
 
@@ -86,7 +86,8 @@ def run_clean(inputs: Iterable[Path], interim: Path = INTERIM_DIR, *,
 
 def _documents(interim: Path) -> list[Document]:
     frame = read_interim(interim / "clean" / "documents.parquet", "interim_documents")
-    return [Document(r.doc_id, r.source_path, r.sha256, r.text) for r in frame.itertuples()]
+    return [Document(r.doc_id, r.source_path, r.sha256, r.text, r.url, r.fetched_at)
+            for r in frame.itertuples()]
 
 
 def run_segment(interim: Path = INTERIM_DIR, *, params: SegmentParams = SegmentParams(),
@@ -172,7 +173,7 @@ def _labels_by_doc(interim: Path) -> dict[str, dict[int, ClauseLabels]]:
 def _facts_by_doc(interim: Path) -> dict[str, list[Fact]]:
     frame = read_interim(interim / "extract" / "facts.parquet", "interim_facts")
     by_doc: dict[str, list[Fact]] = {}
-    for row in frame.to_dict("records"):
+    for row in frame[list(TABLES["interim_facts"])].to_dict("records"):
         by_doc.setdefault(row["doc_id"], []).append(Fact(**row))
     return by_doc
 
@@ -214,8 +215,8 @@ def run_build(interim: Path, out: Path, *, fmt: str = "parquet",
     report = StageReport("build", n_in=len(documents))
     tables = {name: [row for outcome in outcomes for row in outcome_rows(outcome)[name]]
               for name in DATASET_TABLES}
-    for name, rows in tables.items():
-        report.outputs.append(write_table(_frame(rows, name), out, name, fmt))
+    report.outputs = write_tables({name: _frame(rows, name) for name, rows in tables.items()},
+                                  out, fmt)
     report.n_out = len(documents)
     report.errors = tables["errors"]
     return report

@@ -12,8 +12,8 @@ PACKAGE = Path(pipeline.__file__).parent
 # Each module's layer; a module imports only from lower layers or from its own package.
 LAYERS: dict[str, int] = {
     "pipeline": 0, "pipeline.errors": 0, "pipeline.config": 0, "pipeline.schema": 0,
-    "pipeline.records": 1, "pipeline.io": 1, "pipeline.memo": 1, "pipeline.limits": 1,
-    "pipeline.clean": 2, "pipeline.segment": 3, "pipeline.annotations": 4,
+    "pipeline.records": 1, "pipeline.formats": 1, "pipeline.io": 2, "pipeline.memo": 1,
+    "pipeline.limits": 1, "pipeline.clean": 2, "pipeline.segment": 3, "pipeline.annotations": 4,
     "pipeline.classify": 5, "pipeline.extract": 5, "pipeline.audit": 6,
     "pipeline.document": 7, "pipeline.compare": 8, "pipeline.stages": 8,
     "pipeline.batch": 8, "pipeline.annotation_tool": 8, "pipeline.report": 9,

@@ -30,6 +30,7 @@ from ..clean.inputs import assign_doc_ids, discover_inputs, shown
 from ..config import CACHE_DIRNAME, CleanParams, SegmentParams
 from ..document import Settings
 from ..errors import InputNotFoundError, Interrupted, PipelineError
+from ..formats import FORMATS, table_files
 from ..io import locked_folder, remove_stale_temps
 from ..limits import MAX_SECONDS
 from ..memo import MEMO_SIZE
@@ -47,7 +48,7 @@ TASK_SIZE = 8  # documents per task: amortises a classifier call's fixed cost, b
 CHUNK_SIZE = 64  # documents per row group of the output tables
 MIN_TASKS_PER_WORKER = 4
 TASKS_PER_WORKER = 2  # tasks in flight per worker: none idles while the main process writes
-TABLE_FILES = [f"{name}.{fmt}" for name in DATASET_TABLES for fmt in ("parquet", "csv")]
+TABLE_FILES = sorted({file for fmt in FORMATS for file in table_files(DATASET_TABLES, fmt)})
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ class _Slot:
     item: DocInput | None = None  # still to process
     rows: Rows | None = None  # its rows, once known
     cached: bool = False
+    url: str = ""  # a page of a crawl: its address and fetch time
+    fetched_at: str = ""
 
     @property
     def errors(self) -> list[dict]:
@@ -399,7 +402,8 @@ def _columns(slots: list[_Slot]) -> dict[str, dict[str, list]]:
         for slot in slots:
             table = slot.rows[name]
             n_rows = len(next(iter(table.values())))
-            stamp = {"doc_id": slot.doc_id, "source_path": slot.source_path}
+            stamp = {"doc_id": slot.doc_id, "source_path": slot.source_path,
+                     "url": slot.url, "fetched_at": slot.fetched_at}
             for column, values in columns.items():
                 values.extend([stamp[column]] * n_rows if column in stamp else table[column])
         tables[name] = columns

@@ -17,7 +17,7 @@ import pandas as pd
 from ..audit import FREE_MAIL
 from ..config import CompareParams
 from ..errors import EmptyDatasetError, InputNotFoundError
-from ..io import check_columns, empty_table, read_table, write_table
+from ..io import check_columns, empty_table, read_table, write_tables
 from ..schema import COMPARE_TABLES, DATASET_TABLES
 from .templates import diff_clauses, find_boilerplate, find_families
 
@@ -190,8 +190,7 @@ def run_compare(dataset: Path, out: Path, *, fmt: str = "parquet",
     """
     logger.info("compare: reading %s", dataset)
     tables = compare_dataset(load_dataset(dataset), params)
-    for name, table in tables.items():
-        write_table(table, out, name, fmt)
+    write_tables(tables, out, fmt)
     logger.info("compare: %d policies, %d template families, %d boilerplate groups -> %s",
                 len(tables["coverage"]), len(tables["template_families"]),
                 len(tables["boilerplate"]), out)
