@@ -25,6 +25,7 @@ from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
 from ..audit import check_profile
+from ..clean.crawl import CrawlPage, Expanded, expand_crawls
 from ..clean.decode import check_size
 from ..clean.inputs import assign_doc_ids, discover_inputs, shown
 from ..config import CACHE_DIRNAME, CleanParams, SegmentParams
@@ -59,6 +60,7 @@ class _Input:
     doc_id: str
     key: str = ""  # cache key of its bytes; "" when it could not be read
     error: str = ""
+    page: CrawlPage | None = None  # a page of a crawl: its bytes, URL and fetch date
 
 
 @dataclass
@@ -116,6 +118,8 @@ def run_pipeline(inputs: Iterable[Path], out: Path, interim: Path | None = None,
     skipped: list[tuple[str, str]] = []
     paths = discover_inputs(inputs, follow_symlinks=follow_symlinks, skipped=skipped,
                             exclude=[out, cache_dir, *([interim] if interim else [])])
+    crawled = expand_crawls(paths, clean_params, skipped)
+    paths = crawled.paths
     if not paths:
         raise InputNotFoundError(no_input_message(inputs, skipped))
     ids = assign_doc_ids(paths)
@@ -124,7 +128,8 @@ def run_pipeline(inputs: Iterable[Path], out: Path, interim: Path | None = None,
     with locked_folder(out):  # one run at a time per --out
         remove_stale_temps(out, [*TABLE_FILES, MANIFEST])  # left by a run that was killed
         report = _run_locked(paths, ids, out, options,
-                             Settings(clean_params, segment_params, profile, max_seconds))
+                             Settings(clean_params, segment_params, profile, max_seconds),
+                             crawled)
     report.skipped = skipped
     return report
 
@@ -145,12 +150,12 @@ class _Options:
 
 
 def _run_locked(paths: list[Path], ids: dict[Path, str], out: Path, options: _Options,
-                document: Settings) -> StageReport:
+                document: Settings, crawled: Expanded) -> StageReport:
     """`run_pipeline` with the lock of `out` held."""
     clean_params = document.clean
     version = code_version(document.clean, document.segment, document.profile)
     cache = ResultCache(options.cache_dir, version) if options.cache_dir else None
-    found = _hash_inputs(sorted(paths, key=ids.__getitem__), ids, clean_params)
+    found = _hash_inputs(sorted(paths, key=ids.__getitem__), ids, clean_params, crawled)
     signature = input_signature([(i.doc_id, shown(i.path), i.key, i.error) for i in found],
                                 version, options.fmt)
     if cache and (done := up_to_date(out, signature)) is not None:
@@ -275,13 +280,18 @@ def _count(slot: _Slot, report: StageReport, strict: bool) -> None:
         report.errors.append(error)
 
 
-def _hash_inputs(paths: list[Path], ids: dict[Path, str], params: CleanParams
-                 ) -> list[_Input]:
-    """Each file's cache key, or why it cannot be read."""
+def _hash_inputs(paths: list[Path], ids: dict[Path, str], params: CleanParams,
+                 crawled: Expanded) -> list[_Input]:
+    """Each file's (or crawl page's) cache key, or why it cannot be read."""
     found = []
     for path in paths:
+        page = crawled.pages.get(path)
+        if path in crawled.errors:
+            found.append(_Input(path, ids[path], error=shown(crawled.errors[path])))
+            continue
         try:
-            found.append(_Input(path, ids[path], input_key(_file_bytes(path, params), path)))
+            data = page.data if page else _file_bytes(path, params)
+            found.append(_Input(path, ids[path], input_key(data, path), page=page))
         except (PipelineError, OSError) as err:
             found.append(_Input(path, ids[path], error=shown(err)))
     return found
@@ -295,6 +305,8 @@ def _file_bytes(path: Path, params: CleanParams) -> bytes:
 def _read(item: _Input, params: CleanParams, cache: ResultCache | None) -> _Slot:
     """A document's rows from the cache, or its bytes to process."""
     slot = _Slot(item.doc_id, shown(item.path), item.key)
+    if item.page:
+        slot.url, slot.fetched_at = item.page.url, item.page.fetched_at
     if item.error:
         slot.rows = _failed("clean", item.error)
         return slot
@@ -303,7 +315,7 @@ def _read(item: _Input, params: CleanParams, cache: ResultCache | None) -> _Slot
     if slot.cached:
         return slot
     try:
-        data = _file_bytes(item.path, params)
+        data = item.page.data if item.page else _file_bytes(item.path, params)
     except (PipelineError, OSError) as err:
         slot.rows = _failed("clean", shown(err))
         return slot

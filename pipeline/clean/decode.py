@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..config import SUPPORTED_SUFFIXES, CleanParams
+from ..config import SUPPORTED_SUFFIXES, WARC_SUFFIXES, CleanParams
 from ..errors import InputError, LimitExceeded
 from .legacy import looks_like_tcvn3, looks_like_vni, tcvn3_to_unicode, vni_to_unicode
 from .sources import (
@@ -79,6 +79,8 @@ def decode_document(data: bytes, path: Path, params: CleanParams = CleanParams()
     """
     check_size(len(data), path, params)
     suffix = path.suffix.lower()
+    if path.name.lower().endswith(WARC_SUFFIXES):
+        raise InputError(f"{path}: a WARC crawl: `vnpolicy run` reads its pages")
     if suffix and suffix not in SUPPORTED_SUFFIXES:  # named on the command line
         raise InputError(f"{path}: not a supported type ({suffix}); policies are "
                          f"{', '.join(SUPPORTED_SUFFIXES)} files or WARC crawls")

@@ -110,7 +110,11 @@ def shown(text: object) -> str:
 
 
 def doc_id_for(path: Path) -> str:
-    """The input file name without extension (the dataset's `doc_id`)."""
+    """The input file name without extension (the dataset's `doc_id`); for a page of a
+    crawl (`crawl.warc.gz#sen.vn-chinh-sach-bao-mat.html`), the name of the page."""
+    crawl, sep, page = path.name.partition("#")
+    if sep and crawl.lower().endswith(WARC_SUFFIXES):
+        return shown(Path(page).stem)
     return shown(path.stem)
 
 
