@@ -17,8 +17,8 @@ LAYERS: dict[str, int] = {
     "pipeline.classify": 5, "pipeline.extract": 5, "pipeline.audit": 6,
     "pipeline.document": 7, "pipeline.compare": 8, "pipeline.stages": 8,
     "pipeline.batch": 8, "pipeline.annotation_tool": 8, "pipeline.report": 9,
-    "pipeline.split": 9, "pipeline.about": 9, "pipeline.evaluate": 10, "pipeline.cli": 11,
-    "pipeline.__main__": 12,
+    "pipeline.split": 9, "pipeline.about": 9, "pipeline.api": 9, "pipeline.evaluate": 10,
+    "pipeline.cli": 11, "pipeline.__main__": 12,
 }
 
 
