@@ -18,6 +18,7 @@ from ..compare import compare_dataset, elements_of, load_dataset, policies_of
 from ..config import CLAUSE_LABELS, CompareParams
 from ..io import atomic_write
 from .html import bar_chart, esc, label_class, page, page_name
+from .why import closest_clauses, cue_phrases, document_notes, element_name, needed_facts
 
 logger = logging.getLogger(__name__)
 
@@ -238,16 +239,18 @@ def render_policy(doc_id: str, tables: dict[str, pd.DataFrame],
     clauses = rows_of(tables["clauses"]).sort_values("start")
     facts = rows_of(tables["facts"]).sort_values(["start", "end"])
     score = rows_of(comparison["completeness"]).iloc[0]
+    notes = document_notes(document, len(score["missing"]))
     body = [
         '<header><p><a href="../index.html">← all policies</a></p>',
         f"<h1>{esc(doc_id)}</h1>",
         f'<p class="muted">{esc(document["source_path"])} · {int(document["n_chars"])} '
         f"characters · {len(clauses)} clauses · completeness {score['score']:.0%} "
         f"({score['n_present']}/{score['n_elements']}, profile {esc(score['profile'])})</p>",
+        *(f'<p class="note">{esc(note)}</p>' for note in notes),
         '<nav><a href="#checklist">Checklist</a><a href="#findings">Findings</a>'
         '<a href="#facts">Facts</a><a href="#templates">Templates</a>'
         '<a href="#text">Text</a></nav></header>',
-        _checklist_section(rows_of(tables["audit"])),
+        _checklist_section(rows_of(tables["audit"]), clauses),
         _findings_section(rows_of(tables["findings"])),
         _facts_section(facts),
         _policy_templates_section(doc_id, comparison, names),
@@ -262,17 +265,38 @@ def _evidence_links(ids: Iterable[int]) -> str:
     return " ".join(f'<a href="#c{int(i)}">#{int(i)}</a>' for i in ids)
 
 
-def _checklist_section(audit: pd.DataFrame) -> str:
-    rows = [
-        f"<tr><td>{esc(r.element)}</td>"
-        + ('<td class="cell yes">✓</td>' if r.present else '<td class="cell no">✗</td>')
-        + f"<td>{_evidence_links(r.evidence)}</td><td>{esc(r.note)}</td>"
-          f"<td>{esc(r.legal_basis)}</td></tr>"
-        for r in audit.itertuples()
-    ]
+def _checklist_section(audit: pd.DataFrame, clauses: pd.DataFrame) -> str:
+    rows = []
+    for r in audit.itertuples():
+        rows.append(
+            f"<tr><td>{esc(r.element)}<br><span class=\"muted\" lang=\"vi\">"
+            f"{esc(element_name(r.element))}</span></td>"
+            + ('<td class="cell yes">✓</td>' if r.present else '<td class="cell no">✗</td>')
+            + f"<td>{_evidence_links(r.evidence)}</td><td>{esc(r.note)}</td>"
+              f"<td>{esc(r.legal_basis)}</td></tr>")
+        if not r.present:
+            rows.append(f'<tr class="why"><td></td><td colspan="4">'
+                        f"{_why_missing(r.profile, r.element, clauses)}</td></tr>")
     return ('<section id="checklist"><h2>Completeness checklist</h2>'
             "<table><tr><th>element</th><th>present</th><th>evidence</th><th>note</th>"
             "<th>legal basis</th></tr>" + "".join(rows) + "</table></section>")
+
+
+def _why_missing(profile: str, element: str, clauses: pd.DataFrame) -> str:
+    """The closest clauses with their scores, the cue phrases and the facts looked for."""
+    closest = closest_clauses(profile, element, clauses)
+    cues, facts = cue_phrases(profile, element), needed_facts(profile, element)
+    parts = ["<b>Why missing:</b> no clause is evidence for it (a score of 0.5 or more for "
+             "its labels" + (", an own cue" if any(c for c in cues) else "")
+             + (f", and an extracted {esc(' or '.join(facts))} in the policy" if facts else "")
+             + ")."]
+    if closest:
+        parts.append("Closest clauses: " + "; ".join(
+            f'<a href="#c{m.clause_id}">#{m.clause_id}</a> {esc(m.label)} {m.score:.2f} '
+            f'“<span lang="vi">{esc(_excerpt(m.text))}</span>”' for m in closest) + ".")
+    if cues:
+        parts.append(f'Cue phrases looked for: <span lang="vi">{esc(", ".join(cues))}</span>.')
+    return " ".join(parts)
 
 
 def _findings_section(findings: pd.DataFrame) -> str:
