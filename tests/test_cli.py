@@ -219,3 +219,42 @@ def test_an_unsupported_file_named_explicitly_is_an_error_row_issue_15(policy_di
     assert "bang.json: not a supported type (.json)" in errors["error"][0]
     documents = pd.read_parquet(out / "documents.parquet")
     assert documents["doc_id"].tolist() == ["cong-ty-a"]
+
+
+def test_a_closed_pipe_ends_the_output_quietly_issue_15(tmp_path):
+    import subprocess
+    import sys
+
+    from pipeline.io import empty_table, write_table
+    from pipeline.schema import DATASET_TABLES
+
+    dataset = tmp_path / "d"
+    rows = [{"doc_id": f"cong-ty-{i:04d}", "element": "purpose", "present": True,
+             "evidence": [0], "note": "", "profile": "ecommerce", "legal_basis": "x"}
+            for i in range(20_000)]  # more than a pipe holds
+    for name in DATASET_TABLES:
+        write_table(pd.DataFrame(rows) if name == "audit" else empty_table(name), dataset,
+                    name)
+    result = subprocess.run(f"{sys.executable} -m pipeline audit {dataset} | head -n 1",
+                            shell=True, capture_output=True, text=True, check=False,
+                            executable="/bin/bash")
+    assert result.stdout == "cong-ty-0000: 1/1 present\n"
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+@pytest.mark.slow
+def test_quiet_dask_prints_no_log_lines_and_serves_no_dashboard_issue_15(good_dir, tmp_path):
+    import subprocess
+    import sys
+
+    from pipeline.batch.engines import open_engine
+
+    result = subprocess.run([sys.executable, "-m", "pipeline", "run", str(good_dir), "--out",
+                             str(tmp_path / "o"), "--engine", "dask", "--workers", "1", "-q",
+                             "--no-cache"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "INFO" not in result.stderr and "distributed" not in result.stderr
+    assert result.stderr.splitlines()[0] == "run: 3 in, 3 out, 0 failed"
+    with open_engine("dask", 1, quiet=True) as engine:
+        services = engine.client.scheduler_info()["services"]  # type: ignore[attr-defined]
+    assert services.get("dashboard") != 8787  # health and metrics only, on a free port
