@@ -60,9 +60,11 @@ def run_clean(inputs: Iterable[Path], interim: Path = INTERIM_DIR, *,
               params: CleanParams = CleanParams(), strict: bool = False,
               show_progress: bool = True, follow_symlinks: bool = False) -> StageReport:
     """Decode and clean every input file into `interim/clean/documents.parquet`."""
-    paths = discover_inputs(inputs, follow_symlinks=follow_symlinks, exclude=[interim])
+    skipped: list[tuple[str, str]] = []
+    paths = discover_inputs(inputs, follow_symlinks=follow_symlinks, exclude=[interim],
+                            skipped=skipped)
     ids = assign_doc_ids(paths)
-    report = StageReport("clean", n_in=len(paths))
+    report = StageReport("clean", n_in=len(paths), skipped=skipped)
     documents = []
     for path in _progress(paths, "clean", show_progress):
         name = Path(shown(path))  # what tables and messages call it

@@ -258,3 +258,12 @@ def test_quiet_dask_prints_no_log_lines_and_serves_no_dashboard_issue_15(good_di
     with open_engine("dask", 1, quiet=True) as engine:
         services = engine.client.scheduler_info()["services"]  # type: ignore[attr-defined]
     assert services.get("dashboard") != 8787  # health and metrics only, on a free port
+
+
+def test_train_needs_out_and_never_touches_the_committed_model_issue_15(tmp_path):
+    from pipeline.config import MODEL_PATH
+
+    before = MODEL_PATH.read_bytes()
+    result = runner.invoke(app, ["train"])
+    assert result.exit_code == 1 and "--out DIR" in result.output
+    assert MODEL_PATH.read_bytes() == before
