@@ -69,6 +69,19 @@ def check_columns(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return df
 
 
+def check_output_folder(out: Path) -> None:
+    """Refuse an `--out` that exists and is not a folder, before any work.
+
+    Raises:
+        PipelineError: `out` is a file (or its parent is).
+    """
+    for folder in (out, *out.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise PipelineError(f"--out {out}: {folder} is a file, not a folder")
+            return
+
+
 @lru_cache(maxsize=1)
 def new_file_mode() -> int:
     """The mode `open()` gives a new file here (0o666 less the umask): `mkstemp` makes its

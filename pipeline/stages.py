@@ -32,7 +32,7 @@ from .document import (
     segment_step,
 )
 from .errors import PipelineError
-from .io import empty_table, read_interim, write_interim, write_tables
+from .io import check_output_folder, empty_table, read_interim, write_interim, write_tables
 from .records import Clause, ClauseLabels, Document, Fact, StageReport
 from .schema import DATASET_TABLES, TABLES
 
@@ -195,6 +195,7 @@ def run_build(interim: Path, out: Path, *, fmt: str = "parquet",
               profile: str = "ecommerce") -> StageReport:
     """Join stage outputs into the contract tables, with the audit and quality findings."""
     check_profile(profile)
+    check_output_folder(out)
     documents = {document.doc_id: document for document in _documents(interim)}
     clauses, labels = _clauses_by_doc(interim), _labels_by_doc(interim)
     facts, errors = _facts_by_doc(interim), _stage_errors(interim)

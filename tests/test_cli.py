@@ -267,3 +267,14 @@ def test_train_needs_out_and_never_touches_the_committed_model_issue_15(tmp_path
     result = runner.invoke(app, ["train"])
     assert result.exit_code == 1 and "--out DIR" in result.output
     assert MODEL_PATH.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["compare", "report"])
+def test_compare_or_report_out_that_is_a_file_is_a_clear_error_issue_15(policy_dir, tmp_path,
+                                                                          command):
+    out = tmp_path / "d"
+    assert runner.invoke(app, ["run", str(policy_dir), "--out", str(out), "-q"]).exit_code == 0
+    target = tmp_path / "a-file"
+    target.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, [command, str(out), "--out", str(target)])
+    assert result.exit_code == 1 and "is a file, not a folder" in result.output

@@ -32,7 +32,7 @@ from ..config import CACHE_DIRNAME, CleanParams, SegmentParams
 from ..document import Settings
 from ..errors import InputNotFoundError, Interrupted, PipelineError
 from ..formats import FORMATS, table_files
-from ..io import locked_folder, remove_stale_temps
+from ..io import check_output_folder, locked_folder, remove_stale_temps
 from ..limits import MAX_SECONDS
 from ..memo import MEMO_SIZE
 from ..records import StageReport
@@ -191,19 +191,6 @@ def _run_locked(paths: list[Path], ids: dict[Path, str], out: Path, options: _Op
     logger.info("run: %d in, %d out, %d failed, %d from cache", report.n_in, report.n_out,
                 len(report.errors), report.n_cached)
     return report
-
-
-def check_output_folder(out: Path) -> None:
-    """Refuse an `--out` that exists and is not a folder, before any work.
-
-    Raises:
-        PipelineError: `out` is a file (or its parent is).
-    """
-    for folder in (out, *out.parents):
-        if folder.exists():
-            if not folder.is_dir():
-                raise PipelineError(f"--out {out}: {folder} is a file, not a folder")
-            return
 
 
 def no_input_message(inputs: Iterable[Path], skipped: list[tuple[str, str]]) -> str:

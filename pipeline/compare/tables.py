@@ -17,7 +17,7 @@ import pandas as pd
 from ..audit import FREE_MAIL
 from ..config import CompareParams
 from ..errors import EmptyDatasetError, InputNotFoundError
-from ..io import check_columns, empty_table, read_table, write_tables
+from ..io import check_columns, check_output_folder, empty_table, read_table, write_tables
 from ..schema import COMPARE_TABLES, DATASET_TABLES
 from .templates import diff_clauses, find_boilerplate, find_families
 
@@ -188,6 +188,7 @@ def run_compare(dataset: Path, out: Path, *, fmt: str = "parquet",
     Returns:
         The tables written, by name.
     """
+    check_output_folder(out)
     logger.info("compare: reading %s", dataset)
     tables = compare_dataset(load_dataset(dataset), params)
     write_tables(tables, out, fmt)

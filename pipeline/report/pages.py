@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..compare import compare_dataset, elements_of, load_dataset, policies_of
 from ..config import CLAUSE_LABELS, CompareParams
-from ..io import atomic_write
+from ..io import atomic_write, check_output_folder
 from .html import bar_chart, esc, label_class, page, page_name
 from .why import closest_clauses, cue_phrases, document_notes, element_name, needed_facts
 
@@ -39,6 +39,7 @@ def run_report(dataset: Path, out: Path, params: CompareParams = CompareParams()
     Raises:
         SchemaError: a dataset table is missing.
     """
+    check_output_folder(out)
     tables = load_dataset(dataset)
     comparison = compare_dataset(tables, params)
     names = {doc_id: page_name(doc_id) for doc_id in policies_of(tables["audit"])}
