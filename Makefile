@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup run test test-fast train evaluate bench lint clean-data
+.PHONY: help setup run test test-fast train models evaluate bench lint clean-data
 
 ## help: list the targets
 help:
@@ -32,9 +32,14 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow"
 
-## train: cross-validate and refit models/clause_classifier.skops from data/annotated
+## train: cross-validate and refit the committed models/clause_classifier.skops, then `models`
 train: $(STAMP)
-	$(PY) -m pipeline train
+	$(PY) -m pipeline train --out models
+	$(MAKE) models
+
+## models: copy models/ (where training writes) into the package (what runs load and wheels ship)
+models:
+	cp models/*.skops models/*.json pipeline/models/
 
 ## evaluate: grouped-CV classifier figures and fact precision/recall per type
 evaluate: $(STAMP)

@@ -4,6 +4,7 @@ untouched, removes its temporary files, ends its workers and prints no traceback
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from types import FrameType
@@ -26,12 +27,21 @@ def main() -> int:
     try:
         from .cli import app
 
-        app(prog_name="vnpolicy")
+        try:
+            app(prog_name="vnpolicy")
+        finally:
+            sys.stdout.flush()  # here, where a closed pipe can still be caught
     except Interrupted as stop:
         name = signal.Signals(stop.signum).name
         print(f"vnpolicy: interrupted by {name}: tables as they were before the run",
               file=sys.stderr)
+        if stop.detail:
+            print(f"vnpolicy: {stop.detail}", file=sys.stderr)
         return EXIT_STATUS[stop.signum]
+    except BrokenPipeError:  # `vnpolicy audit DIR | head`: the reader has what it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout
+        return 0
     return 0
 
 

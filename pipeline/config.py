@@ -6,18 +6,27 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJ_ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The checkout, when the package runs from one; an installed package has no data/ or models/
+# beside it, so only the checkout's own commands (train, evaluate, annotate) use these.
+PROJ_ROOT = PACKAGE_DIR.parent
 DATA_DIR = Path(os.environ.get("VNPOLICY_DATA_DIR", PROJ_ROOT / "data"))
 RAW_DIR = DATA_DIR / "raw"
 ANNOTATED_DIR = DATA_DIR / "annotated"
-INTERIM_DIR = DATA_DIR / "interim"
-PROCESSED_DIR = DATA_DIR / "processed"
-COMPARE_DIR = PROCESSED_DIR / "compare"
+# Where `vnpolicy train` writes when asked (`make train`: --out models); the package ships a
+# copy of what is committed there (`make models` refreshes it, a test checks they are equal).
 MODELS_DIR = PROJ_ROOT / "models"
-MODEL_PATH = MODELS_DIR / "clause_classifier.skops"
-MODEL_META_PATH = MODELS_DIR / "clause_classifier.json"
-HEADING_MODEL_PATH = MODELS_DIR / "heading_model.json"
-REPORTS_DIR = PROJ_ROOT / "reports"
+# The model every run loads: the copy inside the package, so an installed wheel finds it.
+PACKAGED_MODELS_DIR = PACKAGE_DIR / "models"
+MODEL_FILE, MODEL_META_FILE = "clause_classifier.skops", "clause_classifier.json"
+MODEL_PATH = PACKAGED_MODELS_DIR / MODEL_FILE
+MODEL_META_PATH = PACKAGED_MODELS_DIR / MODEL_META_FILE
+HEADING_MODEL_FILE = "heading_model.json"
+HEADING_MODEL_PATH = PACKAGED_MODELS_DIR / HEADING_MODEL_FILE
+# Stage commands' default folder, relative to where the command runs (never the package).
+INTERIM_DIR = Path("data") / "interim"
+CACHE_DIRNAME = ".cache"  # `run`: per-document results inside --out, unless --cache-dir
+COMPARE_DIRNAME, REPORT_DIRNAME = "compare", "report"  # inside the dataset they read
 SHARED_CORPUS_DIR = PROJ_ROOT.parent / "shared" / "corpus"
 # Files derived at run time from installed libraries (`wordseg`'s arrays of underthesea's
 # weights, which may not be shipped with this MIT project): VNPOLICY_CACHE_DIR, else the XDG
@@ -65,6 +74,8 @@ LAW_ELEMENTS: tuple[str, ...] = (
 LAW_VALUES: tuple[str, ...] = ("present", "absent", "not_applicable")
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".pdf", ".docx", ".md")
+# Crawls: each HTML response that looks like a privacy policy is one document.
+WARC_SUFFIXES: tuple[str, ...] = (".warc", ".warc.gz")
 # In the head of every page `vnpolicy report` writes: a run never reads its pages back as
 # policies, wherever the report was written.
 GENERATOR_MARK = '<meta name="generator" content="vnpolicy report">'

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .audit import audit_document, find_quality_issues
 from .clean import clean_bytes
+from .clean.quality import document_status, policy_score, text_warnings, vietnamese_share
 from .config import CleanParams, SegmentParams
 from .errors import PipelineError
 from .extract.facts import extract_facts
@@ -208,11 +209,18 @@ def process_documents(items: Sequence[tuple[str, str, bytes]], settings: Setting
 
 
 def document_row(outcome: Outcome) -> dict:
-    """The `documents` row of a cleaned document."""
+    """The `documents` row of a cleaned document: its status is `error` when a stage failed,
+    else `not_vietnamese` or `not_a_policy` when its text scores below those thresholds
+    (`clean.quality`, both scores in the row), else `ok`; a text that looks damaged by its
+    extraction has a warning."""
     assert outcome.document is not None
+    text = outcome.document.text
     clauses = outcome.clauses or []
-    return {**outcome.document.to_row(), "n_chars": len(outcome.document.text),
-            "n_clauses": len(clauses), "status": outcome.status}
+    vietnamese, policy = vietnamese_share(text), policy_score(text)
+    status = outcome.status if outcome.errors else document_status(vietnamese, policy)
+    return {**outcome.document.to_row(), "n_chars": len(text), "n_clauses": len(clauses),
+            "status": status, "vietnamese_share": vietnamese, "policy_score": policy,
+            "warnings": text_warnings(text)}
 
 
 def outcome_rows(outcome: Outcome) -> dict[str, list[dict]]:

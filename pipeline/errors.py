@@ -17,6 +17,10 @@ class SchemaError(PipelineError):
     """A table does not have the columns or dtypes the contract promises."""
 
 
+class EmptyDatasetError(PipelineError):
+    """A dataset with no policy to compare or report (an empty input, every file failed)."""
+
+
 class AlignmentError(PipelineError):
     """Tokens do not rebuild the cleaned text, so offsets would be wrong."""
 
@@ -45,3 +49,4 @@ class Interrupted(BaseException):
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
         self.signum = signum
+        self.detail = ""  # what the run kept and how to continue, set by the run

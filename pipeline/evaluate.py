@@ -194,8 +194,8 @@ def evaluate_law_audit(annotations: Path, models: dict, test_model, test_ids: se
             "test": evaluate_law(gold, predicted, test)}
 
 
-def evaluate_all(annotations: Path = ANNOTATED_DIR, families: tuple[str, ...] = FAMILIES
-                 ) -> dict:
+def evaluate_all(annotations: Path = ANNOTATED_DIR, families: tuple[str, ...] = FAMILIES,
+                 show_progress: bool = False) -> dict:
     """Every figure, on the development policies (grouped CV) and on the frozen test ones."""
     from .classify.train import build_training_set, cross_val_proba, fit
 
@@ -210,7 +210,8 @@ def evaluate_all(annotations: Path = ANNOTATED_DIR, families: tuple[str, ...] = 
     for family in families:
         logger.info("%s: grouped CV on the development policies, then the test policies", family)
         models: dict = {}
-        oof = cross_val_proba(data, family, dev, models=models)
+        oof = cross_val_proba(data, family, dev, models=models,
+                              show_progress=show_progress)
         held_out = np.zeros(data.Y.shape)
         test_model = fit(data, family, train)
         held_out[test] = test_model.predict_proba(data.X.iloc[test])

@@ -16,32 +16,70 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .errors import InputNotFoundError, PipelineError, SchemaError
-from .schema import TABLES, list_item
+from .formats import (
+    DATABASE_FILES,
+    TABLE_SUFFIXES,
+    arrow_table,
+    check_format,
+    read_other_format,
+    write_database,
+    write_ndjson,
+)
+from .records import split_section_path
+from .schema import ADDED_COLUMNS, MAP_TYPE, NULLABLE_INT, TABLES, list_item
 
 LOCK_FILE = ".vnpolicy.lock"  # in an output folder, while a run writes it
 
 
 def empty_table(name: str) -> pd.DataFrame:
-    """A table with the contract's columns and no rows."""
-    return pd.DataFrame({column: [] for column in TABLES[name]})
+    """A table with the contract's columns and no rows (typed as `check_columns` types them,
+    so an empty table written out keeps its declared schema)."""
+    return check_columns(pd.DataFrame({column: [] for column in TABLES[name]}), name)
 
 
 def check_columns(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Order the columns as the contract says; raise if one is missing."""
+    """Order the columns as the contract says, filling those added later
+    (`schema.ADDED_COLUMNS`); raise if another is missing."""
     columns = list(TABLES[name])
+    added = {c: v for c, v in ADDED_COLUMNS.get(name, {}).items() if c not in df.columns}
+    if added:
+        df = df.assign(**{c: [list(v) if isinstance(v, tuple) else v] * len(df)
+                          for c, v in added.items()})
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise SchemaError(f"table {name!r} lacks columns {missing}")
     extra = [c for c in df.columns if c not in columns]
     df = df[columns + extra].reset_index(drop=True)
     for column, dtype in TABLES[name].items():
-        if dtype in ("int64", "bool"):
+        if dtype in ("int64", "bool", "float64"):
             df[column] = df[column].astype(dtype)
+        elif dtype == NULLABLE_INT:
+            df[column] = df[column].astype("Int64")
+        elif dtype == MAP_TYPE:
+            df[column] = df[column].map(as_mapping)
+        elif column == "section_path" and list_item(dtype) and isinstance(
+                next(iter(df[column]), None), str):
+            df[column] = df[column].map(split_section_path)  # a table of version 0.1.0
         elif dtype == "string":
             df[column] = df[column].astype(object).where(df[column].notna(), "").astype(str)
     return df
+
+
+def check_output_folder(out: Path) -> None:
+    """Refuse an `--out` that exists and is not a folder, before any work.
+
+    Raises:
+        PipelineError: `out` is a file (or its parent is).
+    """
+    for folder in (out, *out.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise PipelineError(f"--out {out}: {folder} is a file, not a folder")
+            return
 
 
 @lru_cache(maxsize=1)
@@ -159,51 +197,118 @@ def unescape_formula(value: str) -> str:
 
 
 def flatten_lists(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """A copy for CSV: list columns as JSON text, and every text cell that a spreadsheet would
-    run as a formula escaped with a leading `'` (`escape_formula`)."""
+    """A copy for CSV: list and map columns as JSON text, and every text cell that a
+    spreadsheet would run as a formula escaped with a leading `'` (`escape_formula`)."""
     flat = df.copy()
     for column, dtype in TABLES[name].items():
         if list_item(dtype):
             flat[column] = flat[column].map(
                 lambda v: json.dumps(np.asarray(v).tolist(), ensure_ascii=False)
             )
+        elif dtype == MAP_TYPE:
+            flat[column] = flat[column].map(lambda v: json.dumps(as_mapping(v)))
         elif dtype == "string" and column in flat:
             flat[column] = flat[column].map(escape_formula)
     return flat
 
 
 def write_table(df: pd.DataFrame, directory: Path, name: str, fmt: str = "parquet") -> Path:
-    """Write one contract table as `<directory>/<name>.parquet` (or `.csv`), atomically."""
+    """Write one contract table as `<directory>/<name>.<fmt>`, atomically, typed from the
+    schema (an empty table keeps its declared types). The database formats hold several
+    tables in one file: `write_tables`."""
     df = check_columns(df, name)
+    check_format(fmt)
+    if fmt in DATABASE_FILES:
+        return write_tables({name: df}, directory, fmt)[0]
+    path = directory / f"{name}.{TABLE_SUFFIXES[fmt]}"
     if fmt == "parquet":
-        path = directory / f"{name}.parquet"
-        atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False, engine="pyarrow"))
+        table = arrow_table(df, name)
+        atomic_write(path, lambda tmp: pq.write_table(table, tmp))
     elif fmt == "csv":
-        path = directory / f"{name}.csv"
         flat = flatten_lists(df, name)
         atomic_write(path, lambda tmp: flat.to_csv(tmp, index=False))
     else:
-        raise SchemaError(f"unknown output format {fmt!r} (parquet or csv)")
+        table = arrow_table(df, name)
+        atomic_write(path, lambda tmp: _write_ndjson_file(tmp, table))
     return path
 
 
+def _write_ndjson_file(path: Path, table: pa.Table) -> None:
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        write_ndjson(table, handle)
+
+
+def write_tables(tables: dict[str, pd.DataFrame], directory: Path, fmt: str = "parquet"
+                 ) -> list[Path]:
+    """Write several contract tables: one file each, or one database holding them all (made
+    beside its final name, then renamed)."""
+    check_format(fmt)
+    if fmt not in DATABASE_FILES:
+        return [write_table(df, directory, name, fmt) for name, df in tables.items()]
+    arrow = {name: [arrow_table(check_columns(df, name), name)] for name, df in tables.items()}
+    path = directory / DATABASE_FILES[fmt]
+    atomic_write(path, lambda tmp: _new_database(fmt, tmp, arrow))
+    return [path]
+
+
+def _new_database(fmt: str, path: Path, tables: dict[str, list[pa.Table]]) -> None:
+    path.unlink()  # the temporary file `atomic_write` made: a database is created anew
+    write_database(fmt, path, tables)
+
+
+def as_mapping(value: object) -> dict:
+    """A map cell as a dict: Arrow gives a map column to pandas as (key, value) pairs, and
+    version 0.1.0 wrote `scores` as JSON text.
+
+    Examples:
+        >>> as_mapping([("purpose", 0.9)]), as_mapping('{"other": 0.1}'), as_mapping(None)
+        ({'purpose': 0.9}, {'other': 0.1}, {})
+    """
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str):
+        return json.loads(value) if value else {}
+    return dict(value) if value is not None else {}  # type: ignore[call-overload]
+
+
+def typed(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A table read back with the contract's Python types: maps as dicts, nullable integers
+    as pandas' `Int64` (Parquet gives floats when a value is null)."""
+    for column, dtype in TABLES[name].items():
+        if column not in df:
+            continue
+        if dtype == MAP_TYPE:
+            df[column] = df[column].map(as_mapping)
+        elif dtype == NULLABLE_INT:
+            df[column] = df[column].astype("Int64")
+    return df
+
+
 def read_table(directory: Path, name: str) -> pd.DataFrame:
-    """Read a table written by `write_table`, Parquet first."""
+    """Read a table written by `write_table` or `run` in any of its formats, typed alike."""
     parquet = directory / f"{name}.parquet"
     if parquet.is_file():
-        return pd.read_parquet(parquet)
+        return typed(pd.read_parquet(parquet), name)
     csv = directory / f"{name}.csv"
     if csv.is_file():
-        strings = {c: str for c, dtype in TABLES[name].items()
-                   if dtype == "string" or list_item(dtype)}
-        df = pd.read_csv(csv, keep_default_na=False, dtype=strings)
-        for column, dtype in TABLES[name].items():
-            if list_item(dtype):
-                df[column] = df[column].map(json.loads)
-            elif dtype == "string" and column in df:
-                df[column] = df[column].map(unescape_formula)
-        return df
+        return typed(_read_csv(csv, name), name)
+    found = read_other_format(directory, name)
+    if found is not None:
+        return typed(found, name)
     raise SchemaError(f"no table {name!r} in {directory}")
+
+
+def _read_csv(csv: Path, name: str) -> pd.DataFrame:
+    strings = {c: str for c, dtype in TABLES[name].items()
+               if dtype == "string" or list_item(dtype) or dtype == MAP_TYPE}
+    df = pd.read_csv(csv, keep_default_na=False, na_values={
+        c: [""] for c, dtype in TABLES[name].items() if dtype == NULLABLE_INT}, dtype=strings)
+    for column, dtype in TABLES[name].items():
+        if list_item(dtype) or dtype == MAP_TYPE:
+            df[column] = df[column].map(json.loads)
+        elif dtype == "string" and column in df:
+            df[column] = df[column].map(unescape_formula)
+    return df
 
 
 def write_interim(df: pd.DataFrame, path: Path, name: str) -> None:

@@ -19,6 +19,8 @@ class Document:
     source_path: str
     sha256: str
     text: str
+    url: str = ""  # a page of a crawl: the address it was fetched from
+    fetched_at: str = ""  # and when (ISO 8601, as the WARC record says)
 
     def to_row(self) -> dict:
         """A row of the clean stage's table (`interim_documents`)."""
@@ -58,12 +60,26 @@ class ClauseLabels:
     scores: dict[str, float]
 
     def scores_json(self) -> str:
-        """The `scores` column: JSON, label -> probability, in label order."""
+        """The interim `scores` column: JSON, label -> probability, in label order."""
         return json.dumps(self.scores)
 
     def to_row(self, clause: Clause) -> dict:
-        """A row of the `clauses` table."""
-        return {**clause.to_row(), "labels": list(self.labels), "scores": self.scores_json()}
+        """A row of the `clauses` table: `scores` a map, `section_path` the list of headings."""
+        return {**clause.to_row(), "labels": list(self.labels), "scores": dict(self.scores),
+                "section_path": split_section_path(clause.section_path)}
+
+
+SECTION_SEPARATOR = " > "
+
+
+def split_section_path(path: str) -> list[str]:
+    """The headings above a clause, outermost first, from `Clause.section_path`.
+
+    Examples:
+        >>> split_section_path("1. Mục đích > 1.1. Phạm vi"), split_section_path("")
+        (['1. Mục đích', '1.1. Phạm vi'], [])
+    """
+    return path.split(SECTION_SEPARATOR) if path else []
 
 
 @dataclass(frozen=True)
@@ -91,8 +107,32 @@ class Fact(RawFact):
     clause_id: int
 
     def to_row(self) -> dict:
-        """A row of the `facts` table."""
-        return asdict(self)
+        """A row of the `facts` table, with the count it states (`amount`, `unit`)."""
+        amount, unit = fact_amount(self.type, self.normalized, self.qualifier)
+        return {**asdict(self), "amount": amount, "unit": unit}
+
+
+def fact_amount(kind: str, normalized: str, qualifier: str) -> tuple[int | None, str]:
+    """A period's count as an integer and its unit; (None, "") for anything else (a
+    condition such as `until_deletion_request`, an e-mail).
+
+    Examples:
+        >>> fact_amount("complaint_deadline", "5", "working_days;phase=respond")
+        (5, 'working_days')
+        >>> fact_amount("retention_period", "until_deletion_request", "")
+        (None, '')
+    """
+    if not normalized.isdigit() or kind not in AMOUNT_UNITS:
+        return None, ""
+    unit = AMOUNT_UNITS[kind]
+    if kind == "complaint_deadline" and "working_days" in qualifier.split(";"):
+        unit = "working_days"
+    return int(normalized), unit
+
+
+# The unit of each fact type whose normalised value is a count (README: facts).
+AMOUNT_UNITS = {"complaint_deadline": "calendar_days", "retention_period": "calendar_days",
+                "breach_notification": "hours"}
 
 
 @dataclass(frozen=True)
@@ -119,3 +159,5 @@ class StageReport:
     outputs: list[Path] = field(default_factory=list)
     n_cached: int = 0  # documents read from the per-document cache (`run`)
     up_to_date: bool = False  # `run` found the dataset already made from these very inputs
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why), from folders
+    cache_dir: str = ""  # `run`: where per-document results are kept ("" without a cache)

@@ -1,7 +1,8 @@
 """Columns and types of every table, and which tables go together: the one place the
 dataset contract (README) is written down.
 
-Types are `string`, `int64`, `float64`, `bool` and `list<item>`. Later work may add columns;
+Types are `string`, `int64`, `float64`, `bool`, `list<item>`, `map<string,float64>` (label ->
+probability; JSON text in CSV) and `int64?` (an integer or null). Later work may add columns;
 it never renames or drops these.
 """
 
@@ -11,17 +12,22 @@ TABLES: dict[str, dict[str, str]] = {
     "documents": {
         "doc_id": "string", "source_path": "string", "sha256": "string", "text": "string",
         "n_chars": "int64", "n_clauses": "int64", "status": "string",
+        # issue 15: where a crawled page came from, and what the status was decided on
+        "url": "string", "fetched_at": "string", "vietnamese_share": "float64",
+        "policy_score": "float64", "warnings": "list<string>",
     },
     "clauses": {
         "doc_id": "string", "clause_id": "int64", "section": "string", "text": "string",
         "start": "int64", "end": "int64", "tokens": "list<string>", "labels": "list<string>",
-        "scores": "string", "kind": "string", "section_path": "string",
+        "scores": "map<string,float64>", "kind": "string", "section_path": "list<string>",
         "token_starts": "list<int64>", "heading_level": "int64",
     },
     "facts": {
         "doc_id": "string", "clause_id": "int64", "type": "string", "value": "string",
         "normalized": "string", "start": "int64", "end": "int64", "rule_id": "string",
         "qualifier": "string",
+        # issue 15: a count as an integer (days, hours), its unit beside it; null otherwise
+        "amount": "int64?", "unit": "string",
     },
     "audit": {
         "doc_id": "string", "element": "string", "present": "bool", "evidence": "list<int64>",
@@ -75,6 +81,7 @@ TABLES: dict[str, dict[str, str]] = {
     # Stage outputs in `<interim>/<stage>/`, read back by the next stage command.
     "interim_documents": {
         "doc_id": "string", "source_path": "string", "sha256": "string", "text": "string",
+        "url": "string", "fetched_at": "string",
     },
     "interim_clauses": {
         "doc_id": "string", "clause_id": "int64", "section": "string", "text": "string",
@@ -86,7 +93,8 @@ TABLES: dict[str, dict[str, str]] = {
         "doc_id": "string", "clause_id": "int64", "labels": "list<string>", "scores": "string",
     },
 }
-TABLES["interim_facts"] = TABLES["facts"]
+TABLES["interim_facts"] = {column: dtype for column, dtype in TABLES["facts"].items()
+                           if column not in ("amount", "unit")}  # `Fact` fields
 TABLES["interim_errors"] = TABLES["errors"]
 TABLES["interim_trackers"] = TABLES["trackers"]
 
@@ -96,8 +104,22 @@ DATASET_TABLES: tuple[str, ...] = ("documents", "clauses", "facts", "audit", "fi
 COMPARE_TABLES: tuple[str, ...] = ("coverage", "completeness", "periods", "contacts",
                                    "template_families", "template_pairs", "template_diffs",
                                    "boilerplate")
-# Columns a batch stamps from the input's name; the rows of a document's bytes lack them.
-INPUT_COLUMNS: tuple[str, ...] = ("doc_id", "source_path")
+# Columns a batch stamps from the input's name (and a crawled page's record); the rows made
+# of a document's bytes, and so its cache entry, lack them.
+INPUT_COLUMNS: tuple[str, ...] = ("doc_id", "source_path", "url", "fetched_at")
+
+
+# Columns added after a table was first written, with the value a row written before them
+# reads as: a dataset of an earlier version (or a table made by hand) still reads.
+ADDED_COLUMNS: dict[str, dict[str, object]] = {
+    "documents": {"url": "", "fetched_at": "", "vietnamese_share": float("nan"),
+                  "policy_score": float("nan"), "warnings": ()},
+    "facts": {"amount": None, "unit": ""},
+    "interim_documents": {"url": "", "fetched_at": ""},
+}
+
+MAP_TYPE = "map<string,float64>"
+NULLABLE_INT = "int64?"
 
 
 def list_item(dtype: str) -> str | None:

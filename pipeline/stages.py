@@ -20,7 +20,7 @@ from tqdm import tqdm
 from .audit import DEFAULT_PROFILE, audit_document, check_profile
 from .clean.decode import check_size
 from .clean.inputs import assign_doc_ids, discover_inputs, shown
-from .config import INTERIM_DIR, PROCESSED_DIR, CleanParams, SegmentParams
+from .config import INTERIM_DIR, CleanParams, SegmentParams
 from .document import (
     Outcome,
     audit_step,
@@ -32,7 +32,14 @@ from .document import (
     segment_step,
 )
 from .errors import PipelineError, SchemaError
-from .io import empty_table, read_interim, read_table, write_interim, write_table
+from .io import (
+    check_output_folder,
+    empty_table,
+    read_interim,
+    read_table,
+    write_interim,
+    write_tables,
+)
 from .records import Clause, ClauseLabels, Document, Fact, StageReport
 from .schema import DATASET_TABLES, TABLES
 
@@ -61,9 +68,11 @@ def run_clean(inputs: Iterable[Path], interim: Path = INTERIM_DIR, *,
               show_progress: bool = True, follow_symlinks: bool = False) -> StageReport:
     """Decode and clean every input file into `interim/clean/documents.parquet`, with the
     trackers each page loads (`trackers.parquet`)."""
-    paths = discover_inputs(inputs, follow_symlinks=follow_symlinks, exclude=[interim])
+    skipped: list[tuple[str, str]] = []
+    paths = discover_inputs(inputs, follow_symlinks=follow_symlinks, exclude=[interim],
+                            skipped=skipped)
     ids = assign_doc_ids(paths)
-    report = StageReport("clean", n_in=len(paths))
+    report = StageReport("clean", n_in=len(paths), skipped=skipped)
     documents, trackers = [], []
     for path in _progress(paths, "clean", show_progress):
         name = Path(shown(path))  # what tables and messages call it
@@ -90,7 +99,8 @@ def run_clean(inputs: Iterable[Path], interim: Path = INTERIM_DIR, *,
 
 def _documents(interim: Path) -> list[Document]:
     frame = read_interim(interim / "clean" / "documents.parquet", "interim_documents")
-    return [Document(r.doc_id, r.source_path, r.sha256, r.text) for r in frame.itertuples()]
+    return [Document(r.doc_id, r.source_path, r.sha256, r.text, r.url, r.fetched_at)
+            for r in frame.itertuples()]
 
 
 def run_segment(interim: Path = INTERIM_DIR, *, params: SegmentParams = SegmentParams(),
@@ -176,7 +186,7 @@ def _labels_by_doc(interim: Path) -> dict[str, dict[int, ClauseLabels]]:
 def _facts_by_doc(interim: Path) -> dict[str, list[Fact]]:
     frame = read_interim(interim / "extract" / "facts.parquet", "interim_facts")
     by_doc: dict[str, list[Fact]] = {}
-    for row in frame.to_dict("records"):
+    for row in frame[list(TABLES["interim_facts"])].to_dict("records"):
         by_doc.setdefault(row["doc_id"], []).append(Fact(**row))
     return by_doc
 
@@ -203,10 +213,11 @@ def _stage_errors(interim: Path) -> dict[str, list[Exception]]:
     return errors
 
 
-def run_build(interim: Path = INTERIM_DIR, out: Path = PROCESSED_DIR, *, fmt: str = "parquet",
+def run_build(interim: Path, out: Path, *, fmt: str = "parquet",
               profile: str = DEFAULT_PROFILE) -> StageReport:
     """Join stage outputs into the contract tables, with the audit and quality findings."""
     profile = check_profile(profile)
+    check_output_folder(out)
     documents = {document.doc_id: document for document in _documents(interim)}
     clauses, labels = _clauses_by_doc(interim), _labels_by_doc(interim)
     facts, errors = _facts_by_doc(interim), _stage_errors(interim)
@@ -231,8 +242,8 @@ def run_build(interim: Path = INTERIM_DIR, out: Path = PROCESSED_DIR, *, fmt: st
     report = StageReport("build", n_in=len(documents))
     tables = {name: [row for outcome in outcomes for row in outcome_rows(outcome)[name]]
               for name in DATASET_TABLES}
-    for name, rows in tables.items():
-        report.outputs.append(write_table(_frame(rows, name), out, name, fmt))
+    report.outputs = write_tables({name: _frame(rows, name) for name, rows in tables.items()},
+                                  out, fmt)
     report.n_out = len(documents)
     report.errors = tables["errors"]
     return report

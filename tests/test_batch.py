@@ -248,7 +248,7 @@ def test_interrupted_run_resumes_from_the_cache(templated_dir, tmp_path, small_t
     assert _left(tmp_path / "out") == []  # no table, no temporary file left
     monkeypatch.setattr(batch, "process_batch", real)
     result = runner.invoke(app, ["run", str(templated_dir), "--out", str(tmp_path / "out"),
-                                 "--interim", str(tmp_path / "interim"), "--resume",
+                                 "--interim", str(tmp_path / "interim"),
                                  "--workers", "1"])
     assert result.exit_code == 2, result.output
     assert "2 of 5 documents from the cache" in result.output
@@ -262,11 +262,10 @@ def test_strict_stops_at_the_first_bad_file_and_writes_nothing(templated_dir, tm
     assert _left(tmp_path / "out") == []
 
 
-def test_resume_needs_the_cache(templated_dir, tmp_path):
+def test_resume_is_gone_a_plain_rerun_continues_issue_15(templated_dir, tmp_path):
     result = runner.invoke(app, ["run", str(templated_dir), "--out", str(tmp_path / "o"),
-                                 "--resume", "--no-cache"])
-    assert result.exit_code == 1
-    assert "--resume needs the cache" in result.output
+                                 "--resume"])
+    assert result.exit_code == 2 and "No such option" in result.output
 
 
 def test_cache_entries_are_gzipped_json_written_whole(templated_dir, tmp_path):

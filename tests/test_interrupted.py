@@ -53,6 +53,6 @@ def test_killed_run_keeps_the_previous_dataset_and_the_next_run_completes(tmp_pa
     assert after == before
     assert len(pd.read_parquet(out / "documents.parquet")) == 1
 
-    assert _vnpolicy(str(policies), *common, "--resume").wait(timeout=600) == 0
+    assert _vnpolicy(str(policies), *common).wait(timeout=600) == 0  # continues from the cache
     documents = pd.read_parquet(out / "documents.parquet")
     assert len(documents) == 200 and documents["doc_id"].is_unique

@@ -33,8 +33,8 @@ def test_docx_with_a_style_without_val_is_one_errors_row_at_most_issue_16(good_d
     body = "<w:p><w:pPr><w:pStyle/></w:pPr><w:r><w:t>Dữ liệu được bảo mật.</w:t></w:r></w:p>"
     (good_dir / "kieu-hong.docx").write_bytes(make_docx(body))
     (good_dir / "xml-hong.docx").write_bytes(make_docx("<w:p><w:r><w:t>mở</w:p>"))
-    for _ in range(2):  # and the same on the next run (`--resume`)
-        result = invoke(good_dir, tmp_path, "--workers", "1", "--resume")
+    for _ in range(2):  # and the same on the next run (from the cache)
+        result = invoke(good_dir, tmp_path, "--workers", "1")
         assert result.exit_code == 2, result.output
         found = tables(tmp_path)
         assert set(found["documents"]["doc_id"]) == {"hoasen", "binhminh", "anhduong",
@@ -196,7 +196,7 @@ def test_a_memo_that_cannot_be_saved_after_the_tables_is_a_warning_issue_16(
 
     monkeypatch.setattr(cache, "atomic_write", memo_disk_full)
     (good_dir / "ban-sao.txt").write_text(POLICY.format(name="hoasen") + "Hết.", "utf-8")
-    result = invoke(good_dir, tmp_path, "--workers", "1", "--no-resume")
+    result = invoke(good_dir, tmp_path, "--workers", "1")
     assert result.exit_code == 0, result.output
     assert tried, "the run had repeated clauses: it must have tried to save the memo"
     assert len(tables(tmp_path)["documents"]) == 4 and len(cache_entries(tmp_path)) == 4

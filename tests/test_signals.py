@@ -68,6 +68,8 @@ def test_sigterm_mid_run_leaves_no_process_no_temp_file_and_the_old_tables_issue
     assert process.wait(timeout=60) == 143
     stderr = process.stderr.read()
     assert "Traceback" not in stderr and "interrupted by SIGTERM" in stderr
+    # what was kept, and how to go on (issue 15)
+    assert f"are kept in the cache {interim / 'cache'}; run the same command again" in stderr
     deadline = time.monotonic() + 20
     while _session(process.pid) and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -135,6 +135,11 @@ def _aliases() -> dict[str, str]:
             for alias in profile.aliases}
 
 
+def profile_choices() -> list[str]:
+    """Every name a user may give: the profiles, their aliases and `auto`."""
+    return [*profile_names(), *sorted(_aliases()), AUTO]
+
+
 def profile_names() -> list[str]:
     """The known profiles, sorted (aliases and `auto` not included)."""
     return sorted(load_profiles())

@@ -32,7 +32,7 @@ from .. import __version__
 from ..config import CLAUSE_LABELS, MODEL_META_PATH, MODEL_PATH, CleanParams, SegmentParams
 from ..io import atomic_write
 from ..memo import MEMO_SIZE
-from ..schema import DATASET_TABLES, INPUT_COLUMNS, TABLES, list_item
+from ..schema import DATASET_TABLES, INPUT_COLUMNS, MAP_TYPE, NULLABLE_INT, TABLES, list_item
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ _PACKED_INTS_RE = re.compile(r"(?:\d+(?: \d+)*)?")
 # Exact types (`type(True)` is bool, not int), checked per column with `set(map(type, ...))`,
 # so reading a cache entry stays a small part of serving it.
 _TYPES: dict[str, set[type]] = {"string": {str}, "int64": {int}, "bool": {bool},
-                                "float64": {int, float}}
+                                "float64": {int, float}, NULLABLE_INT: {int, type(None)}}
 
 
 def _valid_column(values: list, dtype: str, column: str) -> bool:
@@ -100,6 +100,10 @@ def _valid_column(values: list, dtype: str, column: str) -> bool:
     if column in PACKED_LISTS:
         return set(map(type, values)) <= {str} and (list_item(dtype) != "int64" or all(
             map(_PACKED_INTS_RE.fullmatch, values)))
+    if dtype == MAP_TYPE:  # label -> probability
+        return set(map(type, values)) <= {dict} and all(
+            set(map(type, value)) <= {str} and set(map(type, value.values())) <= {int, float}
+            for value in values)
     item = list_item(dtype)
     if item is None:
         return set(map(type, values)) <= _TYPES[dtype]

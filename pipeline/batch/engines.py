@@ -6,7 +6,9 @@ the same for all three and the results cannot depend on the engine.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -95,15 +97,18 @@ class DaskEngine:
 
 @contextmanager
 def open_engine(kind: str, workers: int, scheduler: str | None = None,
-                preload: Sequence[str] = ()) -> Iterator[Engine]:
-    """An engine for the run, shut down on exit (pending tasks cancelled).
+                preload: Sequence[str] = (), *, quiet: bool = False,
+                dashboard: bool = False) -> Iterator[Engine]:
+    """An engine for the run, shut down on exit (pending tasks cancelled). For Dask, `quiet`
+    keeps its log lines below errors off, and a local cluster serves its dashboard only with
+    `dashboard`.
 
     Raises:
         PipelineError: an unknown engine, a scheduler without Dask or one that cannot be
             reached.
     """
     if kind == "dask":
-        with _dask_client(workers, scheduler) as client:
+        with _dask_client(workers, scheduler, quiet, dashboard) as client:
             yield DaskEngine(client)
     elif kind != "local":
         raise PipelineError(f"unknown engine {kind!r} ({' or '.join(ENGINES)})")
@@ -133,9 +138,14 @@ def _context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
 
 
 @contextmanager
-def _dask_client(workers: int, scheduler: str | None) -> Iterator[Any]:
+def _dask_client(workers: int, scheduler: str | None, quiet: bool, dashboard: bool
+                 ) -> Iterator[Any]:
+    level = "ERROR" if quiet else "WARNING"
+    # Workers of a local cluster are new processes: they read the level from the environment.
+    os.environ["DASK_LOGGING__DISTRIBUTED"] = level.lower()
     from dask.distributed import Client, LocalCluster
 
+    logging.getLogger("distributed").setLevel(level)  # Dask sets INFO on import
     if scheduler:
         try:
             client = Client(scheduler)  # waits distributed.comm.timeouts.connect
@@ -144,7 +154,11 @@ def _dask_client(workers: int, scheduler: str | None) -> Iterator[Any]:
         with client:
             yield client
         return
+    # The scheduler always serves HTTP (health, metrics): without the dashboard, on a free
+    # loopback port instead of 8787.
+    http = {"dashboard": dashboard,
+            "dashboard_address": "127.0.0.1:8787" if dashboard else "127.0.0.1:0"}
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None, host="127.0.0.1") as cluster, \
+                      host="127.0.0.1", silence_logs=level, scheduler_kwargs=http) as cluster, \
             Client(cluster) as client:
         yield client

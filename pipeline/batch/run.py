@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -25,12 +25,14 @@ from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
 from ..audit import DEFAULT_PROFILE, check_profile
+from ..clean.crawl import CrawlPage, Expanded, expand_crawls
 from ..clean.decode import check_size
 from ..clean.inputs import assign_doc_ids, discover_inputs, shown
-from ..config import INTERIM_DIR, PROCESSED_DIR, CleanParams, SegmentParams
+from ..config import CACHE_DIRNAME, CleanParams, SegmentParams
 from ..document import Settings
-from ..errors import PipelineError
-from ..io import locked_folder, remove_stale_temps
+from ..errors import InputNotFoundError, Interrupted, PipelineError
+from ..formats import FORMATS, table_files
+from ..io import check_output_folder, locked_folder, remove_stale_temps
 from ..limits import MAX_SECONDS
 from ..memo import MEMO_SIZE
 from ..records import StageReport
@@ -47,7 +49,7 @@ TASK_SIZE = 8  # documents per task: amortises a classifier call's fixed cost, b
 CHUNK_SIZE = 64  # documents per row group of the output tables
 MIN_TASKS_PER_WORKER = 4
 TASKS_PER_WORKER = 2  # tasks in flight per worker: none idles while the main process writes
-TABLE_FILES = [f"{name}.{fmt}" for name in DATASET_TABLES for fmt in ("parquet", "csv")]
+TABLE_FILES = sorted({file for fmt in FORMATS for file in table_files(DATASET_TABLES, fmt)})
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class _Input:
     doc_id: str
     key: str = ""  # cache key of its bytes; "" when it could not be read
     error: str = ""
+    page: CrawlPage | None = None  # a page of a crawl: its bytes, URL and fetch date
 
 
 @dataclass
@@ -70,6 +73,8 @@ class _Slot:
     item: DocInput | None = None  # still to process
     rows: Rows | None = None  # its rows, once known
     cached: bool = False
+    url: str = ""  # a page of a crawl: its address and fetch time
+    fetched_at: str = ""
 
     @property
     def errors(self) -> list[dict]:
@@ -80,72 +85,105 @@ class _Slot:
                 for stage, error in zip(table["stage"], table["error"], strict=True)]
 
 
-def run_pipeline(inputs: Iterable[Path], out: Path = PROCESSED_DIR,
-                 interim: Path = INTERIM_DIR, *, fmt: str = "parquet",
-                 profile: str = DEFAULT_PROFILE, strict: bool = False,
+def run_pipeline(inputs: Iterable[Path], out: Path, interim: Path | None = None, *,
+                 fmt: str = "parquet", profile: str = DEFAULT_PROFILE, strict: bool = False,
                  clean_params: CleanParams = CleanParams(),
                  segment_params: SegmentParams = SegmentParams(),
                  max_seconds: float | None = MAX_SECONDS, show_progress: bool = True,
                  workers: int = 1, engine: str = "local", scheduler: str | None = None,
                  cache_dir: Path | None = None, use_cache: bool = True,
-                 follow_symlinks: bool = False) -> StageReport:
-    """All stages over files or folders of policies, into the dataset tables of `out`.
+                 follow_symlinks: bool = False, quiet: bool = False,
+                 dashboard: bool = False) -> StageReport:
+    """All stages over files, folders or crawls of policies, into the dataset tables of `out`.
 
     Args:
+        interim: kept for older callers: the cache then defaults to `<interim>/cache`.
         max_seconds: each document's time for all its stages (None: no limit).
         workers: processes (`local`) or Dask workers of a new local cluster.
         engine: `local` (this machine) or `dask` (`scheduler` address, else a local cluster).
-        cache_dir: per-document results (default `<interim>/cache`); `use_cache=False` neither
+        cache_dir: per-document results (default `<out>/.cache`); `use_cache=False` neither
             reads nor writes it.
         follow_symlinks: read links in the input folders to files outside them too.
+        quiet: no log lines of Dask below errors; `dashboard`: serve a local cluster's.
 
     Raises:
-        PipelineError: a missing input, an unknown engine or format, an unreachable
-            scheduler; with `strict`, the first file that fails.
+        PipelineError: no input at all, a missing input, an `out` that is a file, an unknown
+            engine or format, an unreachable scheduler; with `strict`, the first file that
+            fails.
     """
     profile = check_profile(profile)
-    paths = discover_inputs(inputs, follow_symlinks=follow_symlinks,
-                            exclude=[out, interim, *([cache_dir] if cache_dir else [])])
+    check_output_folder(out)
+    if cache_dir is None:
+        cache_dir = interim / "cache" if interim is not None else out / CACHE_DIRNAME
+    skipped: list[tuple[str, str]] = []
+    paths = discover_inputs(inputs, follow_symlinks=follow_symlinks, skipped=skipped,
+                            exclude=[out, cache_dir, *([interim] if interim else [])])
+    crawled = expand_crawls(paths, clean_params, skipped)
+    paths = crawled.paths
+    if not paths:
+        raise InputNotFoundError(no_input_message(inputs, skipped))
     ids = assign_doc_ids(paths)
+    options = _Options(fmt, strict, show_progress, workers, engine, scheduler,
+                       cache_dir if use_cache else None, quiet, dashboard)
     with locked_folder(out):  # one run at a time per --out
         remove_stale_temps(out, [*TABLE_FILES, MANIFEST])  # left by a run that was killed
-        return _run_locked(paths, ids, out, interim, fmt, strict, show_progress,
-                           Settings(clean_params, segment_params, profile, max_seconds),
-                           workers, engine, scheduler, cache_dir, use_cache)
+        report = _run_locked(paths, ids, out, options,
+                             Settings(clean_params, segment_params, profile, max_seconds),
+                             crawled)
+    report.skipped = skipped
+    return report
 
 
-def _run_locked(paths: list[Path], ids: dict[Path, str], out: Path, interim: Path, fmt: str,
-                strict: bool, show_progress: bool, document: Settings, workers: int,
-                engine: str, scheduler: str | None, cache_dir: Path | None, use_cache: bool
-                ) -> StageReport:
+@dataclass(frozen=True)
+class _Options:
+    """How a run works, apart from what a document's rows depend on (`Settings`)."""
+
+    fmt: str
+    strict: bool
+    show_progress: bool
+    workers: int
+    engine: str
+    scheduler: str | None
+    cache_dir: Path | None  # None: no cache
+    quiet: bool = False
+    dashboard: bool = False
+
+
+def _run_locked(paths: list[Path], ids: dict[Path, str], out: Path, options: _Options,
+                document: Settings, crawled: Expanded) -> StageReport:
     """`run_pipeline` with the lock of `out` held."""
     clean_params = document.clean
     version = code_version(document.clean, document.segment, document.profile)
-    cache = ResultCache(cache_dir or interim / "cache", version) if use_cache else None
-    found = _hash_inputs(sorted(paths, key=ids.__getitem__), ids, clean_params)
+    cache = ResultCache(options.cache_dir, version) if options.cache_dir else None
+    found = _hash_inputs(sorted(paths, key=ids.__getitem__), ids, clean_params, crawled)
     signature = input_signature([(i.doc_id, shown(i.path), i.key, i.error) for i in found],
-                                version, fmt)
+                                version, options.fmt)
     if cache and (done := up_to_date(out, signature)) is not None:
         logger.info("run: the dataset in %s was made from these %d files: nothing to do", out,
                     len(found))
         return StageReport("run", n_in=len(found), n_out=done["n_out"], n_cached=len(found),
-                           outputs=[out / name for name in done["outputs"]], up_to_date=True)
+                           outputs=[out / name for name in done["outputs"]], up_to_date=True,
+                           cache_dir=str(options.cache_dir))
     settings = WorkSettings(document, version, str(cache.memo_path) if cache else None)
     todo = sum(1 for item in found if not item.error and not (cache and cache.has(item.key)))
+    engine, scheduler, workers = options.engine, options.scheduler, options.workers
     if not todo:  # everything is in the cache: no pool or cluster to start
         engine, scheduler = "local", None
     if engine == "local":  # a worker costs ~2 s to start: only worth it with a few tasks
         workers = min(workers, -(-todo // (TASK_SIZE * MIN_TASKS_PER_WORKER)))
-    report = StageReport("run", n_in=len(paths))
+    report = StageReport("run", n_in=len(paths),
+                         cache_dir=str(options.cache_dir) if cache else "")
     memo: dict[str, dict[str, Any]] = {"tokens": {}, "scores": {}}
-    with open_engine(engine, workers, scheduler, PRELOAD) as pool:
+    with open_engine(engine, workers, scheduler, PRELOAD, quiet=options.quiet,
+                     dashboard=options.dashboard) as pool, _kept_on_interrupt(report):
         logger.info("run: %d documents, engine %s, %d workers, cache %s", len(paths), engine,
                     pool.workers, cache.dir if cache else "off")
         slots = (_read(item, clean_params, cache) for item in found)
         tasks = (_submit(pool, list(group), settings) for group in _batched(slots, TASK_SIZE))
         finished = _in_order(tasks, TASKS_PER_WORKER * pool.workers,
                              _Results(pool, settings, cache, memo))
-        digests = _write_dataset(finished, out, fmt, report, strict, show_progress)
+        digests = _write_dataset(finished, out, options.fmt, report, options.strict,
+                                 options.show_progress)
     if cache and any(memo.values()):
         save_memo(cache.memo_path, memo, cache.key)
     complete = bool(cache) and not cache.write_failures and not report.errors
@@ -153,6 +191,34 @@ def _run_locked(paths: list[Path], ids: dict[Path, str], out: Path, interim: Pat
     logger.info("run: %d in, %d out, %d failed, %d from cache", report.n_in, report.n_out,
                 len(report.errors), report.n_cached)
     return report
+
+
+def no_input_message(inputs: Iterable[Path], skipped: list[tuple[str, str]]) -> str:
+    """Why a run found nothing to read, naming what it skipped."""
+    named = " ".join(str(item) for item in inputs)
+    if not skipped:
+        return f"no policy files in {named}"
+    reasons = Counter(reason.split(" (")[0] for _, reason in skipped)
+    detail = "; ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
+    return f"no policy files in {named}: {len(skipped)} skipped ({detail}; -v lists them)"
+
+
+@contextmanager
+def _kept_on_interrupt(report: StageReport) -> Iterator[None]:
+    """On Ctrl-C or SIGTERM, say what was kept and how to go on (the message is printed by
+    the entry point, after the clean-up)."""
+    try:
+        yield
+    except Interrupted as stop:
+        done = report.n_out + len(report.errors)
+        if report.cache_dir:
+            stop.detail = (f"{done} of {report.n_in} documents were done and are kept in the "
+                           f"cache {report.cache_dir}; run the same command again to continue "
+                           "from there")
+        else:
+            stop.detail = (f"{done} of {report.n_in} documents were done; without the cache "
+                           "(--no-cache) a new run starts again from the first")
+        raise
 
 
 def _write_dataset(slots: Iterable[_Slot], out: Path, fmt: str, report: StageReport,
@@ -175,7 +241,9 @@ def _write_tables(slots: Iterable[_Slot], out: Path, fmt: str, report: StageRepo
     with DatasetWriter(out, DATASET_TABLES, fmt) as writer, \
             _progress_bar(report.n_in, show_progress) as bar:
         chunk: list[_Slot] = []
-        for slot in slots:
+        for number, slot in enumerate(slots):
+            if number == 0:  # the clock starts with the work, not with the workers' start-up
+                bar.reset()
             _count(slot, report, strict)
             chunk.append(slot)
             if len(chunk) == CHUNK_SIZE:
@@ -199,13 +267,18 @@ def _count(slot: _Slot, report: StageReport, strict: bool) -> None:
         report.errors.append(error)
 
 
-def _hash_inputs(paths: list[Path], ids: dict[Path, str], params: CleanParams
-                 ) -> list[_Input]:
-    """Each file's cache key, or why it cannot be read."""
+def _hash_inputs(paths: list[Path], ids: dict[Path, str], params: CleanParams,
+                 crawled: Expanded) -> list[_Input]:
+    """Each file's (or crawl page's) cache key, or why it cannot be read."""
     found = []
     for path in paths:
+        page = crawled.pages.get(path)
+        if path in crawled.errors:
+            found.append(_Input(path, ids[path], error=shown(crawled.errors[path])))
+            continue
         try:
-            found.append(_Input(path, ids[path], input_key(_file_bytes(path, params), path)))
+            data = page.data if page else _file_bytes(path, params)
+            found.append(_Input(path, ids[path], input_key(data, path), page=page))
         except (PipelineError, OSError) as err:
             found.append(_Input(path, ids[path], error=shown(err)))
     return found
@@ -219,6 +292,8 @@ def _file_bytes(path: Path, params: CleanParams) -> bytes:
 def _read(item: _Input, params: CleanParams, cache: ResultCache | None) -> _Slot:
     """A document's rows from the cache, or its bytes to process."""
     slot = _Slot(item.doc_id, shown(item.path), item.key)
+    if item.page:
+        slot.url, slot.fetched_at = item.page.url, item.page.fetched_at
     if item.error:
         slot.rows = _failed("clean", item.error)
         return slot
@@ -227,7 +302,7 @@ def _read(item: _Input, params: CleanParams, cache: ResultCache | None) -> _Slot
     if slot.cached:
         return slot
     try:
-        data = _file_bytes(item.path, params)
+        data = item.page.data if item.page else _file_bytes(item.path, params)
     except (PipelineError, OSError) as err:
         slot.rows = _failed("clean", shown(err))
         return slot
@@ -326,7 +401,8 @@ def _columns(slots: list[_Slot]) -> dict[str, dict[str, list]]:
         for slot in slots:
             table = slot.rows[name]
             n_rows = len(next(iter(table.values())))
-            stamp = {"doc_id": slot.doc_id, "source_path": slot.source_path}
+            stamp = {"doc_id": slot.doc_id, "source_path": slot.source_path,
+                     "url": slot.url, "fetched_at": slot.fetched_at}
             for column, values in columns.items():
                 values.extend([stamp[column]] * n_rows if column in stamp else table[column])
         tables[name] = columns

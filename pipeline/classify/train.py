@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import platform
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
+from tqdm import tqdm
 
 from ..annotations import (
     SYNTHETIC_DIR,
@@ -27,10 +29,12 @@ from ..config import (
     ANNOTATED_DIR,
     CLAUSE_LABELS,
     CONTENT_LABELS,
-    HEADING_MODEL_PATH,
-    MODEL_META_PATH,
-    MODEL_PATH,
+    HEADING_MODEL_FILE,
+    MODEL_FILE,
+    MODEL_META_FILE,
+    MODELS_DIR,
 )
+from ..io import atomic_write
 from ..records import Clause
 from ..segment import segment_document
 from ..structure import HeadingModel, load_heading_model
@@ -111,23 +115,31 @@ def _merge_purpose_scope(y: np.ndarray) -> np.ndarray:
     return merged
 
 
+def fold_progress(total: int, desc: str, show: bool) -> tqdm:
+    """A bar over cross-validation folds on stderr (a fold takes seconds to a minute); off
+    when `show` is false or stderr is not a terminal, where one log line per family says
+    what is running."""
+    logger.info("%s: %d folds", desc, total)
+    return tqdm(total=total, desc=desc, unit="fold", disable=not (show and sys.stderr.isatty()))
+
+
 def cross_val_proba(data: TrainingSet, family: str = "logreg",
                     rows: np.ndarray | None = None, n_splits: int = 6,
-                    models: dict | None = None) -> np.ndarray:
+                    models: dict | None = None, show_progress: bool = False) -> np.ndarray:
     """Out-of-fold label probabilities of the real policies in `rows` (default: all), by
     grouped folds: no policy's clauses are ever in both training and test folds, synthetic
     policies are only ever in training folds. Other rows stay zero. `models`, if given,
     receives the model that did not see each policy, by doc_id."""
     real = np.flatnonzero(~data.synthetic) if rows is None else rows
     probabilities = np.zeros(data.Y.shape)
-    for fold, (train_real, test_idx) in enumerate(
-            GroupKFold(n_splits).split(real, groups=data.groups[real])):
-        logger.info("%s: fold %d of %d", family, fold + 1, n_splits)
-        train_idx = np.concatenate([real[train_real], np.flatnonzero(data.synthetic)])
-        model = fit(data, family, train_idx)
-        probabilities[real[test_idx]] = model.predict_proba(data.X.iloc[real[test_idx]])
-        if models is not None:
-            models.update(dict.fromkeys(data.groups[real[test_idx]].tolist(), model))
+    with fold_progress(n_splits, f"{family} CV", show_progress) as bar:
+        for train_real, test_idx in GroupKFold(n_splits).split(real, groups=data.groups[real]):
+            train_idx = np.concatenate([real[train_real], np.flatnonzero(data.synthetic)])
+            model = fit(data, family, train_idx)
+            probabilities[real[test_idx]] = model.predict_proba(data.X.iloc[real[test_idx]])
+            if models is not None:
+                models.update(dict.fromkeys(data.groups[real[test_idx]].tolist(), model))
+            bar.update()
     return probabilities
 
 
@@ -146,12 +158,14 @@ def training_hash(annotations: Path, synthetic: Path) -> str:
 
 
 def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
-                model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH,
-                family: str = "logreg", heading_path: Path = HEADING_MODEL_PATH,
+                model_path: Path = MODELS_DIR / MODEL_FILE,
+                meta_path: Path = MODELS_DIR / MODEL_META_FILE, family: str = "logreg",
+                heading_path: Path = MODELS_DIR / HEADING_MODEL_FILE,
                 evaluation: dict | None = None) -> dict:
     """Fit the heading model and the clause classifier on every annotated policy (the frozen
     test policies included: their figures come from `evaluate`, which fits without them) and
-    the synthetic ones, and save both with their metadata.
+    the synthetic ones, and save both with their metadata, each atomically (a temporary
+    file, then a rename). `make models` copies `models/` into the package.
 
     Args:
         evaluation: figures to record beside the model (`evaluate.evaluate_all`).
@@ -186,13 +200,9 @@ def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
         "heading_model": heading_meta,
         "evaluation": evaluation or {},
     }
-    model_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = model_path.with_suffix(".tmp")
     data = dump_model(model)
     meta["model_sha256"] = hashlib.sha256(data).hexdigest()  # checked by `load_model`
-    tmp.write_bytes(data)
-    tmp.replace(model_path)
-    tmp_meta = meta_path.with_suffix(".tmp")
-    tmp_meta.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp_meta.replace(meta_path)
+    atomic_write(model_path, lambda tmp: tmp.write_bytes(data))
+    text = json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
+    atomic_write(meta_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return meta

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..config import CleanParams
+from ..config import SUPPORTED_SUFFIXES, WARC_SUFFIXES, CleanParams
 from ..errors import InputError, LimitExceeded
 from .legacy import looks_like_tcvn3, looks_like_vni, tcvn3_to_unicode, vni_to_unicode
 from .sources import (
@@ -79,6 +79,11 @@ def decode_document(data: bytes, path: Path, params: CleanParams = CleanParams()
     """
     check_size(len(data), path, params)
     suffix = path.suffix.lower()
+    if path.name.lower().endswith(WARC_SUFFIXES):
+        raise InputError(f"{path}: a WARC crawl: `vnpolicy run` reads its pages")
+    if suffix and suffix not in SUPPORTED_SUFFIXES:  # named on the command line
+        raise InputError(f"{path}: not a supported type ({suffix}); policies are "
+                         f"{', '.join(SUPPORTED_SUFFIXES)} files or WARC crawls")
     if data.startswith(b"%PDF") or suffix == ".pdf":
         return _check_chars(_read_pdf(path, data, params), path, params)
     if data.startswith(b"PK\x03\x04") or suffix == ".docx":
@@ -344,7 +349,7 @@ def _read_pdf(path: Path, data: bytes, params: CleanParams) -> str:
         raise InputError(f"{path}: unreadable PDF ({type(err).__name__}: {err})") from err
     if encrypted:
         raise InputError(f"{path}: encrypted PDF, cannot extract text")
-    pages = [unwrap_lines(page) for page in pages]
+    pages = [unwrap_lines(rejoin_split_syllables(page)) for page in pages]
     text = "\n".join(pages)
     if not text.strip():
         raise InputError(f"{path}: PDF has no extractable text (scanned image?)")
@@ -362,6 +367,103 @@ def _pdf_pages(reader, path: Path, params: CleanParams) -> Iterator[str]:  # typ
             raise LimitExceeded(f"{path}: PDF content streams inflate past the limit of "
                                 f"{params.max_inflated_bytes} bytes (--max-inflated-bytes)")
         yield page.extract_text() or ""
+
+
+_PIECE_RE = re.compile(r"[^\W\d_]+|\s+|\S")  # letters, spaces, anything else alone
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+SPLIT_SHARE = 0.15  # one-letter words above this share: the page's syllables were split
+MAX_PIECES = 4  # "ngh" "i" "ê" "ng" at most
+
+
+_SYLLABLE_PARTS_RE = re.compile(_SYLLABLE_RE.pattern.replace("]{1,3}", "]{1,3})", 1)
+                                .replace("(?:ng|nh|ch|[cmnpt])?$", "(ng|nh|ch|[cmnpt])?$")
+                                .replace("[aăâ", "([aăâ", 1))
+# The vowel groups Vietnamese writes (tone marks aside): "cóy" and "cóyê" have none.
+_VOWEL_GROUPS = frozenset(
+    "ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi ua uâ uê ui uô uơ uy ưa ưi ươ ưu yê "
+    "oo oai oay oao oeo uây uôi ươi ươu uyê uya uyu iêu yêu uêu".split())
+_TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
+
+
+_VOWELS = frozenset("aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
+
+
+def _is_syllable(word: str) -> bool:
+    """A Vietnamese syllable: the shape `_SYLLABLE_RE` checks, and a final consonant only
+    after vowels that take one ("bảo" and "của", never "bảom" or "củac")."""
+    import unicodedata
+
+    word = unicodedata.normalize("NFC", word).lower()
+    match = _SYLLABLE_PARTS_RE.match(word) if _LETTERS_RE.fullmatch(word) else None
+    if match is None:
+        return False
+    vowels, coda = match.groups()
+    plain = unicodedata.normalize("NFC", unicodedata.normalize("NFD", vowels)
+                                  .translate(_TONE_MARKS))
+    if len(plain) > 1 and plain not in _VOWEL_GROUPS and not word.startswith(("gi", "qu")):
+        return False
+    if not coda or len(vowels) < 2:
+        return True
+    if plain in ("ua", "ia", "ưa"):  # with a final consonant these are uô, iê, ươ
+        return False
+    return plain[-1] not in "oiuy" or plain in ("uy", "oo")
+
+
+def _cost(word: str) -> int:
+    """How unlikely `word` is as one syllable of a split page: a syllable with an initial
+    consonant is the usual case (1), one without is rarer (2), a non-syllable worst (10), so
+    "c á nh â n" reads "cá nhân", not "cánh ân"."""
+    if not _is_syllable(word):
+        return 10
+    return 2 if word[:1].lower() in _VOWELS else 1
+
+
+def _segment(words: list[str]) -> list[str]:
+    """The cheapest way (`_cost`) to join a run of words one space apart into syllables; a
+    join must make a syllable."""
+    best: list[tuple[int, list[str]]] = [(0, [])]
+    for end in range(1, len(words) + 1):
+        options = []
+        for n in range(1, min(MAX_PIECES, end) + 1):
+            joined = "".join(words[end - n:end])
+            if n > 1 and not _is_syllable(joined):
+                continue
+            cost, parts = best[end - n]
+            options.append((cost + _cost(joined), [*parts, joined]))
+        best.append(min(options, key=lambda option: option[0]))
+    return best[-1][1]
+
+
+def rejoin_split_syllables(text: str) -> str:
+    """A PDF whose text was drawn in pieces (letter-spaced headings, a fallback font for the
+    toned letters) reads as "Trang ch ủ | S ả n ph ẩ m" with every reader we measured (pypdf,
+    pypdfium2, pdfminer.six: README, PDF). On such a page (many one-letter words), each run
+    of words one space apart is joined into the likeliest syllables (`_segment`); any other
+    text is returned as it is.
+
+    Examples:
+        >>> rejoin_split_syllables("Trang ch ủ | S ả n ph ẩ m c á nh â n")
+        'Trang chủ | Sản phẩm cá nhân'
+        >>> rejoin_split_syllables("Chúng tôi ở Hà Nội và luôn bảo mật dữ liệu.")
+        'Chúng tôi ở Hà Nội và luôn bảo mật dữ liệu.'
+    """
+    words = _LETTERS_RE.findall(text)
+    if not words or sum(len(w) == 1 for w in words) / len(words) <= SPLIT_SHARE:
+        return text
+    out: list[str] = []
+    run: list[str] = []
+    spaced = False  # the run is followed by one space (kept unless a word comes next)
+    for piece in [*_PIECE_RE.findall(text), "\n"]:
+        if _LETTERS_RE.fullmatch(piece):
+            run.append(piece)
+            spaced = False
+        elif piece == " " and run and not spaced:
+            spaced = True
+        else:
+            out.append(" ".join(_segment(run)) + (" " if spaced else ""))
+            out.append(piece)
+            run, spaced = [], False
+    return "".join(out[:-1])
 
 
 _WRAPPED_RE = re.compile(r"(?<=[^\s.:;!?…])[ \t]*\n[ \t]*(?=\w)")

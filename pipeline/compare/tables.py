@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from ..audit import FREE_MAIL
 from ..config import CompareParams
-from ..errors import SchemaError
-from ..io import check_columns, empty_table, read_table, write_table
+from ..errors import EmptyDatasetError, InputNotFoundError, SchemaError
+from ..io import check_columns, check_output_folder, empty_table, read_table, write_tables
 from ..schema import COMPARE_TABLES, DATASET_TABLES
 from .templates import diff_clauses, find_boilerplate, find_families
 
@@ -25,25 +26,35 @@ logger = logging.getLogger(__name__)
 PERIOD_TYPES: tuple[str, ...] = ("complaint_deadline", "retention_period")
 OPTIONAL_TABLES: tuple[str, ...] = ("trackers",)
 NOT_A_DURATION = -1
+COMPARED_TABLES = tuple(name for name in DATASET_TABLES if name != "errors")
 
 
-def load_dataset(directory: Path) -> dict[str, pd.DataFrame]:
-    """The tables of a built dataset folder, by name.
+def load_dataset(directory: Path, tables: Sequence[str] = COMPARED_TABLES
+                 ) -> dict[str, pd.DataFrame]:
+    """The tables of a built dataset folder, by name (what failed, `errors`, is not compared).
 
     Raises:
-        SchemaError: a table is missing (`trackers` may be: datasets built before it lack it).
+        InputNotFoundError: `directory` does not exist.
+        SchemaError: it is not a dataset, or a table is missing (`trackers` may be: datasets
+            built before it lack it).
+        EmptyDatasetError: the dataset has no policy that went through every stage.
     """
-    tables = {}
-    for name in DATASET_TABLES:
-        if name == "errors":  # what failed is not compared
-            continue
+    if not directory.is_dir():
+        raise InputNotFoundError(f"{directory}: no such dataset folder")
+    loaded = {}
+    for name in tables:
         try:
-            tables[name] = read_table(directory, name)
+            loaded[name] = read_table(directory, name)
         except SchemaError:
             if name not in OPTIONAL_TABLES:
                 raise
-            tables[name] = empty_table(name)
-    return tables
+            loaded[name] = empty_table(name)
+    if "audit" in loaded and loaded["audit"].empty:
+        n_documents = len(loaded["documents"]) if "documents" in loaded else 0
+        raise EmptyDatasetError(
+            f"{directory}: the dataset has no audited policy ({n_documents} documents, none "
+            "went through every stage): nothing to compare or report")
+    return loaded
 
 
 def policies_of(audit: pd.DataFrame) -> list[str]:
@@ -201,10 +212,10 @@ def run_compare(dataset: Path, out: Path, *, fmt: str = "parquet",
     Returns:
         The tables written, by name.
     """
+    check_output_folder(out)
     logger.info("compare: reading %s", dataset)
     tables = compare_dataset(load_dataset(dataset), params)
-    for name, table in tables.items():
-        write_table(table, out, name, fmt)
+    write_tables(tables, out, fmt)
     logger.info("compare: %d policies, %d template families, %d boilerplate groups -> %s",
                 len(tables["coverage"]), len(tables["template_families"]),
                 len(tables["boilerplate"]), out)

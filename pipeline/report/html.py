@@ -35,6 +35,8 @@ body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-se
 header{border-bottom:1px solid #d0d7de;margin-bottom:12px}
 h1{font-size:1.6em;margin:.6em 0 .2em}h2{margin-top:1.6em;border-bottom:1px solid #eee}
 a{color:#0b5cad}nav a{margin-right:14px}.muted{color:#59636e}
+.note{background:#fff4ce;border-left:4px solid #c99a00;padding:6px 10px}
+tr.why td{font-size:90%;color:#3b434b}
 table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #d0d7de;padding:3px 7px;
  vertical-align:top;text-align:left}th{background:#f6f8fa}
 td.num,th.num{text-align:right}td.cell{text-align:center;color:#fff;font-weight:600;
@@ -71,7 +73,7 @@ def page(title: str, body: str) -> str:
         title: plain text (escaped here).
         body: HTML built by the caller from escaped pieces.
     """
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    return ("<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
             "<meta name=\"referrer\" content=\"no-referrer\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

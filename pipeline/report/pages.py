@@ -18,8 +18,9 @@ from ..audit import get_profile
 from ..compare import audit_status, compare_dataset, elements_of, load_dataset, policies_of
 from ..config import CLAUSE_LABELS, CompareParams
 from ..errors import PipelineError
-from ..io import atomic_write
+from ..io import atomic_write, check_output_folder
 from .html import bar_chart, esc, label_class, page, page_name
+from .why import closest_clauses, cue_phrases, document_notes, element_name, needed_facts
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ def run_report(dataset: Path, out: Path, params: CompareParams = CompareParams()
     Raises:
         SchemaError: a dataset table is missing.
     """
+    check_output_folder(out)
     tables = load_dataset(dataset)
     comparison = compare_dataset(tables, params)
     names = {doc_id: page_name(doc_id) for doc_id in policies_of(tables["audit"])}
@@ -282,6 +284,7 @@ def render_policy(doc_id: str, tables: dict[str, pd.DataFrame],
     clauses = rows_of(tables["clauses"]).sort_values("start")
     facts = rows_of(tables["facts"]).sort_values(["start", "end"])
     score = rows_of(comparison["completeness"]).iloc[0]
+    notes = document_notes(document, len(score["missing"]))
     body = [
         '<header><p><a href="../index.html">← all policies</a></p>',
         f"<h1>{esc(doc_id)}</h1>",
@@ -289,10 +292,11 @@ def render_policy(doc_id: str, tables: dict[str, pd.DataFrame],
         f"characters · {len(clauses)} clauses · completeness {score['score']:.0%} "
         f"({score['n_present']}/{score['n_elements']}, profile {esc(score['profile'])})</p>",
         f'<p class="basis">{profile_basis(score["profile"])}</p>',
+        *(f'<p class="note">{esc(note)}</p>' for note in notes),
         '<nav><a href="#checklist">Checklist</a><a href="#findings">Findings</a>'
         '<a href="#trackers">Trackers</a><a href="#facts">Facts</a>'
         '<a href="#templates">Templates</a><a href="#text">Text</a></nav></header>',
-        _checklist_section(rows_of(tables["audit"])),
+        _checklist_section(rows_of(tables["audit"]), clauses),
         _findings_section(rows_of(tables["findings"])),
         _trackers_section(rows_of(tables["trackers"])),
         _facts_section(facts),
@@ -308,13 +312,17 @@ def _evidence_links(ids: Iterable[int]) -> str:
     return " ".join(f'<a href="#c{int(i)}">#{int(i)}</a>' for i in ids)
 
 
-def _checklist_section(audit: pd.DataFrame) -> str:
-    rows = [
-        f"<tr><td>{esc(r.element)}</td>{_status_cell(r.element, status)}"
-        f"<td>{_evidence_links(r.evidence)}</td><td>{esc(r.note)}</td>"
-        f"<td>{esc(r.legal_basis)}</td></tr>"
-        for r, status in zip(audit.itertuples(), audit_status(audit), strict=True)
-    ]
+def _checklist_section(audit: pd.DataFrame, clauses: pd.DataFrame) -> str:
+    rows = []
+    for r, status in zip(audit.itertuples(), audit_status(audit), strict=True):
+        rows.append(
+            f"<tr><td>{esc(r.element)}<br><span class=\"muted\" lang=\"vi\">"
+            f"{esc(element_name(r.element))}</span></td>{_status_cell(r.element, status)}"
+            f"<td>{_evidence_links(r.evidence)}</td><td>{esc(r.note)}</td>"
+            f"<td>{esc(r.legal_basis)}</td></tr>")
+        if status == "absent":
+            rows.append(f'<tr class="why"><td></td><td colspan="4">'
+                        f"{_why_missing(r.profile, r.element, clauses)}</td></tr>")
     return ('<section id="checklist"><h2>Completeness checklist</h2>'
             "<table><tr><th>element</th><th>status</th><th>evidence</th><th>note</th>"
             "<th>legal basis</th></tr>" + "".join(rows) + "</table></section>")
@@ -327,6 +335,23 @@ def _table_section(anchor: str, title: str, head: Sequence[str], rows: list[str]
                + "".join(rows) + "</table>") if rows else f'<p class="muted">{esc(empty)}</p>'
     intro_html = f'<p class="muted">{esc(intro)}</p>' if intro and rows else ""
     return f'<section id="{anchor}"><h2>{esc(title)}</h2>{intro_html}{content}</section>'
+
+
+def _why_missing(profile: str, element: str, clauses: pd.DataFrame) -> str:
+    """The closest clauses with their scores, the cue phrases and the facts looked for."""
+    closest = closest_clauses(profile, element, clauses)
+    cues, facts = cue_phrases(profile, element), needed_facts(profile, element)
+    parts = ["<b>Why missing:</b> no clause is evidence for it (a score of 0.5 or more for "
+             "its labels" + (", an own cue" if any(c for c in cues) else "")
+             + (f", and an extracted {esc(' or '.join(facts))} in the policy" if facts else "")
+             + ")."]
+    if closest:
+        parts.append("Closest clauses: " + "; ".join(
+            f'<a href="#c{m.clause_id}">#{m.clause_id}</a> {esc(m.label)} {m.score:.2f} '
+            f'“<span lang="vi">{esc(_excerpt(m.text))}</span>”' for m in closest) + ".")
+    if cues:
+        parts.append(f'Cue phrases looked for: <span lang="vi">{esc(", ".join(cues))}</span>.')
+    return " ".join(parts)
 
 
 def _findings_section(findings: pd.DataFrame) -> str:
