@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .audit import check_profile
+from .audit import DEFAULT_PROFILE, check_profile
 from .clean.decode import check_size
 from .clean.inputs import doc_id_for
 from .config import CleanParams, SegmentParams
@@ -53,6 +53,7 @@ class PolicyAnalysis:
     audit: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    trackers: list[dict[str, Any]] = field(default_factory=list)  # scripts its page loads
 
     @property
     def status(self) -> str:
@@ -67,7 +68,8 @@ class PolicyAnalysis:
     @property
     def missing(self) -> list[str]:
         """The checklist elements the policy does not state."""
-        return [row["element"] for row in self.audit if not row["present"]]
+        return [row["element"] for row in self.audit if row.get("status") == "absent"
+                or "status" not in row and not row["present"]]
 
     def to_frame(self, table: str) -> pd.DataFrame:
         """One table as a DataFrame with the dataset's columns and types.
@@ -112,7 +114,7 @@ def _source(text_or_path: str | Path) -> tuple[Path, bytes]:
     return text_or_path, text_or_path.read_bytes()
 
 
-def analyze(text_or_path: str | Path, *, profile: str = "ecommerce",
+def analyze(text_or_path: str | Path, *, profile: str = DEFAULT_PROFILE,
             clean: CleanParams = CleanParams()) -> PolicyAnalysis:
     """Run one policy (its text, or a file of any supported format) through every stage.
 
@@ -122,7 +124,7 @@ def analyze(text_or_path: str | Path, *, profile: str = "ecommerce",
         InputNotFoundError: a `Path` that does not exist.
         PipelineError: an unknown `profile`, or the model cannot be loaded.
     """
-    check_profile(profile)
+    profile = check_profile(profile)
     path, data = _source(text_or_path)
     doc_id = doc_id_for(path)
     outcome = process_documents([(doc_id, str(path), data)],
@@ -130,7 +132,7 @@ def analyze(text_or_path: str | Path, *, profile: str = "ecommerce",
     rows = outcome_rows(outcome)
     return PolicyAnalysis(rows["documents"][0] if rows["documents"] else {},
                           rows["clauses"], rows["facts"], rows["audit"], rows["findings"],
-                          rows["errors"])
+                          rows["errors"], rows["trackers"])
 
 
 # --- spaCy ------------------------------------------------------------------------------

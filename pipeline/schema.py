@@ -115,6 +115,8 @@ ADDED_COLUMNS: dict[str, dict[str, object]] = {
     "documents": {"url": "", "fetched_at": "", "vietnamese_share": float("nan"),
                   "policy_score": float("nan"), "warnings": ()},
     "facts": {"amount": None, "unit": ""},
+    "clauses": {"heading_level": 0},
+    "audit": {"status": ""},  # `compare.audit_status` reads `present` where it is empty
     "interim_documents": {"url": "", "fetched_at": ""},
 }
 

@@ -18,7 +18,7 @@ POLICY = ("CHÍNH SÁCH BẢO MẬT THÔNG TIN\n"
 
 @pytest.fixture(scope="module")
 def result() -> pipeline.PolicyAnalysis:
-    return pipeline.analyze(POLICY)
+    return pipeline.analyze(POLICY, profile="decree52")
 
 
 def test_analyze_gives_every_table_of_one_policy_issue_15(result):
@@ -42,8 +42,8 @@ def test_to_frame_has_the_dataset_columns_issue_15(result, tmp_path):
         frame = result.to_frame(table)
         assert list(frame.columns)[:len(TABLES[table])] == list(TABLES[table])
     assert result.to_frame("errors").empty
-    with pytest.raises(KeyError, match="no table 'trackers'"):
-        result.to_frame("trackers")
+    with pytest.raises(KeyError, match="no table 'coverage'"):
+        result.to_frame("coverage")
 
 
 def test_analyze_reads_a_file_and_reports_a_bad_one_issue_15(tmp_path):

@@ -89,7 +89,8 @@ def test_unknown_profile_is_a_clear_error(policy_dir, tmp_path):
 def test_choices_are_listed_in_help_and_matched_in_any_case_issue_15(policy_dir, tmp_path):
     output = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "200"}).output
     help_text = re.sub(r"[\s│]+", "", output)  # however rich wraps the table
-    for choices in ("parquet|csv|ndjson|sqlite|duckdb", "ecommerce|pdp", "local|dask"):
+    for choices in ("parquet|csv|ndjson|sqlite|duckdb", "decree13|decree52|pdp|ecommerce|auto",
+                    "local|dask"):
         assert choices in help_text
     out = tmp_path / "o"
     result = runner.invoke(app, ["run", str(policy_dir), "--out", str(out), "--format=CSV",
@@ -110,7 +111,7 @@ def test_version_and_info_issue_15():
     assert details["versions"]["vnpolicy"] == __version__
     assert details["model"]["family"] == "logreg"
     assert Path(details["model"]["path"]).is_file()
-    assert "ecommerce" in details["inputs"]["profiles"]
+    assert "pdp" in details["inputs"]["profiles"]
 
 
 @pytest.mark.parametrize("value", ["0", "-3"])
@@ -161,7 +162,7 @@ def test_the_defaults_write_beside_what_the_user_names_issue_15(policy_dir, tmp_
     assert runner.invoke(app, ["report", str(out)]).exit_code == 0
     assert (out / "report" / "index.html").is_file()
     audit = runner.invoke(app, ["audit", str(out)])
-    assert audit.exit_code == 0 and audit.output.startswith("cong-ty-a: ")
+    assert audit.exit_code == 0 and audit.output.startswith("cong-ty-a [pdp]: ")
 
 
 def test_compare_report_and_audit_on_an_empty_dataset_say_so_issue_15(tmp_path):
@@ -280,7 +281,7 @@ def test_a_closed_pipe_ends_the_output_quietly_issue_15(tmp_path):
     result = subprocess.run(f"{sys.executable} -m pipeline audit {dataset} | head -n 1",
                             shell=True, capture_output=True, text=True, check=False,
                             executable="/bin/bash")
-    assert result.stdout == "cong-ty-0000: 1/1 present\n"
+    assert result.stdout == "cong-ty-0000 [ecommerce]: 1/1 present\n"
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
 
 

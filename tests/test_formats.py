@@ -104,7 +104,7 @@ def test_sqlite_holds_every_table_and_the_views_issue_15(policies, parquet_datas
         assert scores > 0.5
         coverage = db.execute("SELECT * FROM coverage_matrix ORDER BY doc_id")
         header = [column[0] for column in coverage.description]
-        assert header[:3] == ["doc_id", "profile", "purpose"]
+        assert header[:3] == ["doc_id", "profile", "controller_identity"]  # pdp, the default
         assert [row[0] for row in coverage.fetchall()] == ["mai", "sen"]
         complete = db.execute("SELECT doc_id, n_present, n_elements, score FROM "
                               "policy_completeness ORDER BY doc_id").fetchall()

@@ -23,8 +23,8 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> str:
     root = tmp_path_factory.mktemp("why")
     (root / "p").mkdir()
     (root / "p" / "trich-doan.txt").write_text(EXCERPT, encoding="utf-8")
-    assert runner.invoke(app, ["run", str(root / "p"), "--out", str(root / "d"),
-                               "-q"]).exit_code == 0
+    assert runner.invoke(app, ["run", str(root / "p"), "--out", str(root / "d"), "-q",
+                               "--profile", "decree52"]).exit_code == 0
     assert runner.invoke(app, ["report", str(root / "d")]).exit_code == 0
     pages = list((root / "d" / "report" / "policies").glob("*.html"))
     assert len(pages) == 1

@@ -132,6 +132,7 @@ def cross_val_proba(data: TrainingSet, family: str = "logreg",
     receives the model that did not see each policy, by doc_id."""
     real = np.flatnonzero(~data.synthetic) if rows is None else rows
     probabilities = np.zeros(data.Y.shape)
+    n_splits = min(n_splits, len(set(data.groups[real])))  # a small set: one policy a fold
     with fold_progress(n_splits, f"{family} CV", show_progress) as bar:
         for train_real, test_idx in GroupKFold(n_splits).split(real, groups=data.groups[real]):
             train_idx = np.concatenate([real[train_real], np.flatnonzero(data.synthetic)])

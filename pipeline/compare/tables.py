@@ -70,9 +70,10 @@ def elements_of(audit: pd.DataFrame) -> list[str]:
 def audit_status(audit: pd.DataFrame) -> pd.Series:
     """Each audit row's status; a dataset built before the `status` column has only
     `present`."""
+    from_present = audit["present"].astype(bool).map({True: "present", False: "absent"})
     if "status" in audit:
-        return audit["status"]
-    return audit["present"].astype(bool).map({True: "present", False: "absent"})
+        return audit["status"].where(audit["status"] != "", from_present)
+    return from_present
 
 
 def coverage_matrix(audit: pd.DataFrame) -> pd.DataFrame:

@@ -73,7 +73,8 @@ def cue_phrases(profile: str, element: str) -> list[str]:
     found = next((e for e in profile_elements(profile) if e.element == element), None)
     if found is None:
         return []
-    phrases = [p for p in found.cue.split("|") if p] if found.cue else []
+    phrases = [needle for cue in (found.strong_cue, found.cue) if cue is not None
+               for needed in cue.needles for needle in needed]
     for label in found.labels:
         for name in LABEL_PATTERNS.get(label, ()):
             phrases.extend(_pattern_phrases(name))
@@ -94,7 +95,7 @@ def closest_clauses(profile: str, element: str, clauses: pd.DataFrame,
                     n: int = N_CLOSEST) -> list[NearMiss]:
     """The `n` clauses the classifier scored highest for the element's labels."""
     found = next((e for e in profile_elements(profile) if e.element == element), None)
-    if found is None or clauses.empty:
+    if found is None or clauses.empty or not found.labels:  # an element read from cues only
         return []
     candidates = []
     for row in clauses.itertuples():
