@@ -361,7 +361,7 @@ def train(out: Annotated[Path | None, typer.Option(
 def evaluate(annotations: Path = ANNOTATED_DIR,
              as_json: Annotated[bool, typer.Option("--json")] = False,
              quiet: Quiet = False) -> None:
-    """Grouped CV of the classifier and fact precision/recall. Example: vnpolicy evaluate"""
+    """Figures on the frozen test split and by grouped CV. Example: vnpolicy evaluate"""
     from .evaluate import evaluate_all, format_report
 
     with _exit_on_error():
