@@ -7,7 +7,7 @@ values of the dataset contract (`schema.TABLES`).
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 
@@ -24,7 +24,7 @@ class Document:
 
     def to_row(self) -> dict:
         """A row of the clean stage's table (`interim_documents`)."""
-        return asdict(self)
+        return flat_row(self)
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,12 @@ class ClauseLabels:
                 "section_path": split_section_path(clause.section_path)}
 
 
+def flat_row(record: object) -> dict:
+    """A record of plain fields as a row: `dataclasses.asdict` without its recursive deep
+    copy, which cost a worker ~3% of its time on the facts of every document."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}  # type: ignore[arg-type]
+
+
 SECTION_SEPARATOR = " > "
 
 
@@ -109,7 +115,7 @@ class Fact(RawFact):
     def to_row(self) -> dict:
         """A row of the `facts` table, with the count it states (`amount`, `unit`)."""
         amount, unit = fact_amount(self.type, self.normalized, self.qualifier)
-        return {**asdict(self), "amount": amount, "unit": unit}
+        return {**flat_row(self), "amount": amount, "unit": unit}
 
 
 def fact_amount(kind: str, normalized: str, qualifier: str) -> tuple[int | None, str]:
@@ -145,7 +151,7 @@ class ErrorRow:
     error: str
 
     def to_row(self) -> dict:
-        return asdict(self)
+        return flat_row(self)
 
 
 @dataclass

@@ -176,8 +176,6 @@ def _heading_end(piece: str, strict: bool) -> int:
         if run < 2:
             return 0
         return len(piece) - len(piece.split(None, run)[-1]) if len(words) > run else 0
-    if not numbering:
-        return 0
     words = list(re.finditer(r"\S+", piece[numbering.end() :]))
     for k in range(1, min(len(words) - 1, _MAX_HEADING_WORDS)):
         word, after = words[k].group(0), words[k + 1].group(0)

@@ -45,11 +45,20 @@ class Cue:
             >>> bool(cue.search("Bạn có thể RÚT LẠI sự đồng ý.")), cue.search("Xin chào.")
             (True, None)
         """
-        if self.needles:
-            low = text.lower() if lowered is None else lowered
-            if not all(any(needle in low for needle in needed) for needed in self.needles):
-                return None
+        if self.needles and not self._gated(text.lower() if lowered is None else lowered):
+            return None
         return self.regex.search(text)
+
+    def _gated(self, low: str) -> bool:
+        """Whether `low` holds a needle of every set (plain loops: generators here were a
+        tenth of an audit's time)."""
+        for needed in self.needles:
+            for needle in needed:
+                if needle in low:
+                    break
+            else:
+                return False
+        return True
 
     def __repr__(self) -> str:
         return f"Cue({self.pattern!r})"
