@@ -136,6 +136,9 @@ def fact_amount(kind: str, normalized: str, qualifier: str) -> tuple[int | None,
     return int(normalized), unit
 
 
+# The qualifier of an `organization` fact that is a trading name ("FAHASA"), not a legal name.
+TRADING_NAME = "trading_name"
+
 # The unit of each fact type whose normalised value is a count (README: facts).
 AMOUNT_UNITS = {"complaint_deadline": "calendar_days", "retention_period": "calendar_days",
                 "breach_notification": "hours"}

@@ -16,8 +16,9 @@ from pipeline.clean.decode import decode_document, html_depth, html_to_text, loo
 from pipeline.cli import app
 from pipeline.config import CleanParams
 from pipeline.errors import InputError, LimitExceeded
-from pipeline.extract.contacts import find_addresses
+from pipeline.extract.addresses import find_addresses
 from pipeline.extract.nlp import words_and_spaces
+from pipeline.extract.organizations import find_organizations, find_trading_names
 from pipeline.segment import split_sentences
 from pipeline.structure import structure_lines
 
@@ -58,6 +59,15 @@ GROWTH = {
     "inline headings of one long line": (lambda n: list(structure_lines("x. 1. A " * n)), 2_000),
     # a paragraph without spaces: sent_tokenize looks back over the run before every dot
     "sentences of text without spaces": (lambda n: split_sentences("Dữliệu." * n), 2_000),
+    # names: every capitalised word starts a run that is folded and compared with the domains
+    "trading names over capitalised words": (
+        lambda n: list(find_trading_names("Hoa Sen Xanh Đỏ " * n, ["hoasenxanh.vn"])), 2_000),
+    "self-named runs without their bracket": (
+        lambda n: list(find_trading_names(("A. Bờ Cờ " * 20 + "(\n") * n, [])), 200),
+    "addresses inside sentences that never reach a province": (
+        lambda n: list(find_addresses("trụ sở tại số 12 đường Lê Lợi phường 3 " * n)), 500),
+    "legal forms without names": (lambda n: list(find_organizations("Công ty TNHH " * n)),
+                                  2_000),
     # spaCy's get_words_and_spaces slices the rest of the text for every word
     "words and spaces of a long text": (
         lambda n: words_and_spaces(["Dữ liệu", "được", "lưu."] * n, "Dữ liệu được lưu. " * n),

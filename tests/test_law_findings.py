@@ -97,6 +97,8 @@ def test_finding_where_the_policy_says_it_and_not_elsewhere(finding, has, has_no
     (["Website Hoa Sen thu thập họ tên và số điện thoại của khách hàng."],
      "no legal name and no address, phone or e-mail"),
     (["Website Hoa Sen, email hotro@hoasen.vn."], "no legal name"),
+    # a trading name ("Hoa Sen" spells hoasen.vn) does not say which entity answers
+    (["Hoa Sen cam kết bảo mật dữ liệu. Email hotro@hoasen.vn."], "no legal name"),
     (["Công ty TNHH Hoa Sen thu thập họ tên của khách hàng."], "no address, phone or e-mail"),
 ])
 def test_controller_that_cannot_be_identified(policy, detail):

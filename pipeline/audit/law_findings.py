@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..records import TRADING_NAME
 from .checklist import ABSENT, PRESENT
 from .cues import Cue
 
@@ -265,8 +266,10 @@ def contradictions(policy: Policy) -> list[Finding]:
 
 # --- the controller ----------------------------------------------------------------------
 def controller_unidentified(policy: Policy) -> list[Finding]:
-    """No legal name, or no address, phone or e-mail: the controller cannot be identified."""
-    kinds = {kind for kind, _, _, _ in policy.facts}
+    """No legal name (a trading name such as "FAHASA" does not say which entity answers), or
+    no address, phone or e-mail: the controller cannot be identified."""
+    kinds = {kind for kind, _, _, qualifier in policy.facts
+             if not (kind == "organization" and qualifier == TRADING_NAME)}
     contacts = kinds & {"address", "phone", "email"}
     lacking = ([] if "organization" in kinds else ["legal name"]) + (
         [] if contacts else ["address, phone or e-mail"])

@@ -1,4 +1,5 @@
-"""Contact facts: e-mail, phone, website, organisation, tax code, address.
+"""Contact facts: e-mail, phone, website, tax code (names: `organizations`, addresses:
+`addresses`).
 
 Phones come from `phonenumbers` (Google's libphonenumber); e-mail and URLs from a small
 grammar that also reads light obfuscation. Every fact is a span of the cleaned text.
@@ -64,56 +65,11 @@ _COUNTRY_HINTS = {
     "IN": ("ấn độ", "india"),
     "CA": ("canada", "toronto"),
 }
-_ORG_RE = re.compile(
-    r"(?<!\w)(?:(?:CÔNG TY|Công ty|Công Ty|công ty|CTY|Cty|Tập đoàn|TẬP ĐOÀN|Tổng công ty"
-    r"|TỔNG CÔNG TY)[ \t]+(?:(?:TNHH|Tnhh|CỔ PHẦN|Cổ phần|Cổ Phần|cổ phần|CP|MTV|một thành viên"
-    r"|Một Thành Viên|MỘT THÀNH VIÊN|trách nhiệm hữu hạn|Trách nhiệm hữu hạn|TRÁCH NHIỆM HỮU HẠN"
-    r"|hợp danh|HỢP DANH|Hợp danh)[ \t]+)*"
-    r"|(?:Phòng khám|PHÒNG KHÁM|Bệnh viện|BỆNH VIỆN)[ \t]+)"
-    r"(?:[\w&][\w&'-]*(?:[ \t]+|(?=[\n.,;:)]|$))){1,12}(?:\([^()\n]{1,40}\))?"
-)
-_LEGAL_FORM_WORDS = re.compile(
-    r"(?:công ty|cty|tập đoàn|tổng công ty|phòng khám|bệnh viện)(?:[ \t]+(?:tnhh|cổ phần|cp|mtv|"
-    r"một thành viên|trách nhiệm hữu hạn|hợp danh))*", re.I)
 _TAX_RE = re.compile(
     r"(?:MST|mã số thuế|mã số doanh nghiệp|mã số DN|GCNĐKDN|GCNĐKKD|ĐKKD|ĐKDN|"
     r"đăng ký kinh doanh|đăng ký doanh nghiệp)[^0-9\n]{0,40}?(\d{10}(?:-\d{3})?)(?!\d)",
     re.I,
 )
-_ADDRESS_RE = re.compile(
-    r"(?:địa chỉ(?! email| e-mail| thư| website| web| mail)(?:\s+(?:trụ sở|văn phòng|"
-    r"công ty|liên hệ|kinh doanh|đăng ký|giao dịch))?|trụ sở(?:\s+chính)?|văn phòng(?:\s+"
-    r"(?:đại diện|giao dịch|chính))?|chi nhánh(?:\s+\d+)?|showroom(?:\s+\d+)?|cơ sở\s*\d*|"
-    r"kho(?:\s+hàng)?|add(?:ress)?)(?:[ \t]+\d{1,2})?[ \t]*:[ \t]*"
-    r"(?P<addr>[^\n]+?)(?=\s{0,8}(?:$|\n|[-–|,;]?\s{0,8}\b(?:điện thoại|ĐT|Tel|SĐT|Hotline|Email|"
-    r"E-mail|Website|Fax|MST|Mã số)\b))",  # \s bounded: a run of \v, \f or U+2028 is linear
-    re.I | re.M,
-)
-# "có trụ sở (đăng ký) tại số 30 đường Tân Thắng, ..., Thành phố Hồ Chí Minh": an address inside
-# a sentence ends with its province or city.
-_PROVINCE = (r"(?-i:(?:Thành phố|Thành Phố|TP\.?|Tp\.?|Tỉnh)[ \t]*[A-ZĐÂÊÔƠƯ][\w.]*"
-             r"(?:[ \t]+[A-ZĐÂÊÔƠƯ][\w]*){0,3}|Hà Nội|Hồ Chí Minh|HCM|Đà Nẵng|Hải Phòng|Cần Thơ)"
-             r"(?:,[ \t]*Việt Nam)?")
-_INLINE_ADDRESS_RE = re.compile(
-    r"(?:trụ sở(?:\s+chính)?(?:\s+đăng ký)?|địa chỉ|văn phòng|chi nhánh)\s+(?:tại|ở)\s+"
-    r"(?P<addr>[^\n.;:]{5,160}?" + _PROVINCE + r")",
-    re.I,
-)
-# A bare line that is only an address: house number first, then administrative units.
-_ADDRESS_LINE_RE = re.compile(
-    r"^(?:- )?(?P<addr>(?:số\s+)?[A-Z]{0,2}[0-9][0-9A-Za-z/-]*[ \t,][^\n]{5,150}?" + _PROVINCE
-    + r")[ \t.]*$",
-    re.I | re.M,
-)
-_ADMIN_UNIT_RE = re.compile(r"\b(?:phường|P\.|quận|Q\.|huyện|H\.|xã|X\.|thị xã|thị trấn|ấp|"
-                            r"khu phố|KĐT|KCN|đường|phố)", re.I)
-_ADDRESS_CUE_RE = re.compile(
-    r"\b(?:số|đường|phố|phường|P\.|quận|Q\.|huyện|H\.|tỉnh|thành phố|TP\.?|Tp\.?|xã|X\.|"
-    r"tầng|tòa|ngõ|ngách|hẻm|lô|khu|KCN|Hà Nội|Hồ Chí Minh|HCM|Đà Nẵng|street|district|city)",
-    re.I,
-)
-
-
 def find_emails(text: str) -> Iterator[RawFact]:
     """E-mail addresses, also in `mailto:` links and as `tam [at] khatra.com.vn`.
 
@@ -278,102 +234,8 @@ def _region_named_near(text: str, position: int) -> str | None:
     return best if best_at > vietnam_at else None
 
 
-_NAME_STOP = re.compile(r"^(?:MST|Email|E-mail|Website|Hotline|Tel|SĐT|Fax|ĐT)$")
-_NOT_A_NAME = frozenset({"con", "mẹ", "liên", "thành", "đối", "khác", "này", "chúng", "của",
-                         "chủ", "quản", "trong", "có", "được", "sẽ", "là"})
-_ALIAS_RE = re.compile(r"^\((?-i:[A-ZĐ0-9][A-ZĐÀ-Ỹ0-9 &.-]{1,24})\)")
-
-
-def _name_length(words: list[str]) -> int:
-    """How many words of `words` belong to a company name: capitalised words, with short runs
-    of lower-case words or connectors between them ("Công nghệ và Giải pháp Omega")."""
-    kept, i = 0, 0
-    while i < len(words):
-        word = words[i]
-        label_like = i + 1 < len(words) and words[i + 1][0].islower() and word in (
-            "Địa", "Trụ", "Điện", "Mã", "Số", "Văn", "Chi")  # "Địa chỉ:", "Số điện thoại"
-        if _NAME_STOP.match(word.rstrip(":")) or label_like or word[0] in "(“\"'[":
-            break
-        if word.endswith(")") and "(" not in word:
-            break
-        if word[0].isupper() or word[0].isdigit():
-            i += 1
-            kept = i
-            if word.endswith((",", ".", ":", ";")):
-                break
-            continue
-        run = i
-        while run < len(words) and run - i < 3 and not (words[run][0].isupper()
-                                                         or words[run][0].isdigit()):
-            run += 1
-        if run - i >= 3 or run >= len(words) or i == 0:
-            break
-        i = run
-    return kept
-
-
-def find_organizations(text: str) -> Iterator[RawFact]:
-    """Legal names such as "Công ty cổ phần KALIX" or "CTY TNHH THƯƠNG MẠI KHÁNH HỘI (KHATRA)".
-
-    The normalised value starts with a capital, so "công ty cổ phần KALIX" mid-sentence and
-    "Công ty cổ phần KALIX" in the contact block are one organisation.
-
-    Examples:
-        >>> [f.value for f in find_organizations("Công ty TNHH Công nghệ và Giải pháp Omega có")]
-        ['Công ty TNHH Công nghệ và Giải pháp Omega']
-    """
-    for match in _ORG_RE.finditer(text):
-        legal = _LEGAL_FORM_WORDS.match(match.group(0))
-        form = legal.group(0) if legal else match.group(0).split()[0]
-        rest = text[match.start() + len(form) : match.start() + len(form) + 200].split("\n")[0]
-        words = rest.split()
-        if not words or words[0].lower() in _NOT_A_NAME:
-            continue
-        kept = _name_length(words)
-        if kept == 0:
-            continue
-        head = rest[: len(rest) - len(rest.lstrip())]
-        value = form + head + " ".join(words[:kept])
-        start = match.start()
-        if text[start : start + len(value)] != value:  # tabs or double spaces inside
-            continue
-        value = value.rstrip(",.:;")
-        alias = _ALIAS_RE.match(text[start + len(value) :].lstrip(" "))
-        if alias and not value.endswith((",", ".")):
-            spaces = len(text[start + len(value) :]) - len(text[start + len(value) :].lstrip(" "))
-            value = text[start : start + len(value) + spaces + alias.end()]
-        normalized = value[0].upper() + value[1:]
-        yield RawFact("organization", value, normalized, start, start + len(value),
-                      "organization.legal_name.v1", "")
-
-
 def find_tax_codes(text: str) -> Iterator[RawFact]:
     """Tax codes / business registration numbers (10 digits, optional -XXX branch suffix)."""
     for match in _TAX_RE.finditer(text):
         yield RawFact("tax_code", match.group(1), match.group(1), match.start(1), match.end(1),
                       "tax_code.mst.v1", "")
-
-
-def find_addresses(text: str) -> Iterator[RawFact]:
-    """Postal addresses: after a label ("Địa chỉ 1:", "Trụ sở:"), inside a sentence ("có trụ
-    sở tại ..., Thành phố Hồ Chí Minh"), or alone on a line ("D8/39N Ấp 4, Xã Vĩnh Lộc A, ...").
-
-    Examples:
-        >>> [f.value for f in find_addresses("Trụ sở: Số 17, TT27B, KĐT Sudico, Hà Nội")]
-        ['Số 17, TT27B, KĐT Sudico, Hà Nội']
-    """
-    rules = ((_ADDRESS_RE, "address.label.v1"), (_INLINE_ADDRESS_RE, "address.inline.v1"),
-             (_ADDRESS_LINE_RE, "address.line.v1"))
-    taken: list[tuple[int, int]] = []
-    for pattern, rule_id in rules:
-        for match in pattern.finditer(text):
-            value = match.group("addr").strip().rstrip(".,;")
-            if len(value) < 8 or not _ADDRESS_CUE_RE.search(value) or "@" in value:
-                continue
-            if rule_id != "address.label.v1" and len(_ADMIN_UNIT_RE.findall(value)) < 2:
-                continue
-            start = match.start("addr") + match.group("addr").index(value)
-            if any(a < start + len(value) and start < b for a, b in taken):
-                continue
-            taken.append((start, start + len(value)))
-            yield RawFact("address", value, value, start, start + len(value), rule_id, "")

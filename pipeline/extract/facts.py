@@ -13,16 +13,17 @@ from collections.abc import Sequence
 from ..memo import Memo, memo_key
 from ..records import Clause, Document, Fact, RawFact
 from ..segment import segment_document
+from .addresses import find_addresses
 from .contacts import (
-    find_addresses,
     find_emails,
-    find_organizations,
     find_phones,
     find_tax_codes,
     find_websites,
+    website_owner,
 )
 from .dates import find_policy_dates
 from .nlp import CUES_KEY, annotate, doc_from_words
+from .organizations import find_organizations, find_trading_names
 from .periods import (
     Window,
     find_breach_notifications,
@@ -99,11 +100,14 @@ def extract_raw_facts(text: str, windows: Sequence[Window]) -> list[RawFact]:
     """All facts of a text, in reading order, without duplicates at the same place."""
     windows = list(windows)
     emails = list(find_emails(text))
+    websites = list(find_websites(text, emails))
+    organizations = list(find_organizations(text))
     found = [
         *emails,
-        *find_websites(text, emails),
+        *websites,
         *find_phones(text),
-        *find_organizations(text),
+        *organizations,
+        *find_trading_names(text, own_hosts(emails, websites), organizations),
         *find_tax_codes(text),
         *find_addresses(text),
         *find_complaint_deadlines(text, windows),
@@ -116,6 +120,14 @@ def extract_raw_facts(text: str, windows: Sequence[Window]) -> list[RawFact]:
     for fact in found:
         unique.setdefault((fact.type, fact.start, fact.end), fact)
     return sorted(unique.values(), key=lambda f: (f.start, f.end, f.type))
+
+
+def own_hosts(emails: Sequence[RawFact], websites: Sequence[RawFact]) -> list[str]:
+    """The controller's own hosts: its websites and the domains of its e-mail addresses (not
+    a mail provider's or another party's)."""
+    domains = {fact.normalized.split("@")[-1] for fact in emails}
+    return sorted({f.normalized for f in websites if not f.qualifier}
+                  | {domain for domain in domains if not website_owner(domain)})
 
 
 def extract_facts(doc_id: str, text: str, clauses: Sequence[Clause], memo: Memo | None = None

@@ -1,0 +1,102 @@
+"""Postal addresses: after a label ("Địa chỉ đăng ký kinh doanh:", "Trụ sở:"), inside a
+sentence ("có trụ sở tại ..., tỉnh Bình Dương"), or alone on a line.
+
+An address inside a sentence or alone on a line has no label to start it, so it must end with a
+province or city (`places.json`: all of Vietnam's, before and after the 2025 merger) and name
+at least two administrative units; the two-level addresses in use since July 2025 ("phường Bến
+Thành, Thành phố Hồ Chí Minh") are read like the older three-level ones.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..records import RawFact
+
+_PLACES = json.loads((Path(__file__).parent / "places.json").read_text(encoding="utf-8"))
+_PLACE_NAMES = r"(?<!\w)(?:" + "|".join(map(re.escape, _PLACES["provinces"])) + r")(?!\w)"
+_LABEL_WORDS = (r"(?:trụ sở|văn phòng|công ty|liên hệ|kinh doanh|đăng ký|giao dịch|chính|"
+                r"đại diện|doanh nghiệp|cửa hàng|showroom|kho|nhà máy)")
+_CONTACT_LABEL = (r"(?:điện thoại|ĐT|Tel|SĐT|Hotline|Email|E-mail|Website|Fax|MST|Mã số)\b")
+# A place's label may name it ("Văn phòng đại diện khu vực Miền Nam:").
+_PLACE_LABEL = (r"(?:trụ sở(?:\s+chính)?|văn phòng|chi nhánh|showroom|cơ sở|cửa hàng|kho)"
+                r"(?:[ \t]+[^:\n.;]{1,40}?)?")
+_ADDRESS_RE = re.compile(
+    r"(?:địa chỉ(?! email| e-mail| thư| website| web| mail)(?:[ \t]+" + _LABEL_WORDS + r"){0,4}"
+    r"|" + _PLACE_LABEL + r"|add(?:ress)?)(?:[ \t]+\d{1,2})?[ \t]*:"
+    r"[ \t]*(?:\n[ \t]*)?"  # the address may start on the next line
+    r"(?P<addr>[^\n\"”]+?)(?=\s{0,8}(?:$|\n|[\"”]|[-–|,;]?\s{0,8}\b(?:" + _CONTACT_LABEL
+    + r"|(?:địa chỉ|" + _PLACE_LABEL + r")[ \t]*:)))",
+    re.I | re.M,  # \s bounded: a run of \v, \f or U+2028 is linear
+)
+_PROVINCE = (r"(?:(?:(?:thành phố|tỉnh|TP\.?)[ \t]*)?" + _PLACE_NAMES
+             + r"|(?-i:(?:Thành phố|Thành Phố|TP\.?|Tp\.?|Tỉnh)[ \t]*[A-ZĐÂÊÔƠƯ][\w.]*"
+             r"(?:[ \t]+[A-ZĐÂÊÔƠƯ][\w]*){0,3}))(?:,[ \t]*Việt Nam)?")
+# Inside a sentence no full stop ends an address, except after "P.", "Q.", "TP." and the like.
+_SENTENCE_CHAR = r"(?:[^\n.;:]|(?<=[ ,][PQHXpqhx])\.|(?<=[ ,]TP)\.|(?<=[ ,]Tp)\.)"
+_INLINE_ADDRESS_RE = re.compile(
+    r"(?:trụ sở(?:\s+chính)?(?:\s+đăng ký)?|địa chỉ|văn phòng|chi nhánh)\s+"
+    r"(?:(?:đặt|nằm|đóng)\s+)?(?:tại|ở)\s+"
+    r"(?P<addr>" + _SENTENCE_CHAR + r"{5,160}?" + _PROVINCE + r")",
+    re.I,
+)
+# A bare line that is only an address: house number first, then administrative units.
+_ADDRESS_LINE_RE = re.compile(
+    r"^(?:- )?(?P<addr>(?:số\s+)?[A-Z]{0,2}[0-9][0-9A-Za-z/-]*[ \t,][^\n]{5,150}?" + _PROVINCE
+    + r")[ \t.]*$",
+    re.I | re.M,
+)
+_ADMIN_UNIT_RE = re.compile(r"\b(?:phường|P\.|quận|Q\.|huyện|H\.|xã|X\.|thị xã|thị trấn|ấp|"
+                            r"khu phố|KĐT|KCN|đường|phố|tỉnh|TP\.?)", re.I)
+_PLACE_RE = re.compile(_PLACE_NAMES, re.I)
+_ADDRESS_CUE_RE = re.compile(
+    r"\b(?:số|đường|phố|phường|P\.|quận|Q\.|huyện|H\.|tỉnh|thành phố|TP\.?|Tp\.?|xã|X\.|"
+    r"tầng|tòa|ngõ|ngách|hẻm|lô|khu|KCN|street|district|city)|" + _PLACE_NAMES,
+    re.I,
+)
+_STARTS_WITH_CONTACT_RE = re.compile(_CONTACT_LABEL, re.I)
+# What places an address below a city: a number, a street, a ward or commune ("chi nhánh tại
+# Hà Nội và Thành phố Hồ Chí Minh" names cities, not an address).
+_LOCAL_RE = re.compile(r"\d|\b(?:phường|P\.|xã|thôn|ấp|khu phố|đường|phố(?<!thành phố)|ngõ|"
+                       r"ngách|hẻm|lô|tầng|tòa|KCN|KĐT|street)\b", re.I)
+
+
+def _units(value: str) -> int:
+    """Administrative units an address names; a known province or city is one."""
+    return len(_ADMIN_UNIT_RE.findall(value)) + bool(_PLACE_RE.search(value))
+
+
+def _is_address(value: str, labelled: bool) -> bool:
+    if len(value) < 8 or "@" in value or not _ADDRESS_CUE_RE.search(value):
+        return False
+    if _STARTS_WITH_CONTACT_RE.match(value):
+        return False
+    return labelled or (_units(value) >= 2 and bool(_LOCAL_RE.search(value)))
+
+
+def find_addresses(text: str) -> Iterator[RawFact]:
+    """Postal addresses, each once, the labelled reading first.
+
+    Examples:
+        >>> [f.value for f in find_addresses("Trụ sở: Số 17, TT27B, KĐT Sudico, Hà Nội")]
+        ['Số 17, TT27B, KĐT Sudico, Hà Nội']
+        >>> [f.value for f in find_addresses("Trụ sở đặt tại 8 Hùng Vương, phường Thủ Dầu Một,"
+        ...                                  " tỉnh Bình Dương.")]
+        ['8 Hùng Vương, phường Thủ Dầu Một, tỉnh Bình Dương']
+    """
+    rules = ((_ADDRESS_RE, "address.label.v1"), (_INLINE_ADDRESS_RE, "address.inline.v1"),
+             (_ADDRESS_LINE_RE, "address.line.v1"))
+    taken: list[tuple[int, int]] = []
+    for pattern, rule_id in rules:
+        for match in pattern.finditer(text):
+            value = match.group("addr").strip().rstrip(".,;")
+            if not _is_address(value, rule_id == "address.label.v1"):
+                continue
+            start = match.start("addr") + match.group("addr").index(value)
+            if any(a < start + len(value) and start < b for a, b in taken):
+                continue
+            taken.append((start, start + len(value)))
+            yield RawFact("address", value, value, start, start + len(value), rule_id, "")

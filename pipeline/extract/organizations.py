@@ -1,0 +1,263 @@
+"""Organisation facts: the legal names a policy writes ("Công ty TNHH công nghệ LOGIVAN Việt
+Nam") and the trading names the controller goes by ("Logivan", "FAHASA").
+
+A legal name starts with a legal form; a trading name is read only where the policy ties it to
+the controller: it spells the controller's own domain ("Xéo Xọ" for xeoxo.vn), or it names
+itself "chúng tôi" ('Tây Ninh Car ("chúng tôi")'). Trading names carry the qualifier
+`trading_name`; a legal name has none.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from ..records import TRADING_NAME, RawFact
+
+_ORG_RE = re.compile(
+    r"(?<!\w)(?:(?:CÔNG TY|Công ty|Công Ty|công ty|CTY|Cty|Tập đoàn|TẬP ĐOÀN|Tổng công ty"
+    r"|TỔNG CÔNG TY)[ \t]+(?:(?:TNHH|Tnhh|CỔ PHẦN|Cổ phần|Cổ Phần|cổ phần|CP|MTV|một thành viên"
+    r"|Một Thành Viên|MỘT THÀNH VIÊN|trách nhiệm hữu hạn|Trách nhiệm hữu hạn|TRÁCH NHIỆM HỮU HẠN"
+    r"|hợp danh|HỢP DANH|Hợp danh|liên doanh|Liên doanh|Liên Doanh|LIÊN DOANH)[ \t]+)*"
+    r"|(?:Ngân hàng|NGÂN HÀNG)[ \t]+(?:TMCP|Thương mại cổ phần|Thương mại Cổ phần|Thương Mại Cổ"
+    r" Phần|THƯƠNG MẠI CỔ PHẦN|TNHH)[ \t]+"
+    r"|(?:Phòng khám|PHÒNG KHÁM|Bệnh viện|BỆNH VIỆN|Cửa hàng|CỬA HÀNG|Hộ kinh doanh"
+    r"|HỘ KINH DOANH|Doanh nghiệp tư nhân|DOANH NGHIỆP TƯ NHÂN)[ \t]+)"
+    r"(?:[\w&][\w&'-]*(?:[ \t]+|(?=[\n.,;:)]|$))){1,12}(?:\([^()\n]{1,40}\))?"
+)
+_LEGAL_FORM_WORDS = re.compile(
+    r"(?:công ty|cty|tập đoàn|tổng công ty|phòng khám|bệnh viện|cửa hàng|hộ kinh doanh|"
+    r"doanh nghiệp tư nhân|ngân hàng)(?:[ \t]+(?:tnhh|cổ phần|cp|mtv|một thành viên|"
+    r"trách nhiệm hữu hạn|hợp danh|liên doanh|tmcp|thương mại cổ phần))*", re.I)
+_NAME_STOP = re.compile(r"^(?:MST|Email|E-mail|Website|Hotline|Tel|SĐT|Fax|ĐT)$")
+_NOT_A_NAME = frozenset({"con", "mẹ", "liên", "thành", "đối", "khác", "này", "chúng", "của",
+                         "chủ", "quản", "trong", "có", "được", "sẽ", "là"})
+_ALIAS_RE = re.compile(r"^\((?-i:[A-ZĐ0-9][A-ZĐÀ-Ỹ0-9 &.-]{1,24})\)")
+_MAX_LOWER_RUN = 8  # lower-case business-line words between a legal form and a proper name
+
+
+@lru_cache(maxsize=1)
+def _word_lists() -> dict:
+    return json.loads((Path(__file__).parent / "organization_names.json").read_text(
+        encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _business_syllables() -> frozenset[str]:
+    phrases = _word_lists()["business_line"]["phrases"]
+    return frozenset(syllable for phrase in phrases for syllable in phrase.split())
+
+
+@lru_cache(maxsize=1)
+def _domain_words() -> tuple[str, ...]:
+    return tuple(_word_lists()["domain_words"]["words"])
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() or word[0].isdigit()
+
+
+def _ends_name(words: Sequence[str], i: int) -> bool:
+    """A word no name goes past: a contact label, a quote or bracket, a closing bracket."""
+    word = words[i]
+    label_like = i + 1 < len(words) and words[i + 1][0].islower() and word in (
+        "Địa", "Trụ", "Điện", "Mã", "Số", "Văn", "Chi")  # "Địa chỉ:", "Số điện thoại"
+    return bool(_NAME_STOP.match(word.rstrip(":")) or label_like or word[0] in "(“\"'["
+                or (word.endswith(")") and "(" not in word))
+
+
+def _lower_run_kept(words: Sequence[str], i: int) -> int:
+    """Where a run of lower-case words starting at `i` ends, if a name may go on past it (a
+    capitalised word follows, and the run is a short connector inside a name or words of a
+    business line); else `i`."""
+    run = i
+    while run < len(words) and run - i < _MAX_LOWER_RUN and not _capitalised(words[run]):
+        run += 1
+    if run >= len(words) or not _capitalised(words[run]):
+        return i
+    business = all(word in _business_syllables() for word in words[i:run])
+    return run if business or (i > 0 and run - i <= 2) else i
+
+
+def _name_length(words: list[str]) -> int:
+    """How many words of `words` belong to a company name: capitalised words, with short runs
+    of lower-case words or connectors between them ("Công nghệ và Giải pháp Omega"), and the
+    lower-case words of a business line ("công nghệ LOGIVAN")."""
+    kept, i = 0, 0
+    while i < len(words) and not _ends_name(words, i):
+        if _capitalised(words[i]):
+            i += 1
+            kept = i
+            if words[i - 1].endswith((",", ".", ":", ";")):
+                break
+            continue
+        after = _lower_run_kept(words, i)
+        if after == i:
+            break
+        i = after
+    return kept
+
+
+def find_organizations(text: str) -> Iterator[RawFact]:
+    """Legal names such as "Công ty cổ phần KALIX" or "CTY TNHH THƯƠNG MẠI KHÁNH HỘI (KHATRA)".
+
+    The normalised value starts with a capital, so "công ty cổ phần KALIX" mid-sentence and
+    "Công ty cổ phần KALIX" in the contact block are one organisation.
+
+    Examples:
+        >>> [f.value for f in find_organizations("Công ty TNHH Công nghệ và Giải pháp Omega có")]
+        ['Công ty TNHH Công nghệ và Giải pháp Omega']
+    """
+    for match in _ORG_RE.finditer(text):
+        value = _legal_name(text, match)
+        if value:
+            start = match.start()
+            yield RawFact("organization", value, value[0].upper() + value[1:], start,
+                          start + len(value), "organization.legal_name.v1", "")
+
+
+def _legal_name(text: str, match: re.Match[str]) -> str:
+    """The legal name a match of `_ORG_RE` starts, with its alias in brackets; "" when the
+    form is not followed by a name."""
+    legal = _LEGAL_FORM_WORDS.match(match.group(0))
+    form = legal.group(0) if legal else match.group(0).split()[0]
+    rest = text[match.start() + len(form) : match.start() + len(form) + 200].split("\n")[0]
+    words = rest.split()
+    if not words or words[0].lower() in _NOT_A_NAME:
+        return ""
+    kept = _name_length(words)
+    if kept == 0:
+        return ""
+    head = rest[: len(rest) - len(rest.lstrip())]
+    value = form + head + " ".join(words[:kept])
+    start = match.start()
+    if text[start : start + len(value)] != value:  # tabs or double spaces inside
+        return ""
+    value = value.rstrip(",.:;")
+    alias = _ALIAS_RE.match(text[start + len(value) :].lstrip(" "))
+    if alias and not value.endswith((",", ".")):
+        spaces = len(text[start + len(value) :]) - len(text[start + len(value) :].lstrip(" "))
+        value = text[start : start + len(value) + spaces + alias.end()]
+    return value
+
+
+# Public suffixes ("fahasa.com", "poso.vn", "learnhub.edu.vn").
+_DOMAIN_SUFFIX_LABELS = frozenset({"vn", "com", "net", "org", "edu", "gov", "info", "biz", "io",
+                                   "co", "me", "asia", "app", "online", "store", "shop", "site"})
+_MIN_BRAND = 4  # shorter domain labels ("abc", "vn1") match too many words
+_WORD_RE = re.compile(r"[^\W_][\w&'’-]*")
+_MAX_BRAND_WORDS = 4
+_SELF_NAMED_RE = re.compile(
+    r"(?:^|(?<=[.!?:]\s))(?P<name>[^\s(][^\n(]{0,60}?)[ \t]*\([ \t]*(?i:sau đây (?:được )?"
+    r"gọi (?:tắt |chung )?là[ \t]*|gọi tắt là[ \t]*)?[\"“”'‘]?(?i:chúng tôi)", re.M)
+
+
+def fold(text: str) -> str:
+    """Lower case without tone marks, diacritics, spaces or punctuation: how a name is spelled
+    in a domain.
+
+    Examples:
+        >>> fold("Xéo Xọ"), fold("Tây Ninh Car"), fold("Đất Việt")
+        ('xeoxo', 'tayninhcar', 'datviet')
+    """
+    letters = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in letters.lower() if ch.isalnum() and ch.isascii())
+
+
+def brand_label(host: str) -> str:
+    """The name a host registers: "learnhub" for "www.learnhub.edu.vn"; "" when too short.
+
+    Examples:
+        >>> brand_label("shop.fahasa.com"), brand_label("abc.vn")
+        ('fahasa', '')
+    """
+    labels = [label for label in host.lower().split(".") if label and label != "www"]
+    while len(labels) > 1 and labels[-1] in _DOMAIN_SUFFIX_LABELS:
+        labels.pop()
+    label = labels[-1].replace("-", "") if labels else ""
+    return label if len(label) >= _MIN_BRAND else ""
+
+
+def _spelling(folded: str, labels: frozenset[str]) -> str:
+    """`exact` when `folded` is a domain's name, `part` when the domain only appends a word
+    such as "shop" or "clinic" to it, else ""."""
+    if folded in labels:
+        return "exact"
+    if len(folded) >= _MIN_BRAND and any(folded + word in labels for word in _domain_words()):
+        return "part"
+    return ""
+
+
+def find_trading_names(text: str, hosts: Iterable[str], legal: Sequence[RawFact] = ()
+                       ) -> Iterator[RawFact]:
+    """Trading names of the controller: the longest run of capitalised words that spells one of
+    its own `hosts`, and a name that calls itself "chúng tôi"; none inside a `legal` name.
+
+    Examples:
+        >>> text = "Xéo Xọ cam kết bảo mật. Liên hệ: xeoxo.vn"
+        >>> [f.value for f in find_trading_names(text, ["xeoxo.vn"])]
+        ['Xéo Xọ']
+    """
+    taken = [(f.start, f.end) for f in legal]
+    labels = frozenset(label for host in hosts if (label := brand_label(host)))
+    found = [*(_spelled_domains(text, labels) if labels else ()), *_self_named(text)]
+    for start, end in sorted(set(found)):
+        if not any(a <= start < b for a, b in taken):
+            value = text[start:end]
+            yield RawFact("organization", value, value, start, end,
+                          "organization.trading_name.v1", TRADING_NAME)
+
+
+def _spelled_domains(text: str, labels: frozenset[str]) -> list[tuple[int, int]]:
+    """Spans that spell a domain's name, and spans that spell it without its appended word
+    where the policy writes them at least twice ("Gaia" for gaiacosmetics.vn; not the one
+    "Tây Ninh" of an address for tayninhcar.vn)."""
+    words = list(_WORD_RE.finditer(text))
+    exact, parts = [], []
+    for i, first in enumerate(words):
+        if not first.group(0)[0].isupper() or text[first.start() - 1 : first.start()] in (
+                ".", "@", "/", "-"):
+            continue
+        end, spelling = _longest_spelling(text, _name_run(text, words, i), labels)
+        if spelling and not re.match(r"[.@][A-Za-z0-9]", text[end : end + 2]):
+            (exact if spelling == "exact" else parts).append((first.start(), end))
+    seen = Counter(text[a:b] for a, b in parts)
+    return exact + [(a, b) for a, b in parts if seen[text[a:b]] >= 2]
+
+
+def _longest_spelling(text: str, run: Sequence[re.Match[str]], labels: frozenset[str]
+                      ) -> tuple[int, str]:
+    """The end of the longest start of `run` that spells a domain's name, and how; a part
+    only when nothing capitalised follows it (not "Tây Ninh" of "Tây Ninh Car")."""
+    best = (0, "")
+    for j in range(len(run)):
+        spelling = _spelling("".join(fold(w.group(0)) for w in run[: j + 1]), labels)
+        if spelling == "exact" or (spelling == "part" and j == len(run) - 1):
+            best = (run[j].end(), spelling)
+    return best
+
+
+def _name_run(text: str, words: Sequence[re.Match[str]], i: int) -> list[re.Match[str]]:
+    """The capitalised words from `words[i]` on, one space apart (at most a few)."""
+    run = [words[i]]
+    for word in words[i + 1 : i + _MAX_BRAND_WORDS]:
+        if not _capitalised(word.group(0)) or text[run[-1].end() : word.start()] != " ":
+            break
+        run.append(word)
+    return run
+
+
+def _self_named(text: str) -> Iterator[tuple[int, int]]:
+    for match in _SELF_NAMED_RE.finditer(text):
+        name = match.group("name").strip(" \t\"“”'‘’")
+        words = name.split()
+        if (not 0 < len(words) <= 6 or not all(_capitalised(w) for w in words)
+                or _LEGAL_FORM_WORDS.match(name) or _NAME_STOP.match(words[0])):
+            continue
+        start = match.start("name") + match.group("name").index(name)
+        yield start, start + len(name)

@@ -1,0 +1,47 @@
+"""Postal addresses: labelled, inside a sentence, alone on a line; the two-level addresses of
+the 2025 reform and any province; and sentences that only name cities."""
+
+import pytest
+
+from pipeline.extract.addresses import find_addresses
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Trụ sở chính: Số 12 Nguyễn Trãi, phường Bến Thành, Thành phố Hồ Chí Minh",
+     "Số 12 Nguyễn Trãi, phường Bến Thành, Thành phố Hồ Chí Minh"),
+    ("Công ty TNHH An Phát\nSố 12 Nguyễn Trãi, phường Bến Thành, Thành phố Hồ Chí Minh\n"
+     "MST: 0312345678", "Số 12 Nguyễn Trãi, phường Bến Thành, Thành phố Hồ Chí Minh"),
+    ("Địa chỉ đăng ký kinh doanh: 45 Lý Thường Kiệt, phường Cửa Nam, Hà Nội",
+     "45 Lý Thường Kiệt, phường Cửa Nam, Hà Nội"),
+    ("Trụ sở đặt tại 88 Hùng Vương, phường Thủ Dầu Một, tỉnh Bình Dương.",
+     "88 Hùng Vương, phường Thủ Dầu Một, tỉnh Bình Dương"),
+    ("Địa chỉ:\n21 Trần Phú, phường Lộc Thọ, Nha Trang, Khánh Hòa",
+     "21 Trần Phú, phường Lộc Thọ, Nha Trang, Khánh Hòa"),
+    ("Công ty có trụ sở tại Lô A2, Khu công nghiệp Tân Bình, xã Tân Bình, huyện Đồng Phú, "
+     "tỉnh Bình Phước.", "Lô A2, Khu công nghiệp Tân Bình, xã Tân Bình, huyện Đồng Phú, "
+     "tỉnh Bình Phước"),
+    ("Cửa hàng: 23 Phan Chu Trinh, phường Hội An, tỉnh Quảng Nam",
+     "23 Phan Chu Trinh, phường Hội An, tỉnh Quảng Nam"),
+    ("Văn phòng đại diện khu vực Miền Trung: 9 Bạch Đằng, P. Hải Châu, TP. Đà Nẵng.",
+     "9 Bạch Đằng, P. Hải Châu, TP. Đà Nẵng"),
+])
+def test_address_forms(text, expected):
+    assert [f.value for f in find_addresses(text)] == [expected]
+
+
+def test_two_labelled_addresses_on_one_line_are_two():
+    text = ("Địa chỉ đăng ký kinh doanh: 12 Lê Lợi, P. 4, Q. 1, TP. Hồ Chí Minh Văn phòng: "
+            "40 Hai Bà Trưng, P. 6, Q. 3, TP. Hồ Chí Minh Điện thoại: 028 3822 1234")
+    assert [f.value for f in find_addresses(text)] == [
+        "12 Lê Lợi, P. 4, Q. 1, TP. Hồ Chí Minh", "40 Hai Bà Trưng, P. 6, Q. 3, TP. Hồ Chí Minh"]
+
+
+@pytest.mark.parametrize("text", [
+    "Chúng tôi có chi nhánh tại Hà Nội và Thành phố Hồ Chí Minh.",
+    "Văn phòng ở Đà Nẵng sẽ tiếp nhận khiếu nại của khách hàng tại tỉnh Quảng Nam.",
+    "Địa chỉ: vui lòng liên hệ bộ phận chăm sóc khách hàng",
+    "Trụ sở:\nĐiện thoại: 028 3822 1234",
+    "Dữ liệu được lưu trữ tại máy chủ ở Singapore và Hà Nội.",
+])
+def test_sentences_that_name_places_are_no_address(text):
+    assert list(find_addresses(text)) == []

@@ -1,0 +1,74 @@
+"""Organisation names: legal names with their business line, and the controller's trading
+names (spelled like its own domain, or calling itself "chúng tôi")."""
+
+import pytest
+
+from pipeline.extract.facts import extract_text_facts
+from pipeline.extract.organizations import brand_label, find_organizations, fold
+
+
+def _names(text):
+    return [(f.value, f.qualifier) for f in extract_text_facts(text)
+            if f.type == "organization"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Đơn vị quản lý: Công ty TNHH công nghệ Sao Khuê Việt Nam\nĐịa chỉ: 5 Lê Lợi, Hà Nội",
+     "Công ty TNHH công nghệ Sao Khuê Việt Nam"),
+    ("Bên kiểm soát dữ liệu là Công ty TNHH dịch vụ và phát triển Bình Minh, có trụ sở tại Huế.",
+     "Công ty TNHH dịch vụ và phát triển Bình Minh"),
+    ("Thông tin chỉ được dùng trong nội bộ Cửa hàng phụ tùng ô tô Đại Phát, đơn vị bán hàng.",
+     "Cửa hàng phụ tùng ô tô Đại Phát"),
+    ("Ngân hàng Thương mại cổ phần Sông Hồng (SHB2) là đơn vị xử lý dữ liệu.",
+     "Ngân hàng Thương mại cổ phần Sông Hồng (SHB2)"),
+    ("Công ty Liên Doanh TNHH Rồng Vàng - Mã số thuế: 0100697769",
+     "Công ty Liên Doanh TNHH Rồng Vàng"),
+])
+def test_legal_names_with_their_business_line(text, expected):
+    assert [f.value for f in find_organizations(text)] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "Công ty TNHH có trách nhiệm bảo vệ dữ liệu.",  # a form and no name
+    "Chúng tôi có thể chia sẻ với ngân hàng và các đối tác.",  # a bank, unnamed
+    "Sản phẩm được bán tại cửa hàng trên toàn quốc.",
+])
+def test_no_name_after_a_form(text):
+    assert list(find_organizations(text)) == []
+
+
+def test_a_name_that_spells_the_controllers_domain_is_its_trading_name():
+    text = ("Xóm Núi cam kết bảo mật thông tin của khách hàng. Đơn hàng được XÓM NÚI xử lý "
+            "trong 24 giờ.\nWebsite: https://xomnui.vn - Email: hotro@xomnui.vn")
+    assert _names(text) == [("Xóm Núi", "trading_name"), ("XÓM NÚI", "trading_name")]
+
+
+def test_a_name_the_domain_extends_with_a_word_counts_where_it_is_written_twice():
+    text = ("Tại Hạt Dẻ, chúng tôi tôn trọng quyền riêng tư. Hạt Dẻ không bán dữ liệu.\n"
+            "Liên hệ: hatdeshop.vn")
+    assert _names(text) == [("Hạt Dẻ", "trading_name")] * 2
+    once = "Mọi thắc mắc xin gửi về Hạt Dẻ. Liên hệ: hatdeshop.vn"
+    assert _names(once) == []
+
+
+def test_a_domain_part_followed_by_more_of_a_name_is_not_a_name():
+    # "Tây Hồ" of "Tây Hồ Car" is a place, not the business
+    text = "Tây Hồ Car cam kết bảo mật. Tây Hồ Car có trụ sở tại Hà Nội.\nWebsite: tayhocar.vn"
+    assert _names(text) == [("Tây Hồ Car", "trading_name")] * 2
+
+
+def test_a_name_that_calls_itself_we_is_a_trading_name():
+    text = 'Cập nhật lần cuối: 01/02/2026\nLàng Gốm Xanh ("chúng tôi") tôn trọng quyền riêng tư.'
+    assert _names(text) == [("Làng Gốm Xanh", "trading_name")]
+
+
+def test_no_trading_name_from_a_mail_provider_or_inside_the_legal_name():
+    text = ("Công ty TNHH Hoa Mai thu thập họ tên. Gmail của bạn không được chia sẻ. "
+            "Liên hệ hoamai@gmail.com hoặc hoamai.vn")
+    assert _names(text) == [("Công ty TNHH Hoa Mai", "")]
+
+
+def test_domain_names_and_spellings():
+    assert brand_label("www.shop.hoamai.com.vn") == "hoamai"
+    assert brand_label("abc.vn") == ""  # too short to tell a name
+    assert fold("Đất Việt Xanh") == "datvietxanh"
