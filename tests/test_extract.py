@@ -126,6 +126,13 @@ def test_handling_time_in_a_complaints_section_is_a_deadline():
     ("Thông tin được lưu trữ trong suốt quá trình hợp tác.", ["until_purpose_fulfilled"]),
     ("3. Thời gian lưu trữ\nDữ liệu sẽ được xóa khỏi hệ thống theo yêu cầu của Quý khách.",
      ["until_deletion_request"]),
+    ("Thông tin được lưu trữ đến khi bạn chỉnh sửa hoặc yêu cầu xóa tài khoản.",
+     ["until_deletion_request"]),
+    ("Thời gian lưu trữ: khi đã hoàn thành mục đích thu thập.", ["until_purpose_fulfilled"]),
+    ("Chúng tôi lưu trữ dữ liệu trong thời gian cần thiết để cung cấp dịch vụ.",
+     ["until_purpose_fulfilled"]),
+    ("Cửa hàng sẽ giữ thông tin của khách hàng trong thời gian luật pháp quy định.",
+     ["as_required_by_law"]),
 ])
 def test_retention_forms(text, expected):
     assert [f.normalized for f in _of_type(text, "retention_period")] == expected

@@ -68,17 +68,22 @@ _RETENTION_KINDS = (
         r"(?:cho\s+)?(?:đến|tới)\s+(?:khi|ngày)[^.;\n]{0,60}?yêu cầu(?:\s+(?:hủy|xóa)(?:\s+bỏ)?)?"
         r"|(?:chỉ\s+)?(?:xóa|hủy)[^.;\n]{0,80}?(?:nếu|khi|có)\s+(?:nhận được\s+|có\s+)?(?:sự\s+)?"
         r"yêu cầu|(?:khi|nếu)\s+(?:có\s+)?(?:sự\s+)?yêu cầu\s+(?:hủy|xóa|gỡ)"
-        r"|(?:xóa|hủy|gỡ)[^.;\n]{0,40}?theo yêu cầu", re.I)),
+        r"|(?:xóa|hủy|gỡ)[^.;\n]{0,40}?theo yêu cầu"
+        r"|(?:khi|hoặc|đến khi)\s+[^.;\n]{0,40}?yêu cầu\s+(?:hủy|xóa)(?:\s+bỏ)?\s+(?:tài khoản|"
+        r"(?:các\s+)?(?:thông tin|dữ liệu))", re.I)),
     ("until_purpose_fulfilled", "retention_period.until_purpose.v1", re.compile(
         r"(?:cho\s+)?(?:đến|tới)\s+khi[^.;\n]{0,50}?(?:hoàn thành|đạt được|hoàn tất)"
         r"[^.;\n]{0,20}?mục đích|khi không còn cần thiết"
+        r"|khi\s+(?:đã\s+)?(?:hoàn thành|đạt được|hoàn tất)[^.;\n]{0,20}?mục đích"
         r"|thời gian cần thiết[^.;\n]{0,40}?mục đích|lâu hơn (?:thời gian )?cần thiết"
+        r"|trong (?:khoảng )?thời gian cần thiết để (?:cung cấp|thực hiện|phục vụ)"
         r"|trong suốt (?:quá trình|thời gian)[^.;\n]{0,30}?(?:hợp tác|sử dụng|cung cấp|giao dịch)",
         re.I)),
     ("indefinite", "retention_period.indefinite.v1", re.compile(
         r"vô thời hạn|vĩnh viễn|không giới hạn(?: về)? thời gian", re.I)),
     ("as_required_by_law", "retention_period.by_law.v1", re.compile(
-        r"theo (?:quy định|yêu cầu) (?:của )?pháp luật|pháp luật (?:có )?quy định", re.I)),
+        r"theo (?:quy định|yêu cầu) (?:của )?(?:pháp luật|luật pháp)"
+        r"|(?:pháp luật|luật pháp) (?:có )?quy định", re.I)),
 )
 _HOURS_RE = re.compile(r"(?<![\d/.])(\d{1,3})\s*(?:\([^()\d\n]{2,30}\)\s*)?giờ(?!\s*\d)", re.I)
 _DAY_NAME = r"(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|T[2-7]|chủ\s*nhật|CN)"
