@@ -57,6 +57,31 @@ def test_a_domain_part_followed_by_more_of_a_name_is_not_a_name():
     assert _names(text) == [("Tây Hồ Car", "trading_name")] * 2
 
 
+def test_a_subsidiary_adds_its_country_to_the_name_its_domain_shortens():
+    text = ("Hạt Dẻ Việt Nam là nhà phân phối. Hạt Dẻ không bán dữ liệu.\n"
+            "Liên hệ: hatdeshop.vn")
+    assert _names(text) == [("Hạt Dẻ Việt Nam", "trading_name"), ("Hạt Dẻ", "trading_name")]
+
+
+@pytest.mark.parametrize("text, short", [
+    ("Công ty TNHH Sao Khuê Việt Nam (“Sao Khuê Việt Nam”) có trụ sở tại Huế.",
+     "Sao Khuê Việt Nam"),
+    ('Công ty Cổ phần Cơ khí Bình Minh (sau đây gọi tắt là "Bình Minh", "chúng tôi") là bên '
+     "kiểm soát dữ liệu.", "Bình Minh"),
+])
+def test_the_short_name_a_legal_name_gives_itself_is_a_trading_name(text, short):
+    assert (short, "trading_name") in _names(text)
+
+
+@pytest.mark.parametrize("text", [
+    'Công ty TNHH Sao Khuê ("Công ty") cam kết bảo mật.',
+    "Công ty TNHH Sao Khuê (sau đây gọi là “chúng tôi”) cam kết bảo mật.",
+    "Công ty TNHH Sao Khuê (“Bên Kiểm soát dữ liệu”) cam kết bảo mật.",
+])
+def test_a_bracketed_word_for_oneself_names_no_one(text):
+    assert [value for value, qualifier in _names(text) if qualifier] == []
+
+
 def test_a_name_that_calls_itself_we_is_a_trading_name():
     text = 'Cập nhật lần cuối: 01/02/2026\nLàng Gốm Xanh ("chúng tôi") tôn trọng quyền riêng tư.'
     assert _names(text) == [("Làng Gốm Xanh", "trading_name")]

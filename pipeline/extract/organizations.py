@@ -152,6 +152,16 @@ _DOMAIN_SUFFIX_LABELS = frozenset({"vn", "com", "net", "org", "edu", "gov", "inf
 _MIN_BRAND = 4  # shorter domain labels ("abc", "vn1") match too many words
 _WORD_RE = re.compile(r"[^\W_][\w&'’-]*")
 _MAX_BRAND_WORDS = 4
+_COUNTRY_RE = re.compile(r" (?:Việt Nam|Vietnam|VN|VIỆT NAM|VIETNAM)")
+_SHORT_NAME_RE = re.compile(
+    r"[ \t]*\([ \t]*(?i:(?:sau đây|dưới đây)[ \t]+(?:được[ \t]+)?(?:gọi|viết)[ \t]+"
+    r"(?:tắt[ \t]+|chung[ \t]+)?là|gọi[ \t]+tắt[ \t]+là|viết[ \t]+tắt[ \t]+là|gọi[ \t]+là)?"
+    r"[ \t:]*[\"“”'‘](?P<name>[^\"“”'‘’\n()]{2,60})[\"“”'’]")
+# Words a policy uses for itself in brackets that name no one: ("Công ty"), ("Chúng tôi").
+_GENERIC_SHORT_NAMES = frozenset({
+    "congty", "chungtoi", "toi", "nganhang", "tapdoan", "benkiemsoat", "benkiemsoatdulieu",
+    "website", "trangweb", "trangthongtindientu", "ungdung", "nentang", "dichvu", "donvi",
+    "nhaban", "nhacungcap", "cuahang", "benban", "benxulydulieu", "tongcongty"})
 _SELF_NAMED_RE = re.compile(
     r"(?:^|(?<=[.!?:]\s))(?P<name>[^\s(][^\n(]{0,60}?)[ \t]*\([ \t]*(?i:sau đây (?:được )?"
     r"gọi (?:tắt |chung )?là[ \t]*|gọi tắt là[ \t]*)?[\"“”'‘]?(?i:chúng tôi)", re.M)
@@ -205,7 +215,8 @@ def find_trading_names(text: str, hosts: Iterable[str], legal: Sequence[RawFact]
     """
     taken = [(f.start, f.end) for f in legal]
     labels = frozenset(label for host in hosts if (label := brand_label(host)))
-    found = [*(_spelled_domains(text, labels) if labels else ()), *_self_named(text)]
+    found = [*(_spelled_domains(text, labels) if labels else ()), *_self_named(text),
+             *_short_names(text, legal)]
     for start, end in sorted(set(found)):
         if not any(a <= start < b for a, b in taken):
             value = text[start:end]
@@ -226,19 +237,23 @@ def _spelled_domains(text: str, labels: frozenset[str]) -> list[tuple[int, int]]
         end, spelling = _longest_spelling(text, _name_run(text, words, i), labels)
         if spelling and not re.match(r"[.@][A-Za-z0-9]", text[end : end + 2]):
             (exact if spelling == "exact" else parts).append((first.start(), end))
-    seen = Counter(text[a:b] for a, b in parts)
-    return exact + [(a, b) for a, b in parts if seen[text[a:b]] >= 2]
+    brand = [_COUNTRY_RE.sub("", text[a:b]) for a, b in parts]
+    seen = Counter(brand)
+    return exact + [span for span, name in zip(parts, brand, strict=True) if seen[name] >= 2]
 
 
 def _longest_spelling(text: str, run: Sequence[re.Match[str]], labels: frozenset[str]
                       ) -> tuple[int, str]:
-    """The end of the longest start of `run` that spells a domain's name, and how; a part
-    only when nothing capitalised follows it (not "Tây Ninh" of "Tây Ninh Car")."""
+    """The end of the longest start of `run` that spells a domain's name, and how, with the
+    country a subsidiary adds ("Gaia Việt Nam"); a part only when nothing else capitalised
+    follows it (not "Tây Ninh" of "Tây Ninh Car")."""
     best = (0, "")
     for j in range(len(run)):
         spelling = _spelling("".join(fold(w.group(0)) for w in run[: j + 1]), labels)
-        if spelling == "exact" or (spelling == "part" and j == len(run) - 1):
-            best = (run[j].end(), spelling)
+        country = _COUNTRY_RE.fullmatch(text, run[j].end(), run[-1].end()) if (
+            j + 1 < len(run)) else None
+        if spelling == "exact" or (spelling == "part" and (j == len(run) - 1 or country)):
+            best = (run[-1].end() if country else run[j].end(), spelling)
     return best
 
 
@@ -250,6 +265,21 @@ def _name_run(text: str, words: Sequence[re.Match[str]], i: int) -> list[re.Matc
             break
         run.append(word)
     return run
+
+
+def _short_names(text: str, legal: Sequence[RawFact]) -> Iterator[tuple[int, int]]:
+    """The short name a legal name gives itself in brackets: 'Công ty TNHH AEON Việt Nam
+    ("AEON Việt Nam")', '... Minh Việt (sau đây gọi là "Minh Việt", "chúng tôi")'."""
+    for fact in legal:
+        match = _SHORT_NAME_RE.match(text, fact.end, fact.end + 120)
+        if not match:
+            continue
+        name = match.group("name").strip()
+        words = name.split()
+        if (words and len(words) <= _MAX_BRAND_WORDS + 2 and all(_capitalised(w) for w in words)
+                and fold(name) not in _GENERIC_SHORT_NAMES):
+            start = match.start("name") + match.group("name").index(name)
+            yield start, start + len(name)
 
 
 def _self_named(text: str) -> Iterator[tuple[int, int]]:
