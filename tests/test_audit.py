@@ -181,6 +181,14 @@ def test_controller_identity_needs_a_contact_fact():
     assert _audit(sentence)["controller_identity"]["status"] == "absent"
 
 
+def test_a_payment_account_is_sensitive_data():
+    # Decree 356 counts bank and payment accounts among sensitive data
+    shown = [(["scope"], "Người dùng mở tài khoản thanh toán để nhận tiền ủng hộ.")]
+    assert _audit(shown)["sensitive_data"]["status"] == "absent"
+    protected = [*shown, (["security"], "Số tài khoản của bạn được mã hóa khi lưu trữ.")]
+    assert _audit(protected)["sensitive_data"]["status"] == "present"
+
+
 # (element, a sentence showing the activity, a sentence addressing it as the law asks,
 #  a sentence that shows no activity)
 CONDITIONAL_CASES = [
