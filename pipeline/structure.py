@@ -38,6 +38,7 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 _QUESTION_RE = re.compile(r"(?:^|\s)(?:bao lâu|như thế nào|là gì|gì|ai|nào|tại sao|khi nào|"
                           r"ở đâu|bằng cách nào|ra sao)\s*\??$", re.I)
 LEVELS = (1, 2, 3, 4)
+_TEMPLATE_MAX_WORDS = 45  # "Địa chỉ của đơn vị ..., bao gồm cách thức liên lạc ..." runs to ~40
 
 
 @dataclass
@@ -249,6 +250,21 @@ def _shape(text: str) -> dict[str, float | str]:
     }
 
 
+@lru_cache(maxsize=1)
+def _template_re() -> re.Pattern[str]:
+    phrases = json.loads((Path(__file__).parent / "heading_phrases.json").read_text(
+        encoding="utf-8"))["template"]
+    return re.compile("|".join(f"(?:{phrase})" for phrase in phrases))
+
+
+def _template(text: str) -> dict[str, float]:
+    """Whether a short line begins like a section of the Decree 52 template."""
+    body = _body(text).lower()
+    if len(body.split()) > _TEMPLATE_MAX_WORDS or not _template_re().match(body):
+        return {}
+    return {"template_heading": 1.0}
+
+
 def _words(text: str) -> dict[str, float]:
     """Lower-case word unigrams and bigrams of the line body (policy vocabulary)."""
     words = [w.lower() for w in _WORD_RE.findall(_body(text))][:12]
@@ -278,6 +294,7 @@ def line_features(lines: Sequence[Line]) -> list[dict[str, float]]:
         row.update({k: v for k, v in shapes[i].items() if isinstance(v, float)})
         row.update({k: 1.0 for k, v in shapes[i].items() if isinstance(v, str)})
         row.update(_words(line.text))
+        row.update(_template(line.text))
         if number is not None:
             previous = last_at.get((kind, depth))
             row["number_continues"] = float(previous is not None and number == previous + 1)

@@ -4,6 +4,7 @@ from pipeline.clean import clean_file
 from pipeline.extract.nlp import doc_from_clauses
 from pipeline.records import Document
 from pipeline.segment import segment_document, split_sentences
+from pipeline.structure import line_features, structure_lines
 
 from .conftest import SEED_KALIX, SEED_KHATRA
 
@@ -56,6 +57,34 @@ def test_inlined_lettered_headings_of_a_one_line_scrape():
     headings = [h for h, _ in _headings(text)]
     assert "E. Phương thức và công cụ để khách hàng tiếp cận và chỉnh sửa dữ liệu" in headings
     assert "F. Cam kết bảo mật thông tin" in headings
+
+
+def test_unnumbered_decree_52_headings_between_paragraphs():
+    text = ("Chính sách bảo mật\nChúng tôi tôn trọng quyền riêng tư của khách hàng và bảo vệ "
+            "thông tin cá nhân.\nMục đích thu thập thông tin:\nChúng tôi thu thập họ tên và số "
+            "điện thoại để giao hàng.\nĐịa chỉ của đơn vị thu thập và quản lý thông tin cá nhân:"
+            "\nCông ty TNHH Bình An, số 5 Lê Lợi, Huế.\nNhững người hoặc tổ chức có thể tiếp cận "
+            "với các thông tin đó\nChỉ nhân viên giao hàng được xem thông tin của khách hàng.")
+    assert [h for h, _ in _headings(text)] == [
+        "Chính sách bảo mật", "Mục đích thu thập thông tin:",
+        "Địa chỉ của đơn vị thu thập và quản lý thông tin cá nhân:",
+        "Những người hoặc tổ chức có thể tiếp cận với các thông tin đó"]
+
+
+@pytest.mark.parametrize("line, template", [
+    ("b) Phạm vi sử dụng thông tin", True),
+    ("- Thời gian lưu trữ thông tin:", True),
+    ("Cách thức và phương tiện để khách hàng tiếp cận và chỉnh sửa dữ liệu của mình", True),
+    ("Cơ chế tiếp nhận và giải quyết khiếu nại của người tiêu dùng", True),
+    ("Chúng tôi thu thập thông tin để giao hàng.", False),
+    ("Thời gian lưu trữ thông tin là 24 tháng kể từ ngày khách hàng đăng ký tài khoản, sau "
+     "thời gian đó chúng tôi sẽ xóa toàn bộ dữ liệu của khách hàng khỏi hệ thống máy chủ của "
+     "công ty và các đối tác, trừ khi pháp luật yêu cầu lưu giữ lâu hơn hoặc khách hàng yêu "
+     "cầu khác đi bằng văn bản gửi tới bộ phận chăm sóc khách hàng.", False),
+])
+def test_lines_that_begin_like_a_decree_52_section_are_marked(line, template):
+    (row,) = line_features(structure_lines(line))
+    assert bool(row.get("template_heading")) is template
 
 
 @pytest.mark.parametrize("line", [
