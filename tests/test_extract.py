@@ -112,7 +112,8 @@ def test_reply_time_for_deletion_request_is_not_a_complaint_deadline():
 def test_handling_time_in_a_complaints_section_is_a_deadline():
     text = "5. Cơ chế giải quyết khiếu nại\nChúng tôi sẽ phản hồi trong vòng 48 giờ và xử lý " \
            "trong 7 ngày làm việc."
-    assert [f.normalized for f in _of_type(text, "complaint_deadline")] == ["7"]
+    assert [(f.normalized, f.qualifier) for f in _of_type(text, "complaint_deadline")] == [
+        ("2", "calendar_days;hours=48;phase=respond"), ("7", "working_days;phase=resolve")]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -220,6 +221,34 @@ def _text_facts(text: str, kind: str) -> list[tuple[str, str]]:
 ])
 def test_complaint_deadlines_in_other_phrasings(text, expected):
     assert _text_facts(text, "complaint_deadline") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Chúng tôi sẽ trả lời khiếu nại của bạn trong vòng mười lăm (15) ngày.",
+     [("15", "calendar_days;phase=respond")]),
+    ("Mọi phản ánh của khách hàng được giải quyết trong vòng hai mươi mốt ngày.",
+     [("21", "calendar_days;phase=resolve")]),
+    ("Khiếu nại sẽ được xử lý tối đa trong 1 tuần.", [("7", "calendar_days;phase=resolve")]),
+    ("Khiếu nại được giải quyết trong vòng một tháng.", [("30", "calendar_days;phase=resolve")]),
+    ("Chúng tôi sẽ phản hồi khiếu nại trong vòng 48 giờ.",
+     [("2", "calendar_days;hours=48;phase=respond")]),
+    ("Mọi khiếu nại được phản hồi trong vòng 24h.",
+     [("1", "calendar_days;hours=24;phase=respond")]),
+    ("Tranh chấp được giải quyết trong vòng 1-2 tuần.",
+     [("14", "calendar_days;range=7-14;phase=resolve")]),
+])
+def test_complaint_deadlines_in_words_weeks_months_and_hours(text, expected):
+    assert _text_facts(text, "complaint_deadline") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Bộ phận tiếp nhận khiếu nại làm việc trong giờ hành chính từ 8h đến 17h.",
+    "Khiếu nại gửi trước ngày 15 tháng 3 sẽ được xử lý trong đợt đầu.",
+    "Chúng tôi tiếp nhận khiếu nại trong tuần từ thứ hai đến thứ sáu.",
+    "Khiếu nại được tiếp nhận 24/7 qua tổng đài.",
+])
+def test_times_and_dates_in_a_complaint_clause_are_no_deadline(text):
+    assert _text_facts(text, "complaint_deadline") == []
 
 
 def test_reply_time_for_a_data_request_is_not_a_complaint_deadline():

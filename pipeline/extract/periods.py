@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..records import RawFact
+from .amounts import AMOUNT, amount_value
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,15 @@ class Window:
 
 
 _NUM_WORDS = r"(?:\s*\([^()\d\n]{2,30}\))?"  # "15 (mười lăm) ngày"
-_DAYS_RE = re.compile(
-    r"(?<![\d/.])(?P<a>\d{1,3})" + _NUM_WORDS
-    + r"(?:\s*(?:-|–|đến|tới)\s*(?P<b>\d{1,3})" + _NUM_WORDS + r")?"
-    r"\s*ngày(?P<wd>\s+làm\s+việc)?(?![\w/])",
+_DEADLINE_RE = re.compile(
+    rf"(?<![\d/.])(?P<a>{AMOUNT})(?:\s*(?:-|–|đến|tới)\s*(?P<b>{AMOUNT}))?"
+    r"\s*(?P<unit>ngày|tuần|tháng(?!\s*\d)|giờ|h)(?P<wd>\s+làm\s+việc)?(?![\w/])",
     re.I,
 )
+# Hours ("24h", "48 giờ") are read only right after "trong vòng", "tối đa", ...: "từ 8h đến 17h"
+# in a complaint clause is when complaints are received, not how long they take.
+_HOURS_LEAD_RE = re.compile(r"(?:trong vòng|trong|vòng|tối đa|không quá|chậm nhất)\s*$", re.I)
+_UNIT_DAYS = {"ngày": 1, "tuần": 7, "tháng": 30}
 _DEADLINE_LEAD_RE = re.compile(
     r"(?:trong|vòng|thời hạn|thời gian|tối đa|không quá|chậm nhất|là|mất|khoảng|kể từ|sau)"
     r"[^.;!?\n]{0,60}$",
@@ -118,22 +122,41 @@ def find_complaint_deadlines(text: str, windows: list[Window]) -> Iterator[RawFa
             continue
         if window.has("SUBJECT_REQUEST") and not window.has("COMPLAINT"):
             continue
-        for match in _DAYS_RE.finditer(clause):
-            if not _DEADLINE_LEAD_RE.search(clause[: match.start()]):
+        for match in _DEADLINE_RE.finditer(clause):
+            before = clause[: match.start()]
+            if not _DEADLINE_LEAD_RE.search(before):
                 continue
-            low, high = int(match.group("a")), match.group("b")
-            qualifiers = ["working_days" if match.group("wd") else "calendar_days"]
-            if high is not None:
-                qualifiers.append(f"range={low}-{high}")
-            phase = _phase(clause[max(0, match.start() - 40) : match.start()])
+            deadline = _deadline(match, before)
+            if deadline is None:
+                continue
+            days, qualifiers = deadline
+            phase = _phase(before[-40:])
             if phase:
                 qualifiers.append(f"phase={phase}")
-            days = int(high) if high is not None else low
-            if days == 0 or days > 365:
-                continue
             yield RawFact("complaint_deadline", match.group(0), str(days),
                           window.start + match.start(), window.start + match.end(),
                           "complaint_deadline.days.v1", ";".join(qualifiers))
+
+
+def _deadline(match: re.Match[str], before: str) -> tuple[int, list[str]] | None:
+    """Whole days and qualifiers of a deadline match ("05 ngày làm việc", "1 tuần", "48 giờ",
+    "15-30 ngày"); None for what is no deadline (a time of day, zero, over a year)."""
+    low = amount_value(match.group("a"))
+    high = amount_value(match.group("b")) if match.group("b") else None
+    unit, working = match.group("unit").lower(), bool(match.group("wd"))
+    span = f"{low}-{high}" if high is not None else ""
+    if unit in ("giờ", "h"):
+        if not _HOURS_LEAD_RE.search(before):
+            return None
+        hours = high if high is not None else low
+        days, qualifiers = -(-hours // 24), ["calendar_days", f"hours={span or hours}"]
+    else:
+        factor = 5 if unit == "tuần" and working else _UNIT_DAYS[unit]
+        days = (high if high is not None else low) * factor
+        qualifiers = ["working_days" if working else "calendar_days"]
+        if span:
+            qualifiers.append(f"range={low * factor}-{high * factor}")
+    return (days, qualifiers) if 0 < days <= 365 else None
 
 
 def _phase(before: str) -> str:
