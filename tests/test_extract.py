@@ -251,6 +251,15 @@ def test_times_and_dates_in_a_complaint_clause_are_no_deadline(text):
     assert _text_facts(text, "complaint_deadline") == []
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Dữ liệu được lưu trữ trong hai năm kể từ ngày thu thập.", [("730", "")]),
+    ("Thông tin được lưu trữ tối đa mười hai (12) tháng.", [("365", "max")]),
+    ("Chúng tôi lưu trữ dữ liệu khách hàng từ năm 2020.", []),
+])
+def test_retention_periods_written_in_words(text, expected):
+    assert _text_facts(text, "retention_period") == expected
+
+
 def test_reply_time_for_a_data_request_is_not_a_complaint_deadline():
     text = "Yêu cầu xóa dữ liệu sẽ được phản hồi trong vòng 72 giờ."
     assert _text_facts(text, "complaint_deadline") == []

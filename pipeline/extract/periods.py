@@ -34,7 +34,6 @@ class Window:
         return next(((a, b) for name, a, b in self.cues if name == label), None)
 
 
-_NUM_WORDS = r"(?:\s*\([^()\d\n]{2,30}\))?"  # "15 (mười lăm) ngày"
 _DEADLINE_RE = re.compile(
     rf"(?<![\d/.])(?P<a>{AMOUNT})(?:\s*(?:-|–|đến|tới)\s*(?P<b>{AMOUNT}))?"
     r"\s*(?P<unit>ngày|tuần|tháng(?!\s*\d)|giờ|h)(?P<wd>\s+làm\s+việc)?(?![\w/])",
@@ -51,10 +50,12 @@ _DEADLINE_LEAD_RE = re.compile(
 )
 _DURATION_RE = re.compile(
     r"(?<![\d/.])(?P<lead>(?:tối đa|tối thiểu|ít nhất|trong vòng|trong thời hạn|trong|vòng|"
-    r"thời hạn|không quá|sau|là|khoảng)\s+)?(?P<n>\d{1,3})" + _NUM_WORDS
-    + r"\s*(?P<unit>ngày|tháng|năm)(?!\s*\d)(?![\w/])",
+    r"thời hạn|không quá|sau|là|khoảng)\s+)?(?P<n>" + AMOUNT + r")"
+    r"\s*(?P<unit>ngày|tháng|năm)(?!\s*\d)(?![\w/])",
     re.I,
 )
+
+
 def duration_days(n: int, unit: str) -> int:
     """Days in "n ngày/tháng/năm": a year is 365 days, whole years of months count as years
     ("24 tháng" = 730), other months as 30 days ("3 tháng" = 90)."""
@@ -188,7 +189,7 @@ def find_retention_periods(text: str, windows: list[Window]) -> Iterator[RawFact
         for match in _DURATION_RE.finditer(clause):
             if not match.group("lead") and not about_retention:
                 continue
-            days = duration_days(int(match.group("n")), match.group("unit"))
+            days = duration_days(amount_value(match.group("n")), match.group("unit"))
             if days == 0:
                 continue
             lead = (match.group("lead") or "").strip().lower()
