@@ -275,26 +275,37 @@ def _words(text: str) -> dict[str, float]:
     return grams
 
 
+@lru_cache(maxsize=16_384)
+def _line_parts(text: str) -> tuple[tuple[str, int, int | None], dict, dict[str, float]]:
+    """What a line's own text gives (numbering, shape, and the features of its shape, words
+    and template), once per distinct line: templated policies repeat most of their lines.
+    The dicts are shared between calls and never changed."""
+    shape = _shape(text)
+    own = {k: v for k, v in shape.items() if isinstance(v, float)}
+    own.update({k: 1.0 for k, v in shape.items() if isinstance(v, str)})
+    own.update(_words(text))
+    own.update(_template(text))
+    return _numbering_kind(text), shape, own
+
+
 def line_features(lines: Sequence[Line]) -> list[dict[str, float]]:
     """One feature dict per candidate line, read with its neighbours, the document's habits
     (how common its kind of numbering is) and its numbering's place in the sequence of
     numbers seen before it."""
-    kinds = [_numbering_kind(line.text) for line in lines]
-    shapes = [_shape(line.text) for line in lines]
+    parts = [_line_parts(line.text) for line in lines]
+    kinds = [kind for kind, _, _ in parts]
+    shapes = [shape for _, shape, _ in parts]
     kind_counts: dict[tuple[str, int], int] = {}
     for kind, depth, _ in kinds:
         kind_counts[(kind, depth)] = kind_counts.get((kind, depth), 0) + 1
     last_at: dict[tuple[str, int], int] = {}
     rows = []
-    for i, line in enumerate(lines):
+    for i in range(len(lines)):
         kind, depth, number = kinds[i]
         row: dict[str, float] = {"bias": 1.0, f"kind={kind}": 1.0,
                                  f"kind={kind}:depth={min(depth, 4)}": 1.0,
                                  "kind_share": kind_counts[(kind, depth)] / len(lines)}
-        row.update({k: v for k, v in shapes[i].items() if isinstance(v, float)})
-        row.update({k: 1.0 for k, v in shapes[i].items() if isinstance(v, str)})
-        row.update(_words(line.text))
-        row.update(_template(line.text))
+        row.update(parts[i][2])
         if number is not None:
             previous = last_at.get((kind, depth))
             row["number_continues"] = float(previous is not None and number == previous + 1)

@@ -12,9 +12,12 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from ..records import TRADING_NAME, RawFact
@@ -150,7 +153,7 @@ def _legal_name(text: str, match: re.Match[str]) -> str:
 _DOMAIN_SUFFIX_LABELS = frozenset({"vn", "com", "net", "org", "edu", "gov", "info", "biz", "io",
                                    "co", "me", "asia", "app", "online", "store", "shop", "site"})
 _MIN_BRAND = 4  # shorter domain labels ("abc", "vn1") match too many words
-_WORD_RE = re.compile(r"[^\W_][\w&'’-]*")
+_NEXT_WORD_RE = re.compile(r" ([^\W_][\w&'’-]*)")
 _MAX_BRAND_WORDS = 4
 _COUNTRY_RE = re.compile(r" (?:Việt Nam|Vietnam|VN|VIỆT NAM|VIETNAM)")
 _SHORT_NAME_RE = re.compile(
@@ -193,14 +196,49 @@ def brand_label(host: str) -> str:
     return label if len(label) >= _MIN_BRAND else ""
 
 
-def _spelling(folded: str, labels: frozenset[str]) -> str:
-    """`exact` when `folded` is a domain's name, `part` when the domain only appends a word
-    such as "shop" or "clinic" to it, else ""."""
-    if folded in labels:
-        return "exact"
-    if len(folded) >= _MIN_BRAND and any(folded + word in labels for word in _domain_words()):
-        return "part"
-    return ""
+@dataclass(frozen=True)
+class _Spellings:
+    """What a run of words may spell: a domain's name (`exact`), the name without the word the
+    domain appends ("gaia" of "gaiacosmetics", `part`), and every start of either, to stop
+    reading a run as soon as it can spell nothing."""
+
+    exact: frozenset[str]
+    part: frozenset[str]
+    starts: frozenset[str]
+
+    @classmethod
+    def of(cls, labels: Iterable[str]) -> _Spellings:
+        exact = frozenset(labels)
+        part = frozenset(label[: -len(word)] for label in exact for word in _domain_words()
+                         if label.endswith(word) and len(label) - len(word) >= _MIN_BRAND)
+        starts = frozenset(name[:n] for name in exact | part for n in range(1, len(name) + 1))
+        return cls(exact, part, starts)
+
+    def first_letters(self) -> frozenset[str]:
+        return frozenset(start for start in self.starts if len(start) == 1)
+
+    def spelling(self, folded: str) -> str:
+        """`exact`, `part` or ""."""
+        return "exact" if folded in self.exact else "part" if folded in self.part else ""
+
+
+class _Covered:
+    """Whether a position lies inside one of some spans, by bisection (a policy may write its
+    legal name dozens of times)."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach = list(accumulate((b for _, b in ordered), max))
+
+    def __call__(self, position: int) -> bool:
+        i = bisect_right(self.starts, position) - 1
+        return i >= 0 and self.reach[i] > position
+
+
+@lru_cache(maxsize=4096)
+def _fold_word(word: str) -> str:
+    return fold(word)
 
 
 def find_trading_names(text: str, hosts: Iterable[str], legal: Sequence[RawFact] = ()
@@ -213,28 +251,25 @@ def find_trading_names(text: str, hosts: Iterable[str], legal: Sequence[RawFact]
         >>> [f.value for f in find_trading_names(text, ["xeoxo.vn"])]
         ['Xéo Xọ']
     """
-    taken = [(f.start, f.end) for f in legal]
-    labels = frozenset(label for host in hosts if (label := brand_label(host)))
-    found = [*(_spelled_domains(text, labels) if labels else ()), *_self_named(text),
+    covered = _Covered([(f.start, f.end) for f in legal])
+    labels = [label for host in hosts if (label := brand_label(host))]
+    found = [*(_spelled_domains(text, _Spellings.of(labels)) if labels else ()),
+             *_self_named(text),
              *_short_names(text, legal)]
     for start, end in sorted(set(found)):
-        if not any(a <= start < b for a, b in taken):
+        if not covered(start):
             value = text[start:end]
             yield RawFact("organization", value, value, start, end,
                           "organization.trading_name.v1", TRADING_NAME)
 
 
-def _spelled_domains(text: str, labels: frozenset[str]) -> list[tuple[int, int]]:
+def _spelled_domains(text: str, spellings: _Spellings) -> list[tuple[int, int]]:
     """Spans that spell a domain's name, and spans that spell it without its appended word
     where the policy writes them at least twice ("Gaia" for gaiacosmetics.vn; not the one
     "Tây Ninh" of an address for tayninhcar.vn)."""
-    words = list(_WORD_RE.finditer(text))
     exact, parts = [], []
-    for i, first in enumerate(words):
-        if not first.group(0)[0].isupper() or text[first.start() - 1 : first.start()] in (
-                ".", "@", "/", "-"):
-            continue
-        end, spelling = _longest_spelling(text, _name_run(text, words, i), labels)
+    for first in _capital_words(spellings.first_letters()).finditer(text):
+        end, spelling = _longest_spelling(text, _name_run(text, first), spellings)
         if spelling and not re.match(r"[.@][A-Za-z0-9]", text[end : end + 2]):
             (exact if spelling == "exact" else parts).append((first.start(), end))
     brand = [_COUNTRY_RE.sub("", text[a:b]) for a, b in parts]
@@ -242,28 +277,41 @@ def _spelled_domains(text: str, labels: frozenset[str]) -> list[tuple[int, int]]
     return exact + [span for span, name in zip(parts, brand, strict=True) if seen[name] >= 2]
 
 
-def _longest_spelling(text: str, run: Sequence[re.Match[str]], labels: frozenset[str]
+@lru_cache(maxsize=256)
+def _capital_words(letters: frozenset[str]) -> re.Pattern[str]:
+    """Words that start with a capital folding to one of `letters` ("Đ" for "d"), not inside a
+    word, an e-mail address, a path or a host: where a name spelling a domain can start."""
+    capitals = "".join(ch for ch in map(chr, range(0x41, 0x2000))
+                       if ch.isupper() and fold(ch)[:1] in letters)
+    return re.compile(rf"(?<![\w.@/-])(?<!\w[&'’])[{re.escape(capitals)}][\w&'’-]*")
+
+
+def _longest_spelling(text: str, run: Sequence[tuple[str, int]], spellings: _Spellings
                       ) -> tuple[int, str]:
-    """The end of the longest start of `run` that spells a domain's name, and how, with the
-    country a subsidiary adds ("Gaia Việt Nam"); a part only when nothing else capitalised
-    follows it (not "Tây Ninh" of "Tây Ninh Car")."""
-    best = (0, "")
-    for j in range(len(run)):
-        spelling = _spelling("".join(fold(w.group(0)) for w in run[: j + 1]), labels)
-        country = _COUNTRY_RE.fullmatch(text, run[j].end(), run[-1].end()) if (
-            j + 1 < len(run)) else None
+    """The end of the longest start of `run` (words and their ends) that spells a domain's
+    name, and how, with the country a subsidiary adds ("Gaia Việt Nam"); a part only when
+    nothing else capitalised follows it (not "Tây Ninh" of "Tây Ninh Car")."""
+    best, folded = (0, ""), ""
+    for j, (word, end) in enumerate(run):
+        folded += _fold_word(word)
+        if folded not in spellings.starts:
+            break
+        spelling = spellings.spelling(folded)
+        country = _COUNTRY_RE.fullmatch(text, end, run[-1][1]) if j + 1 < len(run) else None
         if spelling == "exact" or (spelling == "part" and (j == len(run) - 1 or country)):
-            best = (run[-1].end() if country else run[j].end(), spelling)
+            best = (run[-1][1] if country else end, spelling)
     return best
 
 
-def _name_run(text: str, words: Sequence[re.Match[str]], i: int) -> list[re.Match[str]]:
-    """The capitalised words from `words[i]` on, one space apart (at most a few)."""
-    run = [words[i]]
-    for word in words[i + 1 : i + _MAX_BRAND_WORDS]:
-        if not _capitalised(word.group(0)) or text[run[-1].end() : word.start()] != " ":
+def _name_run(text: str, first: re.Match[str]) -> list[tuple[str, int]]:
+    """The capitalised words from `first` on, one space apart (at most a few), with their
+    ends."""
+    run = [(first.group(0), first.end())]
+    while len(run) < _MAX_BRAND_WORDS:
+        word = _NEXT_WORD_RE.match(text, run[-1][1])
+        if not word or not _capitalised(word.group(1)):
             break
-        run.append(word)
+        run.append((word.group(1), word.end()))
     return run
 
 
