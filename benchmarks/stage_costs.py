@@ -96,8 +96,8 @@ def _time_steps(inputs: list[tuple[Path, bytes]], model: Any) -> dict[str, float
         labels = model.predict(clauses)
         rows = [r.to_row(c) for c, r in zip(clauses, labels, strict=True)]
         facts = [f.to_row() for f in extract_facts(doc.doc_id, doc.text, clauses)]
-        timed("audit", audit_document, doc.doc_id, rows, facts)
-        timed("findings", find_quality_issues, doc.doc_id, rows, facts)
+        audit = timed("audit", audit_document, doc.doc_id, rows, facts)
+        timed("findings", find_quality_issues, doc.doc_id, rows, facts, (), audit)
     return seconds
 
 
