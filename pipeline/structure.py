@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -275,17 +276,17 @@ def _words(text: str) -> dict[str, float]:
     return grams
 
 
-@lru_cache(maxsize=16_384)
-def _line_parts(text: str) -> tuple[tuple[str, int, int | None], dict, dict[str, float]]:
-    """What a line's own text gives (numbering, shape, and the features of its shape, words
-    and template), once per distinct line: templated policies repeat most of their lines.
-    The dicts are shared between calls and never changed."""
+@lru_cache(maxsize=4_096)  # ~3 KB an entry (names interned): ~12 MB at most
+def _line_parts(text: str) -> tuple[tuple[str, int, int | None], dict[str, float]]:
+    """What a line's own text gives (its numbering, and the features of its shape, words and
+    template), once per distinct line: templated policies repeat most of their lines. The
+    dict is shared between calls and never changed."""
     shape = _shape(text)
-    own = {k: v for k, v in shape.items() if isinstance(v, float)}
-    own.update({k: 1.0 for k, v in shape.items() if isinstance(v, str)})
-    own.update(_words(text))
+    own = {sys.intern(k): v for k, v in shape.items() if isinstance(v, float)}
+    own.update({sys.intern(k): 1.0 for k, v in shape.items() if isinstance(v, str)})
+    own.update({sys.intern(k): v for k, v in _words(text).items()})
     own.update(_template(text))
-    return _numbering_kind(text), shape, own
+    return _numbering_kind(text), own
 
 
 def line_features(lines: Sequence[Line]) -> list[dict[str, float]]:
@@ -293,8 +294,8 @@ def line_features(lines: Sequence[Line]) -> list[dict[str, float]]:
     (how common its kind of numbering is) and its numbering's place in the sequence of
     numbers seen before it."""
     parts = [_line_parts(line.text) for line in lines]
-    kinds = [kind for kind, _, _ in parts]
-    shapes = [shape for _, shape, _ in parts]
+    kinds = [kind for kind, _ in parts]
+    shapes = [own for _, own in parts]  # the shape's floats, read for the neighbours
     kind_counts: dict[tuple[str, int], int] = {}
     for kind, depth, _ in kinds:
         kind_counts[(kind, depth)] = kind_counts.get((kind, depth), 0) + 1
@@ -305,7 +306,7 @@ def line_features(lines: Sequence[Line]) -> list[dict[str, float]]:
         row: dict[str, float] = {"bias": 1.0, f"kind={kind}": 1.0,
                                  f"kind={kind}:depth={min(depth, 4)}": 1.0,
                                  "kind_share": kind_counts[(kind, depth)] / len(lines)}
-        row.update(parts[i][2])
+        row.update(parts[i][1])
         if number is not None:
             previous = last_at.get((kind, depth))
             row["number_continues"] = float(previous is not None and number == previous + 1)

@@ -277,7 +277,7 @@ def _spelled_domains(text: str, spellings: _Spellings) -> list[tuple[int, int]]:
     return exact + [span for span, name in zip(parts, brand, strict=True) if seen[name] >= 2]
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def _capital_words(letters: frozenset[str]) -> re.Pattern[str]:
     """Words that start with a capital folding to one of `letters` ("Đ" for "d"), not inside a
     word, an e-mail address, a path or a host: where a name spelling a domain can start."""
