@@ -246,6 +246,14 @@ def test_complaint_deadlines_in_words_weeks_months_and_hours(text, expected):
     "Khiếu nại gửi trước ngày 15 tháng 3 sẽ được xử lý trong đợt đầu.",
     "Chúng tôi tiếp nhận khiếu nại trong tuần từ thứ hai đến thứ sáu.",
     "Khiếu nại được tiếp nhận 24/7 qua tổng đài.",
+    "Thời gian tiếp nhận khiếu nại: 24 giờ mỗi ngày, 7 ngày trong tuần.",
+    "Chúng tôi phản hồi khiếu nại chậm nhất 17 giờ ngày hôm sau.",
+    "Chúng tôi phản hồi khiếu nại chậm nhất 17h ngày 30/6.",
+    "Khiếu nại sẽ được phản hồi kể từ thứ 2 tuần sau.",
+    "Khiếu nại được giải quyết theo Luật số 19/2023/QH15 ngày 20/6/2023.",
+    # amounts not read rather than misread: a decimal, hundreds
+    "Khiếu nại được giải quyết trong vòng 1,5 tháng.",
+    "Khiếu nại được giải quyết tối đa một trăm hai mươi ngày.",
 ])
 def test_times_and_dates_in_a_complaint_clause_are_no_deadline(text):
     assert _text_facts(text, "complaint_deadline") == []
@@ -255,6 +263,8 @@ def test_times_and_dates_in_a_complaint_clause_are_no_deadline(text):
     ("Dữ liệu được lưu trữ trong hai năm kể từ ngày thu thập.", [("730", "")]),
     ("Thông tin được lưu trữ tối đa mười hai (12) tháng.", [("365", "max")]),
     ("Chúng tôi lưu trữ dữ liệu khách hàng từ năm 2020.", []),
+    ("Dữ liệu được lưu trữ từ tháng 7 năm ngoái.", []),
+    ("Dữ liệu được lưu trữ trong 1,5 năm.", []),
 ])
 def test_retention_periods_written_in_words(text, expected):
     assert _text_facts(text, "retention_period") == expected

@@ -12,9 +12,12 @@ _AFTER_TEN = r"(?:một|mốt|hai|ba|bốn|tư|lăm|năm|sáu|bảy|tám|chín)"
 # Whole words only; "tư" and "mốt" only after a ten ("hai mươi tư"), as Vietnamese writes them.
 NUMBER_WORDS = (rf"(?:{_DIGIT_WORD}\s+mươi(?:\s+{_AFTER_TEN})?|mười(?:\s+{_AFTER_TEN})?"
                 rf"|{_DIGIT_WORD})(?!\w)")
-# An amount: digits, or words, either with the other form in brackets; not a weekday ("thứ hai").
-AMOUNT = (rf"(?:\d{{1,3}}(?:\s*\([^()\d\n]{{2,30}}\))?"
-          rf"|(?<!\w)(?<!thứ ){NUMBER_WORDS}(?:\s*\(\s*\d{{1,3}}\s*\))?)")
+# Not an amount: a weekday ("thứ hai", "thứ 2"), a date ("tháng 7 năm ..."), the tail of a
+# larger number ("một trăm hai mươi", "QH15", "1,5"): each is left unread, not misread.
+_NOT_AFTER = r"(?<!thứ )(?<!tháng )(?<!ngày )(?<!trăm )(?<!nghìn )(?<!ngàn )(?<!lẻ )(?<!linh )"
+# An amount: digits, or words, either with the other form in brackets.
+AMOUNT = (rf"(?:(?<![\w.,/]){_NOT_AFTER}\d{{1,3}}(?:\s*\([^()\d\n]{{2,30}}\))?"
+          rf"|(?<!\w){_NOT_AFTER}{NUMBER_WORDS}(?:\s*\(\s*\d{{1,3}}\s*\))?)")
 _DIGITS_RE = re.compile(r"\d{1,3}")
 
 

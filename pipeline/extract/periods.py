@@ -36,13 +36,16 @@ class Window:
 
 _DEADLINE_RE = re.compile(
     rf"(?<![\d/.])(?P<a>{AMOUNT})(?:\s*(?:-|–|đến|tới)\s*(?P<b>{AMOUNT}))?"
-    r"\s*(?P<unit>ngày|tuần|tháng(?!\s*\d)|giờ|h)(?P<wd>\s+làm\s+việc)?(?![\w/])",
+    r"\s*(?P<unit>ngày(?!\s+(?:trong|mỗi|một)\s+tuần)|tuần|tháng(?!\s*\d)"
+    r"|(?:giờ|h)(?!\s*(?:ngày|hôm|sáng|trưa|chiều|tối|đêm|mỗi|\d)))"
+    r"(?P<wd>\s+làm\s+việc)?(?![\w/])",
     re.I,
 )
 # Hours ("24h", "48 giờ") are read only right after "trong vòng", "tối đa", ...: "từ 8h đến 17h"
 # in a complaint clause is when complaints are received, not how long they take.
 _HOURS_LEAD_RE = re.compile(r"(?:trong vòng|trong|vòng|tối đa|không quá|chậm nhất)\s*$", re.I)
 _UNIT_DAYS = {"ngày": 1, "tuần": 7, "tháng": 30}
+_LEAD_REACH = 72  # the longest lead word (9 characters) and the 60 that may follow it
 _DEADLINE_LEAD_RE = re.compile(
     r"(?:trong|vòng|thời hạn|thời gian|tối đa|không quá|chậm nhất|là|mất|khoảng|kể từ|sau)"
     r"[^.;!?\n]{0,60}$",
@@ -124,7 +127,7 @@ def find_complaint_deadlines(text: str, windows: list[Window]) -> Iterator[RawFa
         if window.has("SUBJECT_REQUEST") and not window.has("COMPLAINT"):
             continue
         for match in _DEADLINE_RE.finditer(clause):
-            before = clause[: match.start()]
+            before = clause[max(0, match.start() - _LEAD_REACH) : match.start()]
             if not _DEADLINE_LEAD_RE.search(before):
                 continue
             deadline = _deadline(match, before)
