@@ -300,6 +300,7 @@ def line_features(lines: Sequence[Line]) -> list[dict[str, float]]:
     for kind, depth, _ in kinds:
         kind_counts[(kind, depth)] = kind_counts.get((kind, depth), 0) + 1
     last_at: dict[tuple[str, int], int] = {}
+    runs = _runs(kinds)
     rows = []
     for i in range(len(lines)):
         kind, depth, number = kinds[i]
@@ -318,24 +319,26 @@ def line_features(lines: Sequence[Line]) -> list[dict[str, float]]:
         row.update(_neighbour("prev", lines, shapes, kinds, i - 1, kinds[i]))
         row.update(_neighbour("next", lines, shapes, kinds, i + 1, kinds[i]))
         row.update(_between_paragraphs(row))
-        row.update(_run(kinds, i))
+        row.update(runs[i])
         rows.append(row)
     return rows
 
 
-def _run(kinds: list[tuple], i: int) -> dict[str, float]:
-    """How many lines of the same numbering kind stand together around line i: list items
-    come in unbroken runs, section headings are spread out."""
-    kind = kinds[i][:2]
-    if kind[0] in ("none", "bullet"):
-        return {}
-    start = end = i
-    while start > 0 and kinds[start - 1][:2] == kind:
-        start -= 1
-    while end + 1 < len(kinds) and kinds[end + 1][:2] == kind:
-        end += 1
-    length = end - start + 1
-    return {"in_run": float(length >= 3), "run_length": min(length, 10) / 10}
+def _runs(kinds: list[tuple]) -> list[dict[str, float]]:
+    """For each line, how many lines of its numbering kind stand together around it (list
+    items come in unbroken runs, section headings are spread out); nothing for unnumbered
+    lines and bullets. One pass over the lines."""
+    runs: list[dict[str, float]] = []
+    start = 0
+    for end in range(1, len(kinds) + 1):
+        if end < len(kinds) and kinds[end][:2] == kinds[start][:2]:
+            continue
+        length = end - start
+        row = ({} if kinds[start][0] in ("none", "bullet")
+               else {"in_run": float(length >= 3), "run_length": min(length, 10) / 10})
+        runs.extend([row] * length)
+        start = end
+    return runs
 
 
 def _neighbour(name: str, lines: Sequence[Line], shapes: list[dict], kinds: list[tuple],

@@ -45,3 +45,23 @@ def test_two_labelled_addresses_on_one_line_are_two():
 ])
 def test_sentences_that_name_places_are_no_address(text):
     assert list(find_addresses(text)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Cơ sở pháp lý: Luật An ninh mạng số 24/2018/QH14 và các văn bản hướng dẫn.",
+    "Văn phòng làm việc: Thứ 2 đến Thứ 6, khung giờ 8h-17h",
+    "Chi nhánh Hà Nội: hỗ trợ khách hàng khu vực miền Bắc",
+    "Kho ứng dụng: tải về miễn phí, số lượng có hạn",
+])
+def test_what_a_place_label_heads_may_be_no_address(text):
+    assert list(find_addresses(text)) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Địa chỉ trụ sở: 12 Lê Lợi, Hà Nội. Địa chỉ văn phòng: 5 Lý Thái Tổ, Hà Nội",
+     ["12 Lê Lợi, Hà Nội", "5 Lý Thái Tổ, Hà Nội"]),
+    ("Địa chỉ 1: 3 Trần Phú, Huế; Địa chỉ 2: 9 Lê Duẩn, Huế",
+     ["3 Trần Phú, Huế", "9 Lê Duẩn, Huế"]),
+])
+def test_an_address_stops_at_the_next_address_label(text, expected):
+    assert [f.value for f in find_addresses(text)] == expected

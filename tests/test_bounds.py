@@ -20,7 +20,7 @@ from pipeline.extract.addresses import find_addresses
 from pipeline.extract.nlp import words_and_spaces
 from pipeline.extract.organizations import find_organizations, find_trading_names
 from pipeline.segment import split_sentences
-from pipeline.structure import structure_lines
+from pipeline.structure import line_features, structure_lines
 
 from .test_isolation import invoke, tables
 
@@ -68,6 +68,11 @@ GROWTH = {
         lambda n: list(find_addresses("trụ sở tại số 12 đường Lê Lợi phường 3 " * n)), 500),
     "legal forms without names": (lambda n: list(find_organizations("Công ty TNHH " * n)),
                                   2_000),
+    # every address is checked against the ones already taken
+    "many addresses": (lambda n: list(find_addresses("12 phường Tân Định, Hà Nội\n" * n)), 2_000),
+    # a run of numbered lines of one kind is measured around every line
+    "numbered lines of one kind": (
+        lambda n: line_features(structure_lines("1.1 Mục \n" * n)), 2_000),
     # spaCy's get_words_and_spaces slices the rest of the text for every word
     "words and spaces of a long text": (
         lambda n: words_and_spaces(["Dữ liệu", "được", "lưu."] * n, "Dữ liệu được lưu. " * n),

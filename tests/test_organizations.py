@@ -37,6 +37,36 @@ def test_no_name_after_a_form(text):
     assert list(find_organizations(text)) == []
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Công ty TNHH Sao Khuê cung cấp dịch vụ cho Công ty TNHH Bình Minh.",
+     ["Công ty TNHH Sao Khuê", "Công ty TNHH Bình Minh"]),
+    ("Công ty TNHH Sao Khuê là công ty con của Công ty Cổ phần Bình Minh.",
+     ["Công ty TNHH Sao Khuê", "Công ty Cổ phần Bình Minh"]),
+    ("Công ty TNHH Sao Khuê và Ngân hàng TMCP Bình Minh ký thỏa thuận.",
+     ["Công ty TNHH Sao Khuê", "Ngân hàng TMCP Bình Minh"]),
+])
+def test_two_legal_names_in_one_sentence_are_two_names(text, expected):
+    assert [f.value for f in find_organizations(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "CÔNG TY CAM KẾT BẢO MẬT THÔNG TIN KHÁCH HÀNG",
+    "Công Ty Cam Kết Bảo Mật Thông Tin",
+    "Các công ty Việt Nam phải tuân thủ quy định này.",
+])
+def test_what_a_company_does_is_not_its_name(text):
+    assert list(find_organizations(text)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Người Dùng (chúng tôi gọi là bạn) đồng ý với điều khoản.",
+    'Khách Hàng ("chúng tôi" không chịu trách nhiệm) cần lưu ý.',
+    'Công ty TNHH Sao Khuê (sau đây gọi là "Bên A") là bên bán.',
+])
+def test_words_for_a_party_are_no_trading_name(text):
+    assert [value for value, qualifier in _names(text) if qualifier] == []
+
+
 def test_a_name_that_spells_the_controllers_domain_is_its_trading_name():
     text = ("Xóm Núi cam kết bảo mật thông tin của khách hàng. Đơn hàng được XÓM NÚI xử lý "
             "trong 24 giờ.\nWebsite: https://xomnui.vn - Email: hotro@xomnui.vn")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,14 +25,21 @@ _CONTACT_LABEL = (r"(?:điện thoại|ĐT|Tel|SĐT|Hotline|Email|E-mail|Website
 # A place's label may name it ("Văn phòng đại diện khu vực Miền Nam:").
 _PLACE_LABEL = (r"(?:trụ sở(?:\s+chính)?|văn phòng|chi nhánh|showroom|cơ sở|cửa hàng|kho)"
                 r"(?:[ \t]+[^:\n.;]{1,40}?)?")
+_ADDRESS_LABEL = (r"địa chỉ(?! email| e-mail| thư| website| web| mail)(?:[ \t]+" + _LABEL_WORDS
+                  + r"){0,4}")
 _ADDRESS_RE = re.compile(
-    r"(?:địa chỉ(?! email| e-mail| thư| website| web| mail)(?:[ \t]+" + _LABEL_WORDS + r"){0,4}"
-    r"|" + _PLACE_LABEL + r"|add(?:ress)?)(?:[ \t]+\d{1,2})?[ \t]*:"
+    r"(?:" + _ADDRESS_LABEL + r"|(?P<place>" + _PLACE_LABEL + r")|add(?:ress)?)"
+    r"(?:[ \t]+\d{1,2})?[ \t]*:"
     r"[ \t]*(?:\n[ \t]*)?"  # the address may start on the next line
-    r"(?P<addr>[^\n\"”]+?)(?=\s{0,8}(?:$|\n|[\"”]|[-–|,;]?\s{0,8}\b(?:" + _CONTACT_LABEL
-    + r"|(?:địa chỉ|" + _PLACE_LABEL + r")[ \t]*:)))",
+    r"(?P<addr>[^\n\"”]+?)(?=\s{0,8}(?:$|\n|[\"”]|[-–|,;.]?\s{0,8}\b(?:" + _CONTACT_LABEL
+    + r"|(?:" + _ADDRESS_LABEL + r"|" + _PLACE_LABEL + r")(?:[ \t]+\d{1,2})?[ \t]*:)))",
     re.I | re.M,  # \s bounded: a run of \v, \f or U+2028 is linear
 )
+# What a place label ("Cơ sở pháp lý:", "Văn phòng làm việc:") may head that is no address:
+# a law, opening days and hours.
+_NOT_ADDRESS_RE = re.compile(
+    r"\b(?:luật|nghị định|thông tư|quyết định|chủ nhật|giờ)(?!\w)"
+    r"|\bthứ[ \t]*(?:\d|hai|ba|tư|năm|sáu|bảy)(?!\w)|\b\d{1,2}[hg]\d{0,2}(?!\w)", re.I)
 _PROVINCE = (r"(?:(?:(?:thành phố|tỉnh|TP\.?)[ \t]*)?" + _PLACE_NAMES
              + r"|(?-i:(?:Thành phố|Thành Phố|TP\.?|Tp\.?|Tỉnh)[ \t]*[A-ZĐÂÊÔƠƯ][\w.]*"
              r"(?:[ \t]+[A-ZĐÂÊÔƠƯ][\w]*){0,3}))(?:,[ \t]*Việt Nam)?")
@@ -53,8 +61,8 @@ _ADMIN_UNIT_RE = re.compile(r"\b(?:phường|P\.|quận|Q\.|huyện|H\.|xã|X\.|
                             r"khu phố|KĐT|KCN|đường|phố|tỉnh|TP\.?)", re.I)
 _PLACE_RE = re.compile(_PLACE_NAMES, re.I)
 _ADDRESS_CUE_RE = re.compile(
-    r"\b(?:số|đường|phố|phường|P\.|quận|Q\.|huyện|H\.|tỉnh|thành phố|TP\.?|Tp\.?|xã|X\.|"
-    r"tầng|tòa|ngõ|ngách|hẻm|lô|khu|KCN|street|district|city)|" + _PLACE_NAMES,
+    r"\b(?:số[ \t]*\d|(?:đường|phố|phường|quận|huyện|tỉnh|thành phố|TP|Tp|xã|tầng|tòa|ngõ|"
+    r"ngách|hẻm|lô|khu|KCN|street|district|city)(?!\w)|(?:P|Q|H|X|TP|Tp)\.)|" + _PLACE_NAMES,
     re.I,
 )
 _STARTS_WITH_CONTACT_RE = re.compile(_CONTACT_LABEL, re.I)
@@ -62,6 +70,12 @@ _STARTS_WITH_CONTACT_RE = re.compile(_CONTACT_LABEL, re.I)
 # Hà Nội và Thành phố Hồ Chí Minh" names cities, not an address).
 _LOCAL_RE = re.compile(r"\d|\b(?:phường|P\.|xã|thôn|ấp|khu phố|đường|phố(?<!thành phố)|ngõ|"
                        r"ngách|hẻm|lô|tầng|tòa|KCN|KĐT|street)\b", re.I)
+
+
+def _is_place_address(value: str) -> bool:
+    """Whether what a place label ("Chi nhánh Hà Nội:") heads is an address: a number, a
+    street or a ward, and no law or opening hours."""
+    return bool(_LOCAL_RE.search(value)) and not _NOT_ADDRESS_RE.search(value)
 
 
 def _units(value: str) -> int:
@@ -89,14 +103,19 @@ def find_addresses(text: str) -> Iterator[RawFact]:
     """
     rules = ((_ADDRESS_RE, "address.label.v1"), (_INLINE_ADDRESS_RE, "address.inline.v1"),
              (_ADDRESS_LINE_RE, "address.line.v1"))
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # the addresses taken, which never overlap, in text order
+    ends: list[int] = []
     for pattern, rule_id in rules:
         for match in pattern.finditer(text):
             value = match.group("addr").strip().rstrip(".,;")
-            if not _is_address(value, rule_id == "address.label.v1"):
+            if not _is_address(value, rule_id == "address.label.v1") or (
+                    match.groupdict().get("place") and not _is_place_address(value)):
                 continue
             start = match.start("addr") + match.group("addr").index(value)
-            if any(a < start + len(value) and start < b for a, b in taken):
-                continue
-            taken.append((start, start + len(value)))
-            yield RawFact("address", value, value, start, start + len(value), rule_id, "")
+            end = start + len(value)
+            i = bisect_right(starts, start)
+            if (i and ends[i - 1] > start) or (i < len(starts) and starts[i] < end):
+                continue  # overlaps one taken already
+            starts.insert(i, start)
+            ends.insert(i, end)
+            yield RawFact("address", value, value, start, end, rule_id, "")

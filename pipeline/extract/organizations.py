@@ -39,7 +39,12 @@ _LEGAL_FORM_WORDS = re.compile(
     r"trách nhiệm hữu hạn|hợp danh|liên doanh|tmcp|thương mại cổ phần))*", re.I)
 _NAME_STOP = re.compile(r"^(?:MST|Email|E-mail|Website|Hotline|Tel|SĐT|Fax|ĐT)$")
 _NOT_A_NAME = frozenset({"con", "mẹ", "liên", "thành", "đối", "khác", "này", "chúng", "của",
-                         "chủ", "quản", "trong", "có", "được", "sẽ", "là"})
+                         "chủ", "quản", "trong", "có", "được", "sẽ", "là", "không", "xin",
+                         "luôn", "đã", "đang", "phải", "cần", "chỉ", "cũng"})
+# What a company does, not what it is called: "CÔNG TY CAM KẾT BẢO MẬT ..." is a heading.
+_NOT_A_NAME_START = frozenset({"cam kết", "bảo mật", "bảo vệ", "thu thập", "sử dụng",
+                               "chịu trách", "đảm bảo", "tôn trọng", "chia sẻ", "cung cấp"})
+_PLURAL_RE = re.compile(r"(?:các|những|mọi|nhiều)[ \t]+$", re.I)  # "các công ty Việt Nam"
 _ALIAS_RE = re.compile(r"^\((?-i:[A-ZĐ0-9][A-ZĐÀ-Ỹ0-9 &.-]{1,24})\)")
 _MAX_LOWER_RUN = 8  # lower-case business-line words between a legal form and a proper name
 
@@ -81,7 +86,8 @@ def _lower_run_kept(words: Sequence[str], i: int) -> int:
     run = i
     while run < len(words) and run - i < _MAX_LOWER_RUN and not _capitalised(words[run]):
         run += 1
-    if run >= len(words) or not _capitalised(words[run]):
+    if run >= len(words) or not _capitalised(words[run]) or _LEGAL_FORM_WORDS.match(
+            " ".join(words[run : run + 2])):  # "Alpha và Công ty TNHH Beta": a second name
         return i
     business = all(word in _business_syllables() for word in words[i:run])
     return run if business or (i > 0 and run - i <= 2) else i
@@ -116,12 +122,15 @@ def find_organizations(text: str) -> Iterator[RawFact]:
         >>> [f.value for f in find_organizations("Công ty TNHH Công nghệ và Giải pháp Omega có")]
         ['Công ty TNHH Công nghệ và Giải pháp Omega']
     """
-    for match in _ORG_RE.finditer(text):
-        value = _legal_name(text, match)
+    position = 0
+    while match := _ORG_RE.search(text, position):
+        start = match.start()
+        plural = _PLURAL_RE.search(text, max(0, start - 8), start)
+        value = "" if plural else _legal_name(text, match)
         if value:
-            start = match.start()
             yield RawFact("organization", value, value[0].upper() + value[1:], start,
                           start + len(value), "organization.legal_name.v1", "")
+        position = start + max(len(value), 1)  # a second name may start inside this match
 
 
 def _legal_name(text: str, match: re.Match[str]) -> str:
@@ -131,7 +140,8 @@ def _legal_name(text: str, match: re.Match[str]) -> str:
     form = legal.group(0) if legal else match.group(0).split()[0]
     rest = text[match.start() + len(form) : match.start() + len(form) + 200].split("\n")[0]
     words = rest.split()
-    if not words or words[0].lower() in _NOT_A_NAME:
+    if (not words or words[0].lower() in _NOT_A_NAME
+            or " ".join(words[:2]).lower() in _NOT_A_NAME_START):
         return ""
     kept = _name_length(words)
     if kept == 0:
@@ -160,14 +170,17 @@ _SHORT_NAME_RE = re.compile(
     r"[ \t]*\([ \t]*(?i:(?:sau đây|dưới đây)[ \t]+(?:được[ \t]+)?(?:gọi|viết)[ \t]+"
     r"(?:tắt[ \t]+|chung[ \t]+)?là|gọi[ \t]+tắt[ \t]+là|viết[ \t]+tắt[ \t]+là|gọi[ \t]+là)?"
     r"[ \t:]*[\"“”'‘](?P<name>[^\"“”'‘’\n()]{2,60})[\"“”'’]")
-# Words a policy uses for itself in brackets that name no one: ("Công ty"), ("Chúng tôi").
+# Words a policy uses for itself or its users that name no one: ("Công ty"), "Bên A".
 _GENERIC_SHORT_NAMES = frozenset({
     "congty", "chungtoi", "toi", "nganhang", "tapdoan", "benkiemsoat", "benkiemsoatdulieu",
     "website", "trangweb", "trangthongtindientu", "ungdung", "nentang", "dichvu", "donvi",
-    "nhaban", "nhacungcap", "cuahang", "benban", "benxulydulieu", "tongcongty"})
+    "nhaban", "nhacungcap", "cuahang", "benban", "benxulydulieu", "tongcongty", "nguoidung",
+    "khachhang", "thanhvien", "quykhach", "ban", "banquantri", "bena", "benb", "bencungcap",
+    "bencungcapdichvu", "donvichuquan", "chuquan", "nhaphattrien"})
 _SELF_NAMED_RE = re.compile(
     r"(?:^|(?<=[.!?:]\s))(?P<name>[^\s(][^\n(]{0,60}?)[ \t]*\([ \t]*(?i:sau đây (?:được )?"
-    r"gọi (?:tắt |chung )?là[ \t]*|gọi tắt là[ \t]*)?[\"“”'‘]?(?i:chúng tôi)", re.M)
+    r"gọi (?:tắt |chung )?là[ \t]*|gọi tắt là[ \t]*)?[\"“”'‘]?(?i:chúng tôi)"
+    r"(?=[\"“”'’ \t]*[),])", re.M)  # the bracket names it; not "(chúng tôi gọi là bạn)"
 
 
 def fold(text: str) -> str:
@@ -335,7 +348,8 @@ def _self_named(text: str) -> Iterator[tuple[int, int]]:
         name = match.group("name").strip(" \t\"“”'‘’")
         words = name.split()
         if (not 0 < len(words) <= 6 or not all(_capitalised(w) for w in words)
-                or _LEGAL_FORM_WORDS.match(name) or _NAME_STOP.match(words[0])):
+                or _LEGAL_FORM_WORDS.match(name) or _NAME_STOP.match(words[0])
+                or fold(name) in _GENERIC_SHORT_NAMES):
             continue
         start = match.start("name") + match.group("name").index(name)
         yield start, start + len(name)
