@@ -39,6 +39,8 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 _QUESTION_RE = re.compile(r"(?:^|\s)(?:bao lâu|như thế nào|là gì|gì|ai|nào|tại sao|khi nào|"
                           r"ở đâu|bằng cách nào|ra sao)\s*\??$", re.I)
 LEVELS = (1, 2, 3, 4)
+_TEMPLATE_REST_WORDS = 8  # "... thông tin cá nhân của khách hàng" after the template's words
+_PREDICATE_RE = re.compile(r"(?<!\w)(?:là|chỉ|sẽ|được|để|nhằm|không|phải|cần|gồm)(?!\w)")
 _TEMPLATE_MAX_WORDS = 45  # "Địa chỉ của đơn vị ..., bao gồm cách thức liên lạc ..." runs to ~40
 
 
@@ -255,13 +257,21 @@ def _shape(text: str) -> dict[str, float | str]:
 def _template_re() -> re.Pattern[str]:
     phrases = json.loads((Path(__file__).parent / "heading_phrases.json").read_text(
         encoding="utf-8"))["template"]
-    return re.compile("|".join(f"(?:{phrase})" for phrase in phrases))
+    return re.compile("(?:" + "|".join(f"(?:{phrase})" for phrase in phrases) + r")(?!\w)")
 
 
 def _template(text: str) -> dict[str, float]:
-    """Whether a short line begins like a section of the Decree 52 template."""
+    """Whether a line begins like a section of the Decree 52 template and goes on as a
+    heading does: numbered ("d) Địa chỉ ..., bao gồm ..." may run to 40 words), or naming only
+    what the section is about ("Mục đích thu thập thông tin cá nhân:"), not saying it in a
+    sentence ("Phạm vi sử dụng thông tin chỉ trong nội bộ")."""
     body = _body(text).lower()
-    if len(body.split()) > _TEMPLATE_MAX_WORDS or not _template_re().match(body):
+    match = _template_re().match(body)
+    if match is None or len(body.split()) > _TEMPLATE_MAX_WORDS:
+        return {}
+    rest = body[match.end() :]
+    numbered = _numbering_kind(text)[0] not in ("none", "bullet")
+    if not numbered and (len(rest.split()) > _TEMPLATE_REST_WORDS or _PREDICATE_RE.search(rest)):
         return {}
     return {"template_heading": 1.0}
 

@@ -77,6 +77,10 @@ def test_unnumbered_decree_52_headings_between_paragraphs():
     ("Cách thức và phương tiện để khách hàng tiếp cận và chỉnh sửa dữ liệu của mình", True),
     ("Cơ chế tiếp nhận và giải quyết khiếu nại của người tiêu dùng", True),
     ("Chúng tôi thu thập thông tin để giao hàng.", False),
+    # a sentence that begins with the template's words, and a word that only starts like one
+    ("Phạm vi sử dụng thông tin chỉ trong nội bộ công ty", False),
+    ("Mục đích sử dụng dữ liệu là để giao hàng cho khách", False),
+    ("Bênh vực quyền lợi của khách hàng khi tiếp cận dịch vụ", False),
     ("Thời gian lưu trữ thông tin là 24 tháng kể từ ngày khách hàng đăng ký tài khoản, sau "
      "thời gian đó chúng tôi sẽ xóa toàn bộ dữ liệu của khách hàng khỏi hệ thống máy chủ của "
      "công ty và các đối tác, trừ khi pháp luật yêu cầu lưu giữ lâu hơn hoặc khách hàng yêu "
