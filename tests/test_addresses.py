@@ -65,3 +65,13 @@ def test_what_a_place_label_heads_may_be_no_address(text):
 ])
 def test_an_address_stops_at_the_next_address_label(text, expected):
     assert [f.value for f in find_addresses(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Trụ sở chính đặt tại 12 đường Tiền Giang, phường Tân Sơn Nhất, Thành phố Hồ Chí Minh.",
+     "12 đường Tiền Giang, phường Tân Sơn Nhất, Thành phố Hồ Chí Minh"),
+    ("Văn phòng đặt tại 200 Xa lộ Hà Nội, phường Thảo Điền, Thành phố Hồ Chí Minh.",
+     "200 Xa lộ Hà Nội, phường Thảo Điền, Thành phố Hồ Chí Minh"),
+])
+def test_a_street_named_after_a_province_does_not_end_an_inline_address(text, expected):
+    assert [f.value for f in find_addresses(text)] == [expected]

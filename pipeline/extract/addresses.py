@@ -51,6 +51,11 @@ _INLINE_ADDRESS_RE = re.compile(
     r"(?P<addr>" + _SENTENCE_CHAR + r"{5,160}?" + _PROVINCE + r")",
     re.I,
 )
+# After a province that names a street, the address goes on with a ward, district or city.
+_GOES_ON_RE = re.compile(r",[ \t]*(?:phường|quận|huyện|xã|thị xã|thị trấn|tỉnh|thành phố|TP|Tp"
+                         r"|P\.|Q\.)(?!\w)", re.I)
+_PROVINCE_TAIL_RE = re.compile(_SENTENCE_CHAR + r"{0,120}?" + _PROVINCE, re.I)
+_MAX_UNITS_AFTER = 3
 # A bare line that is only an address: house number first, then administrative units.
 _ADDRESS_LINE_RE = re.compile(
     r"^(?:- )?(?P<addr>(?:số\s+)?[A-Z]{0,2}[0-9][0-9A-Za-z/-]*[ \t,][^\n]{5,150}?" + _PROVINCE
@@ -70,6 +75,33 @@ _STARTS_WITH_CONTACT_RE = re.compile(_CONTACT_LABEL, re.I)
 # Hà Nội và Thành phố Hồ Chí Minh" names cities, not an address).
 _LOCAL_RE = re.compile(r"\d|\b(?:phường|P\.|xã|thôn|ấp|khu phố|đường|phố(?<!thành phố)|ngõ|"
                        r"ngách|hẻm|lô|tầng|tòa|KCN|KĐT|street)\b", re.I)
+
+
+def _candidate(text: str, match: re.Match[str], rule_id: str) -> tuple[int, str] | None:
+    """Where the address a rule matched starts, and its text; None when it is no address. An
+    inline address goes on past a province that names a street ("12 đường Tiền Giang,
+    phường ..., Thành phố Hồ Chí Minh")."""
+    start, end = match.span("addr")
+    if rule_id == "address.inline.v1":
+        end = _inline_end(text, end)
+    raw = text[start:end]
+    value = raw.strip().rstrip(".,;")
+    if not _is_address(value, rule_id == "address.label.v1") or (
+            match.groupdict().get("place") and not _is_place_address(value)):
+        return None
+    return start + raw.index(value), value
+
+
+def _inline_end(text: str, end: int) -> int:
+    """The end of an inline address that goes on with more units after a province."""
+    for _ in range(_MAX_UNITS_AFTER):
+        if not _GOES_ON_RE.match(text, end):
+            break
+        more = _PROVINCE_TAIL_RE.match(text, end)
+        if not more:
+            break
+        end = more.end()
+    return end
 
 
 def _is_place_address(value: str) -> bool:
@@ -107,11 +139,10 @@ def find_addresses(text: str) -> Iterator[RawFact]:
     ends: list[int] = []
     for pattern, rule_id in rules:
         for match in pattern.finditer(text):
-            value = match.group("addr").strip().rstrip(".,;")
-            if not _is_address(value, rule_id == "address.label.v1") or (
-                    match.groupdict().get("place") and not _is_place_address(value)):
+            found = _candidate(text, match, rule_id)
+            if found is None:
                 continue
-            start = match.start("addr") + match.group("addr").index(value)
+            start, value = found
             end = start + len(value)
             i = bisect_right(starts, start)
             if (i and ends[i - 1] > start) or (i < len(starts) and starts[i] < end):
