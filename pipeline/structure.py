@@ -286,7 +286,10 @@ def _words(text: str) -> dict[str, float]:
     return grams
 
 
-@lru_cache(maxsize=4_096)  # ~3 KB an entry (names interned): ~12 MB at most
+_MEMO_LINE_CHARS = 300  # longer lines (paragraphs) are neither repeated headings nor kept
+
+
+@lru_cache(maxsize=4_096)  # ~1 KB an entry (names interned) and a line of <= 300 characters
 def _line_parts(text: str) -> tuple[tuple[str, int, int | None], dict[str, float]]:
     """What a line's own text gives (its numbering, and the features of its shape, words and
     template), once per distinct line: templated policies repeat most of their lines. The
@@ -303,7 +306,8 @@ def line_features(lines: Sequence[Line]) -> list[dict[str, float]]:
     """One feature dict per candidate line, read with its neighbours, the document's habits
     (how common its kind of numbering is) and its numbering's place in the sequence of
     numbers seen before it."""
-    parts = [_line_parts(line.text) for line in lines]
+    parts = [(_line_parts if len(line.text) <= _MEMO_LINE_CHARS else _line_parts.__wrapped__)(
+        line.text) for line in lines]
     kinds = [kind for kind, _ in parts]
     shapes = [own for _, own in parts]  # the shape's floats, read for the neighbours
     kind_counts: dict[tuple[str, int], int] = {}
