@@ -15,7 +15,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .annotations import GoldClause, align_labels, span_hash
+from .annotations import (
+    GoldClause,
+    align_labels,
+    as_written,
+    fact_normalized,
+    fact_row_span,
+    span_hash,
+)
 from .clean import clean_file
 from .config import CLAUSE_LABELS, FACT_TYPES, LAW_ELEMENTS, LAW_VALUES
 from .errors import AnnotationError
@@ -103,10 +110,12 @@ def _fact_rows(sheet: dict, doc: Document) -> list[dict]:
                 raise AnnotationError(f"{sheet['file']}: fact text {fact['text']!r} "
                                       f"(occurrence {nth}) not in the cleaned text")
         end = start + len(fact["text"])
-        rows.append({"source": sheet["source"], "file": sheet["file"], "type": fact["type"],
-                     "start": start, "end": end, "sha1": span_hash(fact["text"]),
-                     "normalized": str(fact["normalized"]),
-                     "qualifier": fact.get("qualifier", "")})
+        row = {"source": sheet["source"], "file": sheet["file"], "type": fact["type"],
+               "start": start, "end": end, "sha1": span_hash(fact["text"]),
+               "normalized": str(fact["normalized"]), "qualifier": fact.get("qualifier", "")}
+        if as_written(fact["type"], fact["text"]) == row["normalized"]:
+            del row["normalized"]  # read back from the span: no policy text in the repository
+        rows.append(row)
     return rows
 
 
@@ -254,7 +263,7 @@ def fact_agreement(first: Path, final: Path) -> dict[str, float]:
     """The first pass's facts against the reviewed ones, as (policy, type, normalised value)
     sets: precision and recall."""
     def facts(path: Path, files: set[str] | None = None) -> set[tuple[str, str, str]]:
-        return {(row["file"], row["type"], row["normalized"])
+        return {(row["file"], row["type"], fact_normalized(row, fact_row_span(row)))
                 for file, rows in _rows_by_file(path).items() if files is None or file in files
                 for row in rows}
 

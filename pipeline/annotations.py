@@ -118,6 +118,33 @@ def load_gold_clauses(path: Path = ANNOTATED_DIR / "clauses.jsonl") -> list[Gold
     return gold
 
 
+def as_written(kind: str, span: str) -> str | None:
+    """The normalised value of a fact normalised as written (an organisation's name with its
+    first letter capitalised, an address on one line), read from its span; None for the
+    other types. A row of these types stores no `normalized`: it would copy the policy's
+    text into the repository.
+
+    Examples:
+        >>> as_written("address", "12 Lê Lợi,\\nHuế"), as_written("email", "a@b.vn")
+        ('12 Lê Lợi, Huế', None)
+    """
+    if kind == "organization":
+        return span[:1].upper() + span[1:]
+    if kind == "address":
+        return " ".join(span.split())
+    return None
+
+
+def fact_normalized(row: dict, span: str) -> str:
+    """A fact row's normalised value: stored, or derived from its span (`as_written`)."""
+    if "normalized" in row:
+        return str(row["normalized"])
+    derived = as_written(row["type"], span)
+    if derived is None:
+        raise AnnotationError(f"{row['file']}: a {row['type']} fact needs its normalized value")
+    return derived
+
+
 def load_gold_facts(path: Path = ANNOTATED_DIR / "facts.jsonl") -> list[GoldFact]:
     """Annotated facts rebuilt from their sources, hash-checked."""
     gold = []
@@ -126,8 +153,13 @@ def load_gold_facts(path: Path = ANNOTATED_DIR / "facts.jsonl") -> list[GoldFact
         if row["type"] not in FACT_TYPES:
             raise AnnotationError(f"{path}: {row['file']}: unknown fact type {row['type']!r}")
         gold.append(GoldFact(doc.doc_id, row["type"], row["start"], row["end"], text,
-                             str(row["normalized"]), row.get("qualifier", "")))
+                             fact_normalized(row, text), row.get("qualifier", "")))
     return gold
+
+
+def fact_row_span(row: dict) -> str:
+    """The text a fact row points at in its cleaned source (not hash-checked)."""
+    return _document(row["source"], row["file"]).text[row["start"] : row["end"]]
 
 
 def load_gold_headings(path: Path = ANNOTATED_DIR / "headings.jsonl"

@@ -41,6 +41,31 @@ def test_annotation_files_hold_no_policy_text():
             assert "text" not in row and "value" not in row
 
 
+def test_names_and_addresses_are_kept_as_spans_only():
+    from pipeline.config import ANNOTATED_DIR
+
+    for line in (ANNOTATED_DIR / "facts.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        assert row["type"] not in ("organization", "address") or "normalized" not in row
+
+
+def test_a_name_without_a_stored_value_is_read_back_from_its_span(tmp_path):
+    from pipeline.annotations import load_gold_facts, span_hash
+    from pipeline.clean import clean_file
+
+    text = clean_file(SEED_KHATRA).text
+    name = "CTY TNHH THƯƠNG MẠI KHÁNH HỘI"
+    start = text.index(name)
+    row = {"source": "raw", "file": SEED_KHATRA.name, "type": "organization", "start": start,
+           "end": start + len(name), "sha1": span_hash(name), "qualifier": ""}
+    path = tmp_path / "facts.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    assert [f.normalized for f in load_gold_facts(path)] == [name]
+    path.write_text(json.dumps({**row, "type": "email"}) + "\n", encoding="utf-8")
+    with pytest.raises(AnnotationError, match="needs its normalized value"):
+        load_gold_facts(path)
+
+
 def test_agreement_counts_what_the_review_changed(tmp_path):
     import json
 
