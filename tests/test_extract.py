@@ -130,9 +130,9 @@ def test_handling_time_in_a_complaints_section_is_a_deadline():
     ("Thông tin được lưu trữ đến khi bạn chỉnh sửa hoặc yêu cầu xóa tài khoản.",
      ["until_deletion_request"]),
     ("Thời gian lưu trữ: khi đã hoàn thành mục đích thu thập.", ["until_purpose_fulfilled"]),
-    ("Chúng tôi lưu trữ dữ liệu trong thời gian cần thiết để cung cấp dịch vụ.",
+    ("Dữ liệu của bạn được lưu trữ trong thời gian cần thiết để thực hiện đơn hàng.",
      ["until_purpose_fulfilled"]),
-    ("Cửa hàng sẽ giữ thông tin của khách hàng trong thời gian luật pháp quy định.",
+    ("Tiệm bánh sẽ giữ thông tin của bạn trong khoảng thời gian luật pháp quy định.",
      ["as_required_by_law"]),
 ])
 def test_retention_forms(text, expected):

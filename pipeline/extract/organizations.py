@@ -1,9 +1,9 @@
-"""Organisation facts: the legal names a policy writes ("Công ty TNHH công nghệ LOGIVAN Việt
-Nam") and the trading names the controller goes by ("Logivan", "FAHASA").
+"""Organisation facts: the legal names a policy writes ("Công ty TNHH công nghệ SAO KHUÊ Việt
+Nam") and the trading names the controller goes by ("Sao Khuê", "HẠT DẺ").
 
 A legal name starts with a legal form; a trading name is read only where the policy ties it to
-the controller: it spells the controller's own domain ("Xéo Xọ" for xeoxo.vn), or it names
-itself "chúng tôi" ('Tây Ninh Car ("chúng tôi")'). Trading names carry the qualifier
+the controller: it spells the controller's own domain ("Xóm Núi" for xomnui.vn), or it names
+itself "chúng tôi" ('Tây Hồ Car ("chúng tôi")'). Trading names carry the qualifier
 `trading_name`; a legal name has none.
 """
 
@@ -96,7 +96,7 @@ def _lower_run_kept(words: Sequence[str], i: int) -> int:
 def _name_length(words: list[str]) -> int:
     """How many words of `words` belong to a company name: capitalised words, with short runs
     of lower-case words or connectors between them ("Công nghệ và Giải pháp Omega"), and the
-    lower-case words of a business line ("công nghệ LOGIVAN")."""
+    lower-case words of a business line ("công nghệ SAO KHUÊ")."""
     kept, i = 0, 0
     while i < len(words) and not _ends_name(words, i):
         if _capitalised(words[i]):
@@ -159,7 +159,7 @@ def _legal_name(text: str, match: re.Match[str]) -> str:
     return value
 
 
-# Public suffixes ("fahasa.com", "poso.vn", "learnhub.edu.vn").
+# Public suffixes ("hatde.com", "xomnui.vn", "saokhue.edu.vn").
 _DOMAIN_SUFFIX_LABELS = frozenset({"vn", "com", "net", "org", "edu", "gov", "info", "biz", "io",
                                    "co", "me", "asia", "app", "online", "store", "shop", "site"})
 _MIN_BRAND = 4  # shorter domain labels ("abc", "vn1") match too many words
@@ -188,19 +188,19 @@ def fold(text: str) -> str:
     in a domain.
 
     Examples:
-        >>> fold("Xéo Xọ"), fold("Tây Ninh Car"), fold("Đất Việt")
-        ('xeoxo', 'tayninhcar', 'datviet')
+        >>> fold("Xóm Núi"), fold("Tây Hồ Car"), fold("Đất Việt")
+        ('xomnui', 'tayhocar', 'datviet')
     """
     letters = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
     return "".join(ch for ch in letters.lower() if ch.isalnum() and ch.isascii())
 
 
 def brand_label(host: str) -> str:
-    """The name a host registers: "learnhub" for "www.learnhub.edu.vn"; "" when too short.
+    """The name a host registers: "saokhue" for "www.saokhue.edu.vn"; "" when too short.
 
     Examples:
-        >>> brand_label("shop.fahasa.com"), brand_label("abc.vn")
-        ('fahasa', '')
+        >>> brand_label("shop.hatde.com"), brand_label("abc.vn")
+        ('hatde', '')
     """
     labels = [label for label in host.lower().split(".") if label and label != "www"]
     while len(labels) > 1 and labels[-1] in _DOMAIN_SUFFIX_LABELS:
@@ -212,7 +212,7 @@ def brand_label(host: str) -> str:
 @dataclass(frozen=True)
 class _Spellings:
     """What a run of words may spell: a domain's name (`exact`), the name without the word the
-    domain appends ("gaia" of "gaiacosmetics", `part`), and every start of either, to stop
+    domain appends ("hatde" of "hatdeshop", `part`), and every start of either, to stop
     reading a run as soon as it can spell nothing."""
 
     exact: frozenset[str]
@@ -260,9 +260,9 @@ def find_trading_names(text: str, hosts: Iterable[str], legal: Sequence[RawFact]
     its own `hosts`, and a name that calls itself "chúng tôi"; none inside a `legal` name.
 
     Examples:
-        >>> text = "Xéo Xọ cam kết bảo mật. Liên hệ: xeoxo.vn"
-        >>> [f.value for f in find_trading_names(text, ["xeoxo.vn"])]
-        ['Xéo Xọ']
+        >>> text = "Xóm Núi cam kết bảo mật. Liên hệ: xomnui.vn"
+        >>> [f.value for f in find_trading_names(text, ["xomnui.vn"])]
+        ['Xóm Núi']
     """
     covered = _Covered([(f.start, f.end) for f in legal])
     labels = [label for host in hosts if (label := brand_label(host))]
@@ -278,8 +278,8 @@ def find_trading_names(text: str, hosts: Iterable[str], legal: Sequence[RawFact]
 
 def _spelled_domains(text: str, spellings: _Spellings) -> list[tuple[int, int]]:
     """Spans that spell a domain's name, and spans that spell it without its appended word
-    where the policy writes them at least twice ("Gaia" for gaiacosmetics.vn; not the one
-    "Tây Ninh" of an address for tayninhcar.vn)."""
+    where the policy writes them at least twice ("Hạt Dẻ" for hatdeshop.vn; not the one
+    "Tây Hồ" of an address for tayhocar.vn)."""
     exact, parts = [], []
     for first in _capital_words(spellings.first_letters()).finditer(text):
         end, spelling = _longest_spelling(text, _name_run(text, first), spellings)
@@ -302,8 +302,8 @@ def _capital_words(letters: frozenset[str]) -> re.Pattern[str]:
 def _longest_spelling(text: str, run: Sequence[tuple[str, int]], spellings: _Spellings
                       ) -> tuple[int, str]:
     """The end of the longest start of `run` (words and their ends) that spells a domain's
-    name, and how, with the country a subsidiary adds ("Gaia Việt Nam"); a part only when
-    nothing else capitalised follows it (not "Tây Ninh" of "Tây Ninh Car")."""
+    name, and how, with the country a subsidiary adds ("Hạt Dẻ Việt Nam"); a part only when
+    nothing else capitalised follows it (not "Tây Hồ" of "Tây Hồ Car")."""
     best, folded = (0, ""), ""
     for j, (word, end) in enumerate(run):
         folded += _fold_word(word)
@@ -329,8 +329,8 @@ def _name_run(text: str, first: re.Match[str]) -> list[tuple[str, int]]:
 
 
 def _short_names(text: str, legal: Sequence[RawFact]) -> Iterator[tuple[int, int]]:
-    """The short name a legal name gives itself in brackets: 'Công ty TNHH AEON Việt Nam
-    ("AEON Việt Nam")', '... Minh Việt (sau đây gọi là "Minh Việt", "chúng tôi")'."""
+    """The short name a legal name gives itself in brackets: 'Công ty TNHH Sao Khuê Việt Nam
+    ("Sao Khuê Việt Nam")', '... Bình Minh (sau đây gọi là "Bình Minh", "chúng tôi")'."""
     for fact in legal:
         match = _SHORT_NAME_RE.match(text, fact.end, fact.end + 120)
         if not match:
