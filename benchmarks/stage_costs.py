@@ -27,7 +27,7 @@ from pipeline.audit import audit_document, find_quality_issues
 from pipeline.batch.cache import code_version
 from pipeline.batch.run import TASK_SIZE
 from pipeline.batch.worker import DocInput, WorkSettings, classifier, process_batch
-from pipeline.classify.features import clause_features
+from pipeline.classify.features import feature_rows
 from pipeline.clean import clean_bytes
 from pipeline.config import CleanParams, SegmentParams
 from pipeline.document import Settings
@@ -89,7 +89,7 @@ def _time_steps(inputs: list[tuple[Path, bytes]], model: Any) -> dict[str, float
     for path, data in inputs:
         doc = timed("clean: decode, normalise", clean_bytes, data, path)
         clauses = timed("segment: incl. word_tokenize", segment_document, doc)
-        features = timed("classify: features", clause_features, clauses)
+        features = timed("classify: features", feature_rows, clauses)
         timed("classify: scores", model._probabilities, features)
         windows = timed("extract: cue phrases", cue_windows, doc.text, clauses)
         timed("extract: fact finders", extract_raw_facts, doc.text, windows)

@@ -69,7 +69,7 @@ def evaluate_audit(data, probabilities: np.ndarray, rows: np.ndarray,  # type: i
     agrees with the checklist computed from gold labels (and gold facts), on the policies of
     `rows`; and how well it finds what a policy lacks (recall and precision of "missing")."""
     from .audit import audit_document
-    from .classify.model import decide
+    from .classify.decisions import decide
     from .classify.train import indicator
     from .extract.facts import extract_facts
 
@@ -126,7 +126,7 @@ def _labels(indicators: np.ndarray) -> list[list[str]]:
 
 
 def _classifier_scores(data, probabilities: np.ndarray, rows: np.ndarray) -> dict:  # type: ignore[no-untyped-def]
-    from .classify.model import decide
+    from .classify.decisions import decide
     from .classify.train import indicator, score
 
     y_pred = indicator(decide(probabilities[rows]))

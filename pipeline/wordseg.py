@@ -20,6 +20,7 @@ import logging
 import pickle
 import re
 import threading
+import zipfile
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -327,7 +328,7 @@ def _cached_arrays(folder: Path, key: str) -> dict[str, np.ndarray]:
     try:
         with np.load(path, allow_pickle=False) as stored:
             return dict(stored)
-    except (OSError, ValueError, KeyError, EOFError):
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         pass
     arrays = build_arrays(folder)
     try:

@@ -340,9 +340,9 @@ def test_repeated_feature_rows_reach_the_model_once(monkeypatch):
 
     classifier = predict.ClauseClassifier()
     rows = []
-    real = predict.predict_proba
-    monkeypatch.setattr(predict, "predict_proba",
-                        lambda model, rows_in: rows.append(len(rows_in)) or real(model, rows_in))
+    real = classifier.scorer.predict_proba
+    monkeypatch.setattr(classifier.scorer, "predict_proba",
+                        lambda rows_in: rows.append(len(rows_in)) or real(rows_in))
     clauses = segment_document(clean_file(SEED_KHATRA))
     first, second = classifier.predict_many([clauses, clauses])
     assert first == second == classifier.predict(clauses)
@@ -354,8 +354,8 @@ def test_classifier_is_loaded_once_per_process(templated_dir, tmp_path, small_ta
     from pipeline.classify import predict
 
     loads = []
-    real = predict.load_model
-    monkeypatch.setattr(predict, "load_model", lambda *a: loads.append(a) or real(*a))
+    real = predict.load_scorer
+    monkeypatch.setattr(predict, "load_scorer", lambda *a: loads.append(a) or real(*a))
     worker.classifier.cache_clear()
     report = _run([templated_dir], tmp_path, use_cache=False)
     worker.classifier.cache_clear()

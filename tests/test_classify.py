@@ -3,6 +3,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.annotations import align_labels, load_gold_clauses
 from pipeline.classify.persist import TRUSTED_TYPES, load_model
@@ -38,18 +40,175 @@ def test_seed_complaints_paragraph_is_complaints(classifier):
     assert complaint and "complaints" in complaint[0]
 
 
-def test_fast_scoring_gives_the_models_own_probabilities(classifier):
-    import numpy as np
+def _seed_rows() -> list[dict]:
+    from pipeline.classify.features import feature_rows
+
+    return [row for seed in (SEED_KHATRA, SEED_KALIX)
+            for row in feature_rows(segment_document(clean_file(seed)))]
+
+
+def _frame(rows: list[dict]):  # type: ignore[no-untyped-def]
     import pandas as pd
 
-    from pipeline.classify.features import clause_features
-    from pipeline.classify.predict import predict_proba
+    from pipeline.classify.features import FEATURE_COLUMNS, PLACE_COLUMNS
 
-    features = pd.concat([clause_features(segment_document(clean_file(seed)))
-                          for seed in (SEED_KHATRA, SEED_KALIX)], ignore_index=True)
+    return pd.DataFrame(rows, columns=[*FEATURE_COLUMNS, *PLACE_COLUMNS])
+
+
+@pytest.fixture(scope="module")
+def committed_model():
+    return load_model()[0]
+
+
+def test_fast_scoring_gives_the_models_own_probabilities(committed_model):
+    import numpy as np
+
+    from pipeline.classify.sklearn_scoring import predict_proba
+
+    features = _frame(_seed_rows())
     assert features["section"].nunique() < len(features)  # the shortcut has work to skip
-    assert np.array_equal(predict_proba(classifier.model, features),
-                          classifier.model.predict_proba(features))
+    assert np.array_equal(predict_proba(committed_model, features),
+                          committed_model.predict_proba(features))
+
+
+def _odd_rows() -> list[dict]:
+    """Rows no policy gives: nothing the vocabulary knows, an unknown kind, position 0."""
+    base = {"words": "", "syllables": "", "section": "", "context": "", "kind": "bảng",
+            "position": 0.0, "group": "t", "section_row": -1}
+    return [base, {**base, "syllables": "zzz qqq", "kind": "sentence", "position": 1.0},
+            {**base, "words": "bảo_mật bảo_mật bảo_mật", "section": "x | bảo mật thông tin"}]
+
+
+def test_the_linear_scorer_gives_the_models_probabilities_to_the_last_bit(committed_model):
+    import numpy as np
+
+    from pipeline.classify.linear import LinearScorer, export_arrays
+
+    rows = _seed_rows() + _odd_rows()
+    scorer = LinearScorer(export_arrays(committed_model))
+    assert np.array_equal(scorer.predict_proba(rows),
+                          committed_model.predict_proba(_frame(rows)))
+    reloaded = LinearScorer(scorer.arrays())  # what the cache file holds
+    assert np.array_equal(reloaded.predict_proba(rows[::-1]), scorer.predict_proba(rows)[::-1])
+
+
+@needs_corpus
+def test_the_linear_scorer_matches_on_every_corpus_clause(committed_model):
+    import numpy as np
+
+    from pipeline.classify.features import feature_rows
+    from pipeline.classify.linear import LinearScorer, export_arrays
+    from pipeline.clean import clean_bytes
+    from pipeline.config import SHARED_CORPUS_DIR
+
+    rows = []
+    for path in sorted(SHARED_CORPUS_DIR.iterdir()):
+        if path.suffix not in {".tsv", ".md"}:
+            rows += feature_rows(segment_document(clean_bytes(path.read_bytes(), path)))
+    assert len(rows) > 3000
+    assert np.array_equal(LinearScorer(export_arrays(committed_model)).predict_proba(rows),
+                          committed_model.predict_proba(_frame(rows)))
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.floats(-1e6, 1e6)), max_size=30))
+def test_segment_sums_add_left_to_right(runs):
+    import numpy as np
+
+    from pipeline.classify.linear import segment_sums
+
+    values = [v * (k + 1) / 7 for k, (n, v) in enumerate(runs) for _ in range(n)]
+    lengths = np.array([n for n, _ in runs], dtype=np.int64)
+    expected, start = [], 0
+    for n in lengths.tolist():
+        total = 0.0
+        for value in values[start:start + n]:
+            total += value
+        expected.append(total)
+        start += n
+    got = segment_sums(np.array(values, dtype=float), lengths)
+    assert got.tolist() == expected
+    wide = np.repeat(np.array(values, dtype=float)[:, None], 3, axis=1)
+    assert segment_sums(wide, lengths).tolist() == [[e] * 3 for e in expected]
+
+
+def test_other_model_shapes_are_refused_by_the_linear_scorer():
+    from sklearn.linear_model import LogisticRegression
+
+    from pipeline.classify.linear import UnsupportedModelError, export_arrays
+    from pipeline.classify.model import RuleBaseline
+
+    for model in (RuleBaseline(), LogisticRegression()):
+        with pytest.raises(UnsupportedModelError):
+            export_arrays(model)
+
+
+def _cached_scorer_run(cache: Path) -> str:
+    """What a fresh process imports to label a clause, the cache in `cache`."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from pipeline.classify.predict import ClauseClassifier\n"
+            "from pipeline.records import Document\n"
+            "from pipeline.segment import segment_document\n"
+            "doc = Document('t', '', '', 'Chúng tôi lưu trữ dữ liệu trong 24 tháng.')\n"
+            "print(ClauseClassifier().predict(segment_document(doc))[0].labels,\n"
+            "      type(ClauseClassifier().scorer).__name__,\n"
+            "      sorted({'sklearn', 'skops', 'scipy'}\n"
+            "             & {m.split('.')[0] for m in sys.modules}))")
+    env = {**os.environ, "VNPOLICY_CACHE_DIR": str(cache)}
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_a_run_labels_clauses_without_importing_scikit_learn_once_cached(tmp_path):
+    first = _cached_scorer_run(tmp_path)
+    assert first.startswith("('retention',) LinearScorer") and "sklearn" in first
+    assert len(list(tmp_path.glob("clause-model-*.npz"))) == 1
+    assert _cached_scorer_run(tmp_path) == "('retention',) LinearScorer []"
+
+
+def test_a_damaged_or_unwritable_cache_still_gives_the_same_labels(tmp_path, monkeypatch):
+    import numpy as np
+
+    from pipeline import config
+    from pipeline.classify.persist import load_scorer
+
+    rows = _seed_rows()
+    monkeypatch.setattr(config, "USER_CACHE_DIR", tmp_path)
+    expected = load_scorer()[0].predict_proba(rows)
+    (cached,) = tmp_path.glob("clause-model-*.npz")
+    cached.write_bytes(b"PK\x03\x04 damaged")
+    assert np.array_equal(load_scorer()[0].predict_proba(rows), expected)
+    assert np.load(cached, allow_pickle=False)["coef"].shape[0] == 9  # written again
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(config, "USER_CACHE_DIR", blocker / "cache")
+    assert np.array_equal(load_scorer()[0].predict_proba(rows), expected)
+
+
+def test_a_model_the_linear_scorer_does_not_reproduce_is_scored_by_scikit_learn(tmp_path,
+                                                                              monkeypatch):
+    import numpy as np
+
+    from pipeline import config
+    from pipeline.classify.model import make_svm
+    from pipeline.classify.persist import dump_model, load_scorer
+    from pipeline.classify.sklearn_scoring import SklearnScorer
+    from pipeline.classify.train import indicator
+
+    rows = _seed_rows()
+    features = _frame(rows)
+    labels = [("purpose", "scope", "retention", "access", "contact", "user_rights",
+               "complaints", "security", "other")[i % 9:i % 9 + 1] for i in range(len(rows))]
+    svm = make_svm().fit(features, indicator(labels))
+    path = tmp_path / "clause_classifier.skops"
+    path.write_bytes(dump_model(svm))
+    monkeypatch.setattr(config, "USER_CACHE_DIR", tmp_path / "cache")
+    scorer, _ = load_scorer(path, _meta_for(path, tmp_path))
+    assert isinstance(scorer, SklearnScorer)
+    assert np.array_equal(scorer.predict_proba(rows), svm.predict_proba(features))
 
 
 def test_scores_cover_every_label(classifier):

@@ -1,8 +1,8 @@
 """The per-document work of a batch, wherever the engine runs it (this process, a pool
 process, a Dask worker on another machine): it gets bytes rather than paths and returns
 encoded rows. What it loads, the classifier and the memo of earlier runs, is loaded once per
-process; scikit-learn and spaCy are imported on first use, so a run served from the cache
-never imports them.
+process; the classifier and spaCy are loaded on first use, so a run served from the cache
+never loads them.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# What a worker imports on first use (~2 s): a forkserver imports it once for all workers.
-PRELOAD = ("pipeline.batch.warm", "pipeline.batch.worker", "pipeline.classify.predict",
-           "pipeline.extract.facts", "underthesea")
+# What a worker imports on first use (~1 s): a forkserver imports it once for all workers.
+PRELOAD = ("pipeline.batch.worker", "pipeline.classify.predict", "pipeline.extract.facts",
+           "underthesea")
 
 
 @dataclass(frozen=True)

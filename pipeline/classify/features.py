@@ -32,14 +32,15 @@ def _strip_numbering(heading: str) -> str:
                   r"[.)/]\s*|[0-9]{1,2}(?:[./][0-9]{1,2})*\s+|[A-Ha-hĐđ][.)]\s*)", "", heading)
 
 
-def clause_features(clauses: Sequence[Clause]) -> pd.DataFrame:
-    """One row per clause of one document (neighbours are taken within the document).
+def feature_rows(clauses: Sequence[Clause]) -> list[dict[str, str | float | int]]:
+    """One row per clause of one document (neighbours are taken within the document), keyed
+    by `FEATURE_COLUMNS` and `PLACE_COLUMNS`.
 
     Examples:
         >>> from pipeline.records import Document
         >>> from pipeline.segment import segment_document
         >>> d = Document("x", "", "", "3. Thời gian lưu trữ thông tin\\nLưu trữ 24 tháng.")
-        >>> clause_features(segment_document(d)).loc[1, "section"]
+        >>> feature_rows(segment_document(d))[1]["section"]
         'thời gian lưu trữ thông tin'
     """
     n = len(clauses)
@@ -61,4 +62,9 @@ def clause_features(clauses: Sequence[Clause]) -> pd.DataFrame:
             "group": clause.doc_id,
             "section_row": headings.get(clause.section, -1),
         })
-    return pd.DataFrame(rows, columns=[*FEATURE_COLUMNS, *PLACE_COLUMNS])
+    return rows
+
+
+def clause_features(clauses: Sequence[Clause]) -> pd.DataFrame:
+    """`feature_rows` as the frame training and evaluation fit on."""
+    return pd.DataFrame(feature_rows(clauses), columns=[*FEATURE_COLUMNS, *PLACE_COLUMNS])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import logging
 import zipfile
 from functools import lru_cache
 from pathlib import Path
@@ -19,8 +20,12 @@ from typing import Any
 
 import numpy as np
 
+from .. import config
 from ..config import CLAUSE_LABELS, MODEL_META_PATH, MODEL_PATH
 from ..errors import ModelNotFoundError
+from ..io import atomic_write
+
+logger = logging.getLogger(__name__)
 
 # Every type a saved model may contain; anything else in the file is refused.
 TRUSTED_TYPES = [
@@ -105,7 +110,54 @@ def load_model(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH)
             records (`train` writes both), or it holds a type outside the trusted list (a
             tampered or foreign model).
     """
-    sio, UntrustedTypesFoundException = import_skops()  # noqa: N806 - an exception class
+    data, meta = _checked_bytes(model_path, meta_path)
+    return _build(data, model_path), meta
+
+
+def load_scorer(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH
+                ) -> tuple[Any, dict]:
+    """What scores feature rows (`predict_proba(rows)`), and the model's metadata.
+
+    The committed model's numbers come from the user cache (`linear.LinearScorer` arrays,
+    keyed by the sha256 the metadata records and checked against the file), so a run imports
+    neither skops nor scikit-learn; the first run builds them from the skops file. A model
+    `LinearScorer` does not reproduce is scored by scikit-learn (`SklearnScorer`).
+
+    Raises:
+        ModelNotFoundError: as `load_model`.
+    """
+    from .linear import FORMAT, LinearScorer, UnsupportedModelError, export_arrays
+    from .sklearn_scoring import SklearnScorer
+
+    data, meta = _checked_bytes(model_path, meta_path)
+    path = Path(config.USER_CACHE_DIR) / f"clause-model-{FORMAT}-{meta['model_sha256'][:24]}.npz"
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            return LinearScorer(dict(stored)), meta
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnsupportedModelError):
+        pass
+    model = _build(data, model_path)
+    try:
+        scorer = LinearScorer(export_arrays(model))
+    except UnsupportedModelError:
+        return SklearnScorer(model), meta
+    try:
+        _save_arrays(path, scorer.arrays())
+    except OSError as err:
+        logger.info("classifier arrays kept in memory: cannot write %s (%s)", path, err)
+    return scorer, meta
+
+
+def _save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    def write(temp: Path) -> None:
+        with temp.open("wb") as out:
+            np.savez(out, **arrays)
+
+    atomic_write(path, write)
+
+
+def _checked_bytes(model_path: Path, meta_path: Path) -> tuple[bytes, dict]:
+    """The model file's bytes and its metadata, once the sha256 and the labels check out."""
     if not model_path.is_file() or not meta_path.is_file():
         raise ModelNotFoundError(
             f"no classifier at {model_path}; run `vnpolicy train` (make train)"
@@ -117,6 +169,14 @@ def load_model(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH)
         raise ModelNotFoundError(
             f"{model_path}: its sha256 is not the one {meta_path.name} records (model_sha256): "
             "the model was changed or replaced; retrain it with `make train`")
+    if meta.get("labels") != list(CLAUSE_LABELS):
+        raise ModelNotFoundError(f"{meta_path}: label set {meta.get('labels')} is not ours")
+    return data, meta
+
+
+def _build(data: bytes, model_path: Path):  # type: ignore[no-untyped-def]
+    """The fitted pipeline of a skops file's bytes."""
+    sio, UntrustedTypesFoundException = import_skops()  # noqa: N806 - an exception class
     try:  # one pass: skops audits the file against the list before it builds anything
         saved = sio.loads(data, trusted=TRUSTED_TYPES)
     except UntrustedTypesFoundException as err:
@@ -134,6 +194,4 @@ def load_model(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH)
         raise ModelNotFoundError(f"{model_path}: vocabularies do not match the vectorizers")
     for name, terms in saved["vocabularies"].items():
         vectorizers[name].vocabulary_ = {term: i for i, term in enumerate(terms.tolist())}
-    if meta.get("labels") != list(CLAUSE_LABELS):
-        raise ModelNotFoundError(f"{meta_path}: label set {meta.get('labels')} is not ours")
-    return model, meta
+    return model
