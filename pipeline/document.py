@@ -159,7 +159,8 @@ def extract_step(outcome: Outcome, memos: Memos | None = None,
         outcome.facts = []
 
 
-def audit_step(outcome: Outcome, profile: str, max_seconds: float | None = None) -> None:
+def audit_step(outcome: Outcome, profile: str, max_seconds: float | None = None,
+               memos: Memos | None = None) -> None:
     """Stage 5: checklist and findings of a labelled document with clauses."""
     if not outcome.clauses:
         return
@@ -169,11 +170,12 @@ def audit_step(outcome: Outcome, profile: str, max_seconds: float | None = None)
     facts = [fact.to_row() for fact in outcome.facts]
 
     def audit() -> None:
+        memo = memos.cue_texts if memos else None
         outcome.audit = audit_document(outcome.doc_id, clauses, facts, profile,
-                                       outcome.trackers)
+                                       outcome.trackers, memo)
         pdp = outcome.audit if outcome.audit and outcome.audit[0]["profile"] == "pdp" else None
         outcome.findings = find_quality_issues(outcome.doc_id, clauses, facts,
-                                               outcome.trackers, pdp)
+                                               outcome.trackers, pdp, memo)
 
     if not outcome.guarded("audit", audit, max_seconds):
         outcome.audit, outcome.findings = [], []
@@ -204,7 +206,7 @@ def process_documents(items: Sequence[tuple[str, str, bytes]], settings: Setting
     classify_step(outcomes, classifier, limit)
     for outcome in outcomes:
         extract_step(outcome, memos, limit)
-        audit_step(outcome, settings.profile, limit)
+        audit_step(outcome, settings.profile, limit, memos)
     return outcomes
 
 

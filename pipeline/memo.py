@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MEMO_SIZE = 20_000  # entries per table and process: tens of MB, whatever the corpus size
+CUE_TEXTS_SIZE = 5_000  # an entry holds the text twice and up to ~70 cue results
 
 
 def memo_key(*parts: str) -> str:
@@ -124,3 +125,5 @@ class Memos:
 
     tokens: Memo = field(default_factory=Memo)  # clause text -> (words, offsets in the clause)
     cues: Memo = field(default_factory=Memo)  # clause text and words -> cue spans in it
+    # clause text -> its lower case with each audit cue's result (`audit.cues.CueText`)
+    cue_texts: Memo = field(default_factory=lambda: Memo(CUE_TEXTS_SIZE))

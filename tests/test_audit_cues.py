@@ -53,3 +53,37 @@ def test_needles_of_alternations_groups_and_lookarounds():
         ("sức khỏe", "vân tay"), ("mã hóa",))
     assert needles(r"(?!không)bán") == (("bán",),)
     assert needles(r"x?y*") == ()
+
+
+def _policy(name: str) -> list[dict]:
+    sentences = ["Chúng tôi thu thập họ tên, số điện thoại và vị trí GPS của bạn.",
+                 "Dữ liệu được lưu trữ trên máy chủ đặt tại Singapore.",
+                 "Bạn có quyền rút lại sự đồng ý bất cứ lúc nào.",
+                 f"Mọi thắc mắc xin gửi về {name}@congtymau.vn."]
+    return [{"clause_id": i, "text": text, "labels": ["purpose"], "scores": {}}
+            for i, text in enumerate(sentences)]
+
+
+def test_remembered_cue_results_change_no_audit_and_skip_the_second_search(monkeypatch):
+    from pipeline.audit import audit_document, find_quality_issues
+    from pipeline.memo import Memo
+
+    def audits(memo: Memo | None) -> list:
+        out = []
+        for name in ("lan", "minh", "lan"):  # two policies repeat three of the clauses
+            audit = audit_document(name, _policy(name), [], "pdp", (), memo)
+            out.append((audit, find_quality_issues(name, _policy(name), [], (), audit, memo)))
+        return out
+
+    searched: list[str] = []
+    real = Cue._search
+    monkeypatch.setattr(Cue, "_search", lambda self, text, low: searched.append(text)
+                        or real(self, text, low))
+    plain = audits(None)
+    plain_searches = len(searched)
+    searched.clear()
+    memo = Memo()
+    assert audits(memo) == plain
+    assert len(memo) == 5  # distinct clause texts
+    assert 0 < len(searched) < plain_searches / 2  # each text and cue once
+

@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from ..memo import Memo
+from .cues import cue_text
 from .profiles import (
     AUTO,
     DEFAULT_PROFILE,
@@ -77,7 +79,8 @@ def choose_profile(profile: str, facts: Sequence[Mapping]) -> tuple[str, str]:
 
 
 def audit_document(doc_id: str, clauses: TableRows, facts: TableRows,
-                   profile: str = DEFAULT_PROFILE, trackers: TableRows = ()) -> list[dict]:
+                   profile: str = DEFAULT_PROFILE, trackers: TableRows = (),
+                   memo: Memo | None = None) -> list[dict]:
     """Audit rows (one per checklist element) for one policy.
 
     Args:
@@ -86,12 +89,13 @@ def audit_document(doc_id: str, clauses: TableRows, facts: TableRows,
         facts: the policy's rows of the `facts` table.
         profile: a profile name or alias, or `auto` (chosen by the policy's date).
         trackers: the page's rows of the `trackers` table (what it loads shows tracking).
+        memo: clause texts with the cues' results on them (`cues.cue_text`), across policies.
     """
     fact_rows = records(facts)
     name, choice = choose_profile(profile, fact_rows)
     chosen = get_profile(name)
     rows: Clauses = [(int(row["clause_id"]), _evidence_labels(row), row["text"],
-                      row["text"].lower()) for row in records(clauses)]
+                      cue_text(row["text"], memo)) for row in records(clauses)]
     fact_clauses: dict[str, list[int]] = {}
     for fact in fact_rows:  # a fact given by type alone (`evaluate`) sits in no clause: -1
         clause_id = fact.get("clause_id")

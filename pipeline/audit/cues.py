@@ -6,6 +6,10 @@ each set (read from the parsed pattern: literal runs, branches, repeats of at le
 lookarounds), and only runs the regex on a clause whose lower-cased text satisfies them.
 When no such strings can be read, the regex always runs: the pre-test never changes a
 result, it only skips work.
+
+Policies copied from one template repeat most clauses: with a memo table (`cue_text(text,
+memo)`), a clause's lower-cased text is a `CueText` that keeps each cue's result on it, so a
+text seen in an earlier policy of the run is not searched again.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import Any
+
+from ..memo import Memo, memo_key
 
 try:  # the parser `re` compiles with (3.11+); `sre_parse` before
     from re import _parser as _sre
@@ -24,6 +30,35 @@ _REPEATS = tuple(getattr(_sre, name) for name in ("MAX_REPEAT", "MIN_REPEAT",
                                                     "POSSESSIVE_REPEAT") if hasattr(_sre, name))
 _LOOKAROUND = _sre.ASSERT
 Needles = frozenset[str]
+
+
+class CueText(str):
+    """A clause's text in lower case, with what each cue found in the text (its match or
+    None), filled as cues are asked."""
+
+    found: dict[Cue, re.Match[str] | None]
+
+
+def cue_text(text: str, memo: Memo | None = None) -> str:
+    """`text.lower()`; with a `memo` (`memo.Memos.cue_texts`), the `CueText` of this text
+    kept from an earlier clause, if any.
+
+    Examples:
+        >>> memo = Memo()
+        >>> cue, text = Cue(r"lưu trữ"), "Chúng tôi LƯU TRỮ dữ liệu."
+        >>> first = cue_text(text, memo)
+        >>> cue.search(text, first).group(0), cue_text(text, memo).found[cue].group(0)
+        ('LƯU TRỮ', 'LƯU TRỮ')
+    """
+    if memo is None:
+        return text.lower()
+    key = memo_key(text)
+    kept = memo.get(key)
+    if kept is None:
+        kept = CueText(text.lower())
+        kept.found = {}
+        memo.put(key, kept)
+    return kept
 
 
 class Cue:
@@ -45,6 +80,14 @@ class Cue:
             >>> bool(cue.search("Bạn có thể RÚT LẠI sự đồng ý.")), cue.search("Xin chào.")
             (True, None)
         """
+        found = getattr(lowered, "found", None)
+        if found is None:
+            return self._search(text, lowered)
+        if self not in found:
+            found[self] = self._search(text, lowered)
+        return found[self]
+
+    def _search(self, text: str, lowered: str | None) -> re.Match[str] | None:
         if self.needles and not self._gated(text.lower() if lowered is None else lowered):
             return None
         return self.regex.search(text)

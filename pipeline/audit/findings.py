@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..memo import Memo
 from .checklist import TableRows, audit_document, records
+from .cues import cue_text
 from .law_findings import Policy, find_law_issues
 
 FREE_MAIL = ("gmail.com", "yahoo.com", "yahoo.com.vn", "hotmail.com", "outlook.com",
@@ -39,13 +41,14 @@ QUALITY_BASIS = {
 
 
 def find_quality_issues(doc_id: str, clauses: TableRows, facts: TableRows,
-                        trackers: TableRows = (), pdp_audit: Sequence[dict] | None = None
-                        ) -> list[dict]:
+                        trackers: TableRows = (), pdp_audit: Sequence[dict] | None = None,
+                        memo: Memo | None = None) -> list[dict]:
     """Findings beyond present/missing, each with the clause ids it rests on and its legal
     basis: the quality findings, then the regulator's (`law_findings`).
 
     Args:
         pdp_audit: the policy's audit rows under the `pdp` profile, when already made.
+        memo: clause texts with the cues' results on them (`cues.cue_text`), across policies.
     """
     clause_rows, fact_rows = records(clauses), records(facts)
     rows: Rows = [(int(r["clause_id"]), set(r["labels"]), r["text"]) for r in clause_rows]
@@ -57,8 +60,8 @@ def find_quality_issues(doc_id: str, clauses: TableRows, facts: TableRows,
              for item in check(rows, by_type)]
     tracker_rows = records(trackers)
     if pdp_audit is None:
-        pdp_audit = audit_document(doc_id, clause_rows, fact_rows, "pdp", tracker_rows)
-    policy = Policy([(cid, text, text.lower()) for cid, _, text in rows],
+        pdp_audit = audit_document(doc_id, clause_rows, fact_rows, "pdp", tracker_rows, memo)
+    policy = Policy([(cid, text, cue_text(text, memo)) for cid, _, text in rows],
                     [(f["type"], str(f["normalized"]), int(f["clause_id"]), f["qualifier"])
                      for f in fact_rows],
                     tracker_rows, {row["element"]: row for row in pdp_audit})

@@ -49,7 +49,7 @@ def vietnamese_share(text: str) -> float:
         (0.875, 0.0)
     """
     words = _words(text)
-    return round(sum(any(ch in _VI_LETTERS for ch in w) for w in words) / max(len(words), 1), 4)
+    return round(sum(not _VI_LETTERS.isdisjoint(w) for w in words) / max(len(words), 1), 4)
 
 
 def policy_score(text: str) -> float:
