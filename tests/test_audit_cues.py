@@ -86,4 +86,3 @@ def test_remembered_cue_results_change_no_audit_and_skip_the_second_search(monke
     assert audits(memo) == plain
     assert len(memo) == 5  # distinct clause texts
     assert 0 < len(searched) < plain_searches / 2  # each text and cue once
-
