@@ -169,7 +169,7 @@ def _run_locked(paths: list[Path], ids: dict[Path, str], out: Path, options: _Op
     engine, scheduler, workers = options.engine, options.scheduler, options.workers
     if not todo:  # everything is in the cache: no pool or cluster to start
         engine, scheduler = "local", None
-    if engine == "local":  # a worker costs ~2 s to start: only worth it with a few tasks
+    if engine == "local":  # a worker costs ~1 s to start: only worth it with a few tasks
         workers = min(workers, -(-todo // (TASK_SIZE * MIN_TASKS_PER_WORKER)))
     report = StageReport("run", n_in=len(paths),
                          cache_dir=str(options.cache_dir) if cache else "")
