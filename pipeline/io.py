@@ -9,6 +9,7 @@ import os
 import re
 import signal
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -103,6 +104,25 @@ def atomic_write(path: Path, write) -> None:  # type: ignore[no-untyped-def]
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """`np.savez` of `arrays` at `path`, through `atomic_write` (plain arrays, no pickles)."""
+    def write(temp: Path) -> None:
+        with temp.open("wb") as out:
+            np.savez(out, **arrays)
+
+    atomic_write(path, write)
+
+
+def load_arrays(path: Path) -> dict[str, np.ndarray] | None:
+    """The arrays `save_arrays` wrote at `path`, read without pickles; None when the file is
+    missing, unreadable or damaged (the caller builds them again)."""
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            return dict(stored)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return None
 
 
 @contextmanager

@@ -20,7 +20,6 @@ import logging
 import pickle
 import re
 import threading
-import zipfile
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -324,25 +323,15 @@ def cache_path(key: str) -> Path:
 def _cached_arrays(folder: Path, key: str) -> dict[str, np.ndarray]:
     """Arrays from the cache; built (and saved, when the folder is writable) when missing or
     unreadable."""
+    from .io import load_arrays, save_arrays
+
     path = cache_path(key)
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            return dict(stored)
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-        pass
+    arrays = load_arrays(path)
+    if arrays is not None:
+        return arrays
     arrays = build_arrays(folder)
     try:
-        _save(path, arrays)
+        save_arrays(path, arrays)
     except OSError as err:
         logger.info("word segmentation arrays kept in memory: cannot write %s (%s)", path, err)
     return arrays
-
-
-def _save(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    from .io import atomic_write
-
-    def write(temp: Path) -> None:
-        with temp.open("wb") as out:
-            np.savez(out, **arrays)
-
-    atomic_write(path, write)

@@ -23,7 +23,7 @@ import numpy as np
 from .. import config
 from ..config import CLAUSE_LABELS, MODEL_META_PATH, MODEL_PATH
 from ..errors import ModelNotFoundError
-from ..io import atomic_write
+from ..io import load_arrays, save_arrays
 
 logger = logging.getLogger(__name__)
 
@@ -131,29 +131,22 @@ def load_scorer(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH
 
     data, meta = _checked_bytes(model_path, meta_path)
     path = Path(config.USER_CACHE_DIR) / f"clause-model-{FORMAT}-{meta['model_sha256'][:24]}.npz"
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            return LinearScorer(dict(stored)), meta
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnsupportedModelError):
-        pass
+    stored = load_arrays(path)
+    if stored is not None:
+        try:
+            return LinearScorer(stored), meta
+        except (KeyError, ValueError):  # another layout (UnsupportedModelError is one)
+            pass
     model = _build(data, model_path)
     try:
         scorer = LinearScorer(export_arrays(model))
     except UnsupportedModelError:
         return SklearnScorer(model), meta
     try:
-        _save_arrays(path, scorer.arrays())
+        save_arrays(path, scorer.arrays())
     except OSError as err:
         logger.info("classifier arrays kept in memory: cannot write %s (%s)", path, err)
     return scorer, meta
-
-
-def _save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    def write(temp: Path) -> None:
-        with temp.open("wb") as out:
-            np.savez(out, **arrays)
-
-    atomic_write(path, write)
 
 
 def _checked_bytes(model_path: Path, meta_path: Path) -> tuple[bytes, dict]:
