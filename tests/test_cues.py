@@ -7,9 +7,13 @@ from pipeline.extract.facts import cue_windows
 from pipeline.extract.nlp import (
     CUES_KEY,
     PATTERNS_DIR,
+    PHRASE_ATTRS,
+    CueMatcher,
     annotate,
     build_nlp,
     doc_from_clauses,
+    doc_from_words,
+    get_vocab,
     load_patterns,
 )
 from pipeline.memo import Memo
@@ -35,6 +39,8 @@ def cue_labels(text: str) -> set[str]:
      "Dữ liệu được bảo vệ an toàn."),
     ("NOTIFY", "Chúng tôi sẽ thông báo cho khách hàng.", "Chúng tôi sẽ liên hệ khách hàng."),
     ("HOURS_CONTEXT", "Giờ làm việc: T2 - T7, 8h00 - 17h00.", "Giá bán: 8.000 - 17.000 đồng."),
+    ("HOURS_CONTEXT", "Nhận đơn T3 và T5 hằng tuần.", "Mẫu đơn t3 và t5 ở cuối trang."),
+    ("HOURS_CONTEXT", "Nhận đơn T3 và T5 hằng tuần.", "Sản phẩm T8 và T9 đã hết hàng."),
 ])
 def test_cue_patterns(label, must_match, must_not_match):
     assert label in cue_labels(must_match)
@@ -65,7 +71,18 @@ def test_every_pattern_has_an_id_label_and_a_phrase_or_pattern():
     assert len({row["id"] for row in rows}) == len(rows)
     for row in rows:
         assert row["id"].startswith(row["label"] + ".") and row["id"].endswith(".v1")
-        assert ("phrase" in row) != ("pattern" in row)
+        assert sum(key in row for key in ("phrase", "phrases", "pattern")) == 1
+        assert row.get("attr", "LOWER") in PHRASE_ATTRS
+        assert not ("attr" in row and "pattern" in row)
+
+
+def test_a_token_pattern_still_runs_beside_the_phrases(tmp_path):
+    (tmp_path / "hours.jsonl").write_text(
+        '{"id": "HOURS.T.v1", "label": "HOURS", "pattern": [{"TEXT": {"REGEX": "^T[2-7]$"}}]}\n'
+        '{"id": "HOURS.gio.v1", "label": "HOURS", "phrase": "giờ làm việc"}\n', encoding="utf-8")
+    matcher = CueMatcher(get_vocab(), tmp_path)
+    doc = matcher(doc_from_words(["Giờ làm việc", ":", "T2", "-", "T7"], "Giờ làm việc: T2 - T7"))
+    assert [span.text for span in doc.spans[CUES_KEY]] == ["Giờ làm việc", "T2", "T7"]
 
 
 def test_pipeline_is_blank_vietnamese_with_the_cue_matcher():

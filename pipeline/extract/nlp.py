@@ -19,18 +19,19 @@ from ..records import Clause
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 CUES_KEY = "cues"
+PHRASE_ATTRS = ("LOWER", "ORTH")
 
 
-def segmentations(phrase: str) -> Iterator[list[str]]:
+def segmentations(phrase: str, lower: bool = True) -> Iterator[list[str]]:
     """Every way to group a phrase's syllables into words ("khiếu nại" -> ["khiếu nại"] and
     ["khiếu", "nại"]): underthesea's segmentation depends on context, so a pattern must match
-    whichever one it picks.
+    whichever one it picks. In lower case unless `lower` is false.
 
     Examples:
         >>> list(segmentations("lưu trữ"))
         [['lưu trữ'], ['lưu', 'trữ']]
     """
-    syllables = phrase.lower().split()
+    syllables = (phrase.lower() if lower else phrase).split()
     for cuts in itertools.product((False, True), repeat=len(syllables) - 1):
         words, current = [], [syllables[0]]
         for syllable, cut in zip(syllables[1:], cuts, strict=True):
@@ -44,7 +45,8 @@ def segmentations(phrase: str) -> Iterator[list[str]]:
 
 
 def load_patterns(patterns_dir: Path = PATTERNS_DIR) -> list[dict]:
-    """Pattern rows `{id, label, phrase | pattern}` from every JSONL file, in file order."""
+    """Pattern rows `{id, label, phrase | phrases | pattern}` (and `attr` for phrases) from
+    every JSONL file, in file order."""
     rows = []
     for path in sorted(patterns_dir.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -57,26 +59,31 @@ class CueMatcher:
     """Marks cue phrases ("khiếu nại", "lưu trữ", "rò rỉ") as `doc.spans["cues"]`, labelled
     by category; extractors read clause context from them instead of from raw strings.
 
-    Phrases go to a `PhraseMatcher` on LOWER (hash look-ups, fast with many segmentation
-    variants); token patterns (`"pattern"` rows) to a `Matcher`."""
+    Phrases go to a `PhraseMatcher` on LOWER, or on ORTH for a row with `"attr": "ORTH"`
+    ("T2" but not "t2"): hash look-ups, fast with many segmentation variants. Token patterns
+    (`"pattern"` rows) go to a `Matcher`, which reads every token in Python: ten times the
+    time of a phrase, so a pattern that lists exact words is better written as phrases."""
 
     def __init__(self, vocab: Vocab, patterns_dir: Path = PATTERNS_DIR):
-        self.phrases = PhraseMatcher(vocab, attr="LOWER")
+        self.phrases = {attr: PhraseMatcher(vocab, attr=attr) for attr in PHRASE_ATTRS}
         self.matcher = Matcher(vocab, validate=True)
         self.labels: dict[str, str] = {}
         for row in load_patterns(patterns_dir):
-            if "phrase" in row:
-                self.phrases.add(row["id"], [Doc(vocab, words=words)
-                                             for words in segmentations(row["phrase"])])
-            else:
+            if "pattern" in row:
                 self.matcher.add(row["id"], [row["pattern"]])
+            else:
+                attr = row.get("attr", "LOWER")
+                self.phrases[attr].add(row["id"], [
+                    Doc(vocab, words=words)
+                    for phrase in row.get("phrases") or [row["phrase"]]
+                    for words in segmentations(phrase, lower=attr == "LOWER")])
             self.labels[row["id"]] = row["label"]
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [
-            Span(doc, start, end, label=self.labels[doc.vocab.strings[match_id]])
-            for match_id, start, end in [*self.phrases(doc), *self.matcher(doc)]
-        ]
+        found = [match for matcher in (*self.phrases.values(), self.matcher) if len(matcher)
+                 for match in matcher(doc)]
+        spans = [Span(doc, start, end, label=self.labels[doc.vocab.strings[match_id]])
+                 for match_id, start, end in found]
         doc.spans[CUES_KEY] = sorted(spans, key=lambda s: (s.start, s.end, s.label_))
         return doc
 
