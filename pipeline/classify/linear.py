@@ -19,7 +19,7 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any, Protocol
 
 import numpy as np
@@ -46,7 +46,12 @@ class _Block(Protocol):
 
 
 class _TextBlock:
-    """`TfidfVectorizer.transform` of one text column, times the block weight."""
+    """`TfidfVectorizer.transform` of one text column, times the block weight.
+
+    An n-gram is looked up as a number: each vocabulary token has an id (from 1), and an
+    n-gram of ids is their base-`radix` number, so the n-grams of many texts are built and
+    found with array operations (`searchsorted` in the sorted numbers of the vocabulary's
+    terms) instead of joining and hashing a string for each one."""
 
     def __init__(self, spec: Mapping[str, Any], terms: np.ndarray, idf: np.ndarray) -> None:
         self.column, self.offset, self.weight = spec["column"], spec["offset"], spec["weight"]
@@ -54,23 +59,34 @@ class _TextBlock:
         self.split = str.split if spec["pattern"] == r"\S+" else re.compile(
             spec["pattern"]).findall
         self.low, self.high = spec["ngrams"]
-        self.vocabulary = {term: j for j, term in enumerate(terms.tolist())}
+        words = [term.split(" ") for term in terms.tolist()]
+        self.ids: dict[str, int] = {}
+        for tokens in words:
+            for token in tokens:
+                self.ids.setdefault(token, len(self.ids) + 1)
+        self.radix = len(self.ids) + 1
+        if self.radix ** self.high >= 2**62:
+            raise UnsupportedModelError(f"{self.column}: too many terms for int64 n-grams")
+        numbers = np.array([_number(tokens, self.ids, self.radix) for tokens in words],
+                           dtype=np.int64)
+        self.term_columns = np.argsort(numbers, kind="stable")
+        self.numbers = numbers[self.term_columns]
+        self.width = len(words)
         self.idf = np.asarray(idf, dtype=np.float64)
 
-    def found(self, text: str) -> list[int]:
-        """The vocabulary columns of a text's n-grams, with repeats."""
-        tokens = self.split(text.lower())
-        return [j for j in map(self.vocabulary.get, _ngrams(tokens, self.low, self.high))
-                if j is not None]
-
     def entries(self, values: Sequence[object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        found = [self.found(str(value)) for value in values]
-        width = len(self.vocabulary)
-        sizes = [len(f) for f in found]
-        keys = np.repeat(np.arange(len(found), dtype=np.int64) * width, sizes) + np.fromiter(
-            chain.from_iterable(found), dtype=np.int64, count=sum(sizes))
+        tokens = [self.split(str(value).lower()) for value in values]
+        sizes = [len(t) for t in tokens]
+        ids = np.fromiter(map(self.ids.get, chain.from_iterable(tokens), repeat(0)),
+                          dtype=np.int64, count=sum(sizes))
+        owners = np.repeat(np.arange(len(tokens), dtype=np.int64), sizes)
+        numbers, texts = self._ngrams(ids, owners)
+        at = np.minimum(np.searchsorted(self.numbers, numbers), max(self.width - 1, 0))
+        hit = self.numbers[at] == numbers if self.width else np.zeros(len(at), dtype=bool)
+        width = self.width
+        keys = texts[hit] * width + self.term_columns[at[hit]]
         keys, counts = np.unique(keys, return_counts=True)  # by text, then column
-        lengths = np.bincount(keys // width, minlength=len(found)).astype(np.int64)
+        lengths = np.bincount(keys // width, minlength=len(tokens)).astype(np.int64)
         columns = keys % width
         tf = np.log(counts.astype(np.float64))
         tf += 1.0
@@ -79,6 +95,26 @@ class _TextBlock:
         norms[norms == 0.0] = 1.0
         tf /= np.repeat(norms, lengths)
         return columns, tf * self.weight if self.weight != 1.0 else tf, lengths
+
+    def _ngrams(self, ids: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The numbers of every `low`..`high`-gram within one text whose tokens are all in
+        the vocabulary, and the text each belongs to (scikit-learn's n-grams, in another
+        order, which a count does not see)."""
+        numbers, texts = [], []
+        for n in range(self.low, self.high + 1):
+            m = len(ids) - n + 1
+            if m <= 0:
+                break
+            number, known = np.zeros(m, dtype=np.int64), np.ones(m, dtype=bool)
+            for k in range(n):
+                number = number * self.radix + ids[k : k + m]
+                known &= ids[k : k + m] > 0
+            keep = known & (owners[:m] == owners[n - 1 :])  # the n-gram is inside one text
+            numbers.append(number[keep])
+            texts.append(owners[:m][keep])
+        if not numbers:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(numbers), np.concatenate(texts)
 
 
 class _OneHotBlock:
@@ -108,12 +144,12 @@ class _NumberBlock:
             self.weight), lengths
 
 
-def _ngrams(tokens: list[str], low: int, high: int) -> list[str]:
-    """scikit-learn's word n-grams of `low`..`high` tokens (their order does not matter)."""
-    grams = list(tokens) if low == 1 else []
-    for n in range(max(low, 2), high + 1):
-        grams.extend(map(" ".join, zip(*(tokens[k:] for k in range(n)), strict=False)))
-    return grams
+def _number(tokens: Sequence[str], ids: Mapping[str, int], radix: int) -> int:
+    """An n-gram's number: its token ids as the digits of a base-`radix` number."""
+    number = 0
+    for token in tokens:
+        number = number * radix + ids[token]
+    return number
 
 
 def segment_sums(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
