@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -109,32 +110,67 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
-def tokenize_span(text: str, start: int, end: int, memo: Memo | None = None
-                  ) -> tuple[tuple[str, ...], tuple[int, ...]]:
-    """underthesea words of `text[start:end]`, each checked against the text it came from.
+def tokenize_spans(text: str, spans: Sequence[tuple[int, int]], memo: Memo | None = None
+                   ) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+    """underthesea words of each `text[start:end]` with their offsets in `text`, each
+    checked against the text it came from.
 
-    Memoised by the clause text when a `memo` is given: templated policies repeat most
-    sentences.
+    With a `memo`, a clause text seen before is not segmented again (templated policies
+    repeat most sentences); the others are segmented together, a few thousand characters
+    at a time (a call has a fixed cost, and a huge policy must not become one array).
 
     Raises:
         AlignmentError: a token does not occur where the previous one ended.
     """
-    chunk = text[start:end]
-    if memo is None:
-        words, offsets = _words_of(chunk, start)
-    else:
-        words, offsets = memo.get_or_compute(memo_key(chunk), lambda: _words_of(chunk, start))
-    return tuple(words), tuple(start + offset for offset in offsets)
+    chunks = [text[start:end] for start, end in spans]
+    keys = [memo_key(chunk) for chunk in chunks] if memo is not None else chunks
+    found: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+    todo: dict[str, int] = {}  # key -> the first chunk with it
+    for i, key in enumerate(keys):
+        if key not in found and key not in todo:
+            value = memo.get(key) if memo is not None else None
+            if value is None:
+                todo[key] = i
+            else:
+                found[key] = value
+    found.update(zip(todo, _words_of_many([chunks[i] for i in todo.values()],
+                                          [spans[i][0] for i in todo.values()]), strict=True))
+    if memo is not None:
+        counts = Counter(keys)
+        for key in todo:
+            memo.put(key, found[key], repeated=counts[key] > 1)
+    return [(tuple(words), tuple(start + offset for offset in offsets))
+            for (start, _), (words, offsets) in zip(spans, map(found.__getitem__, keys),
+                                                    strict=True)]
 
 
-def _words_of(chunk: str, start: int) -> tuple[tuple[str, ...], tuple[int, ...]]:
-    """Words of `chunk` with offsets into it; `start` only places errors in the document.
+_BATCH_CHARS = 20_000  # clause text segmented in one `word_tokenize_many` call
 
-    `wordseg` gives underthesea's words (its own model, scored faster).
-    """
-    from .wordseg import word_tokenize
 
-    tokens = word_tokenize(chunk)
+def _words_of_many(chunks: Sequence[str], starts: Sequence[int]
+                   ) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+    """`_words_of` of each chunk, the chunks segmented a batch at a time."""
+    from .wordseg import word_tokenize_many
+
+    found: list[tuple[tuple[str, ...], tuple[int, ...]]] = []
+    first = 0
+    while first < len(chunks):
+        last, size = first, 0
+        while last < len(chunks) and (last == first or size + len(chunks[last]) <= _BATCH_CHARS):
+            size += len(chunks[last])
+            last += 1
+        tokens = word_tokenize_many(chunks[first:last])
+        found += [_words_of(chunk, start, words)
+                  for chunk, start, words in zip(chunks[first:last], starts[first:last], tokens,
+                                                 strict=True)]
+        first = last
+    return found
+
+
+def _words_of(chunk: str, start: int, tokens: Sequence[str]
+              ) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """Words of `chunk` (underthesea's `tokens` of it) with offsets into it; `start` only
+    places errors in the document."""
     words: list[str] = []
     starts: list[int] = []
     pos = 0
@@ -205,19 +241,20 @@ def segment_document(doc: Document, params: SegmentParams = SegmentParams(),
     text = doc.text
     if unicodedata.normalize("NFC", text) != text:
         raise AlignmentError(f"{doc.doc_id}: text is not NFC; run the clean stage first")
-    clauses: list[Clause] = []
+    places: list[tuple[int, int, str, str, str, int]] = []  # span, kind, section, path, level
     outline = _Outline()
     units = structure_lines(text)
     levels = (model or load_heading_model()).predict(units) if units else []
     for unit, level in zip(units, levels, strict=True):
         if level is not None:
             outline.enter(level, text[unit.start : unit.end])
-        for a, b, kind in _unit_clauses(text, unit, level, params):
-            tokens, starts = tokenize_span(text, a, b, memo)
-            clauses.append(Clause(doc.doc_id, len(clauses), outline.section, text[a:b], a, b,
-                                  tokens, starts, kind, outline.path,
-                                  level if kind == "heading" and level else 0))
-    return clauses
+        places += [(a, b, kind, outline.section, outline.path,
+                    level if kind == "heading" and level else 0)
+                   for a, b, kind in _unit_clauses(text, unit, level, params)]
+    words = tokenize_spans(text, [(a, b) for a, b, *_ in places], memo)
+    return [Clause(doc.doc_id, i, section, text[a:b], a, b, tokens, starts, kind, path, level)
+            for i, ((a, b, kind, section, path, level), (tokens, starts))
+            in enumerate(zip(places, words, strict=True))]
 
 
 def _unit_clauses(text: str, unit: Line, level: int | None, params: SegmentParams

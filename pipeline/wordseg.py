@@ -141,19 +141,30 @@ class Segmenter:
             self.tokens[token] = found
         return found
 
-    def tag(self, tokens: Sequence[str]) -> list[int]:
-        """Label ids of the tokens: the best path under the model."""
-        return _viterbi(self.scores(tokens), self.trans)
+    def tag(self, clauses: Sequence[Sequence[str]]) -> list[list[int]]:
+        """Label ids of the tokens of each clause: the best path under the model."""
+        scores = self.scores(clauses)
+        paths, at = [], 0
+        for clause in clauses:
+            paths.append(_viterbi(scores[at : at + len(clause)], self.trans) if clause else [])
+            at += len(clause)
+        return paths
 
-    def scores(self, tokens: Sequence[str]) -> list[list[float]]:
-        """Per position, the score of each label (emission scores, as underthesea's)."""
+    def scores(self, clauses: Sequence[Sequence[str]]) -> list[list[float]]:
+        """Per position of the clauses' tokens, one after the other, the score of each label
+        (emission scores, as underthesea's for each clause alone): n-grams are read across
+        the whole run of tokens, and templates reaching past a clause's edges read its
+        `BOS`/`EOS` rows instead."""
+        tokens = [token for clause in clauses for token in clause]
         n = len(tokens)
+        if not n:
+            return []
         with self.lock:  # rows are handed out to new tokens one at a time
-            if len(self.tokens) + n > _TOKENS_MAX:  # never midway through a clause
+            if len(self.tokens) + n > _TOKENS_MAX:  # never midway through a call
                 self.tokens.clear()
             at = np.fromiter(map(self.token, tokens), dtype=np.int64, count=n)
             found = self.records[at]  # after `token`, which may have grown `records`
-        gather, slots, absent = self._layout(n)
+        gather, slots, absent = self._layout([len(clause) for clause in clauses if clause])
         ids = found[:, :2]
         keys2 = ids[:-1] * self.radix + ids[1:]
         keys3 = keys2[:-1] * self.radix + ids[2:]
@@ -169,29 +180,35 @@ class Segmenter:
         # summed over templates in their order, as underthesea_core adds them up
         return self.table[rows[gather] + slots].sum(axis=0).tolist()
 
-    def _layout(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For a clause of n tokens: the row each (template, position) reads, the templates'
-        slot offsets, and where absent n-grams look their rows up."""
-        layout = self.layouts.get(n)
+    def _layout(self, sizes: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For clauses of these numbers of tokens, one after the other: the row each
+        (template, position) reads, the templates' slot offsets, and where absent n-grams
+        look their rows up. Kept for a single clause's length."""
+        key = sizes[0] if len(sizes) == 1 else None
+        layout = self.layouts.get(key) if key is not None else None
         if layout is None:
+            n = sum(sizes)
             count2, count3 = max(n - 1, 0), max(n - 2, 0)
             absent = np.array([self.absent[0], self.absent[1]] * count2
                               + [self.absent[0], self.absent[2]] * count3, dtype=np.int64)
-            gather = _template_rows(self.templates, n)
+            gather = _template_rows(self.templates, np.array(sizes, dtype=np.int64))
             slots = np.array([first + 2 for _, first, _ in self.templates],
                              dtype=np.int64)[:, None]
             layout = (gather, slots, absent)
-            if n <= _LAYOUTS_MAX:
-                self.layouts[n] = layout
+            if key is not None and key <= _LAYOUTS_MAX:
+                self.layouts[key] = layout
         return layout
 
 
-def _template_rows(templates: list[tuple[str, int, int]], n: int) -> np.ndarray:
-    """Index in a clause's row vector of what each template reads at each of n positions.
+def _template_rows(templates: list[tuple[str, int, int]], sizes: np.ndarray) -> np.ndarray:
+    """Index in the row vector of clauses of `sizes` tokens, one after the other, of what
+    each template reads at each position.
 
     The row vector: 5 rows per token (exact, lower, isdigit, istitle, is_in_dict), the
     primary then the dictionary rows of the 2-gram then 3-gram keys (exact, lower-case
-    interleaved), the 2-gram and 3-gram title rows, the zero row and the `outside` rows."""
+    interleaved), the 2-gram and 3-gram title rows, the zero row and the `outside` rows. A
+    template that reaches before its clause's first token reads `BOS`, past its last `EOS`."""
+    n = int(sizes.sum())
     count2, count3 = max(n - 1, 0), max(n - 2, 0)
     keyed = 5 * n
     queries = 2 * count2 + 2 * count3
@@ -212,10 +229,18 @@ def _template_rows(templates: list[tuple[str, int, int]], n: int) -> np.ndarray:
     start, stride = np.array([where[(size, kind)] for kind, size in spec]).T[:, :, None]
     bos, eos = (np.array([[constants + 1 + outside_row(kind, size, eos=edge)]
                           for kind, size in spec]) for edge in (False, True))
-    positions = np.arange(n)
-    rows = start + stride * (positions + firsts)
-    rows = np.where(positions + lasts >= n, eos, rows)
-    return np.where(positions + firsts < 0, bos, rows)  # checked first: BOS wins
+    rows = (start + stride * firsts) + stride * np.arange(n)
+    # Only positions this close to their clause's first or last token can read outside it.
+    before, after = max(0, -int(firsts.min())), max(0, int(lasts.max()))
+    ends = np.cumsum(sizes)
+    edges = np.unique(np.clip(np.concatenate(
+        [ends - sizes + k for k in range(before)] + [ends - 1 - k for k in range(after)]
+        + [np.zeros(0, dtype=np.int64)]), 0, n - 1))
+    clause = np.searchsorted(ends, edges, side="right")
+    near = np.where(edges + lasts >= ends[clause], eos, rows[:, edges])
+    rows[:, edges] = np.where(edges + firsts < ends[clause] - sizes[clause], bos,
+                              near)  # checked first: BOS wins
+    return rows
 
 
 def _viterbi(scores: list[list[float]], trans: tuple[float, float, float, float]) -> list[int]:
@@ -249,17 +274,32 @@ def word_tokenize(text: str) -> list[str]:
         >>> word_tokenize("Dữ liệu cá nhân được bảo mật.")
         ['Dữ liệu', 'cá nhân', 'được', 'bảo mật', '.']
     """
+    return word_tokenize_many([text])[0]
+
+
+def word_tokenize_many(texts: Sequence[str]) -> list[list[str]]:
+    """`word_tokenize` of each text, the texts scored together (numpy's cost per call is
+    paid once for all of them, not once per clause)."""
     segmenter = load_segmenter()
     if segmenter is None:
-        return _underthesea_word_tokenize()(text, use_token_normalize=False)
-    tokens = _regex_tokenize()(text, use_token_normalize=False, fixed_words=[])
-    if not tokens:
-        return []
-    if segmenter.unsure.search("".join(tokens)):
-        return _underthesea_word_tokenize()(text, use_token_normalize=False)
+        return [_underthesea_word_tokenize()(text, use_token_normalize=False)
+                for text in texts]
+    tokenized = [_regex_tokenize()(text, use_token_normalize=False, fixed_words=[])
+                 for text in texts]
+    unsure = [bool(tokens) and bool(segmenter.unsure.search("".join(tokens)))
+              for tokens in tokenized]
+    labels = iter(segmenter.tag([tokens for tokens, left in zip(tokenized, unsure, strict=True)
+                                 if not left]))
+    return [_underthesea_word_tokenize()(text, use_token_normalize=False) if left
+            else _joined(tokens, next(labels), segmenter.inside)
+            for text, tokens, left in zip(texts, tokenized, unsure, strict=True)]
+
+
+def _joined(tokens: Sequence[str], labels: Sequence[int], inside: int) -> list[str]:
+    """Syllables joined into words: an `inside` label continues the word before it."""
     words: list[str] = []
-    for token, label in zip(tokens, segmenter.tag(tokens), strict=True):
-        if label == segmenter.inside and words:
+    for token, label in zip(tokens, labels, strict=True):
+        if label == inside and words:
             words[-1] = f"{words[-1]} {token}"
         else:
             words.append(token)

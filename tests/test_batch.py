@@ -309,9 +309,9 @@ def test_repeated_sentences_are_tokenized_once_and_memo_is_saved(templated_dir, 
     seen: list[str] = []
     real = segment._words_of
 
-    def counting(chunk, start):
+    def counting(chunk, start, tokens):
         seen.append(chunk)
-        return real(chunk, start)
+        return real(chunk, start, tokens)
 
     monkeypatch.setattr(segment, "_words_of", counting)
     _run([templated_dir], tmp_path)

@@ -37,12 +37,15 @@ def policy_lines(folder: Path) -> list[str]:
     return [line for line in lines if line.strip()]
 
 
-def differences(lines: list[str]) -> list[tuple[str, list[str], list[str]]]:
+def differences(lines: list[str], batch: int = 40) -> list[tuple[str, list[str], list[str]]]:
+    """Lines whose words differ from underthesea's, scored alone or `batch` at a time."""
     found = []
-    for line in lines:
-        ours, theirs = wordseg.word_tokenize(line), reference(line)
-        if ours != theirs:
-            found.append((line, ours, theirs))
+    for start in range(0, len(lines), batch):
+        group = lines[start : start + batch]
+        for line, together in zip(group, wordseg.word_tokenize_many(group), strict=True):
+            ours, theirs = wordseg.word_tokenize(line), reference(line)
+            if ours != theirs or together != theirs:
+                found.append((line, ours, theirs))
     return found
 
 
@@ -104,6 +107,13 @@ def vietnamese_like(draw, max_words: int = 40) -> str:
 @given(st.one_of(vietnamese_like(), vietnamese_like(max_words=300), st.text(max_size=120)))
 def test_same_words_as_underthesea_on_random_strings(text):
     assert wordseg.word_tokenize(text) == reference(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(vietnamese_like(), st.sampled_from(["", " ", ".", "BOS", "Ấy"]),
+                          st.text(max_size=30)), max_size=12))
+def test_texts_scored_together_get_the_words_each_gets_alone(texts):
+    assert wordseg.word_tokenize_many(texts) == [reference(text) for text in texts]
 
 
 def test_same_words_on_a_very_long_line():
