@@ -1,9 +1,9 @@
 """Case-insensitive cue regexes with a literal pre-test: most of an audit's time is regex
 search over every clause, and most clauses hold none of the words a cue needs.
 
-`Cue` finds, once, sets of strings such that every match of its regex contains one string of
-each set (read from the parsed pattern: literal runs, branches, repeats of at least one,
-lookarounds), and only runs the regex on a clause whose lower-cased text satisfies them.
+`Cue` reads, once, the strings every match of its regex must contain (`gate`: from the parsed
+pattern, literal runs, each branch of an alternation with all it needs, repeats of at least
+one, lookarounds), and only runs the regex on a clause whose lower-cased text holds them.
 When no such strings can be read, the regex always runs: the pre-test never changes a
 result, it only skips work.
 
@@ -15,7 +15,7 @@ text seen in an earlier policy of the run is not searched again.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..memo import Memo, memo_key
@@ -62,12 +62,15 @@ def cue_text(text: str, memo: Memo | None = None) -> str:
 
 
 class Cue:
-    """A compiled case-insensitive regex and the needles that gate it."""
+    """A compiled case-insensitive regex, the needles it needs (what a report shows was looked
+    for) and the gate that must hold before it runs."""
 
     def __init__(self, pattern: str) -> None:
         self.regex = re.compile(pattern, re.I)
         self.pattern = pattern
         self.needles: tuple[tuple[str, ...], ...] = needles(pattern)
+        found = gate(pattern)
+        self.gated: Callable[[str], bool] | None = None if found is None else gate_test(found)
 
     def search(self, text: str, lowered: str | None = None) -> re.Match[str] | None:
         """`regex.search(text)`, skipped unless `lowered` (the text in lower case) holds a
@@ -88,32 +91,116 @@ class Cue:
         return found[self]
 
     def _search(self, text: str, lowered: str | None) -> re.Match[str] | None:
-        if self.needles and not self._gated(text.lower() if lowered is None else lowered):
+        if self.gated is not None and not self.gated(text.lower() if lowered is None
+                                                     else lowered):
             return None
         return self.regex.search(text)
-
-    def _gated(self, low: str) -> bool:
-        """Whether `low` holds a needle of every set (plain loops: generators here were a
-        tenth of an audit's time)."""
-        for needed in self.needles:
-            for needle in needed:
-                if needle in low:
-                    break
-            else:
-                return False
-        return True
 
     def __repr__(self) -> str:
         return f"Cue({self.pattern!r})"
 
 
-MAX_SETS = 3  # needle sets tested per cue: the most selective ones
+# A gate: a string the lower-cased text must hold, or ("all" | "any", gates).
+Gate = str | tuple[str, tuple[Any, ...]]
+ALL, ANY = "all", "any"
+
+
+def gate(pattern: str) -> Gate | None:
+    r"""What every match of `pattern` holds, as a tree of strings: each run of literals, every
+    branch of an alternation (each branch with all it needs: "thông tin (cá nhân|thanh
+    toán)" needs "thông tin " and one of the two), a repeat of at least one, a positive
+    lookaround. None when nothing can be read (the regex then always runs).
+
+    Examples:
+        >>> gate("thông tin (cá nhân|thanh toán)|sức khỏe")
+        ('any', (('all', ('thông tin ', ('any', ('cá nhân', 'thanh toán')))), 'sức khỏe'))
+        >>> gate(r"(a|\d)x?") is None
+        True
+    """
+    try:
+        tree = _sre.parse(pattern, re.I)
+    except (re.error, TypeError, ValueError):
+        return None
+    return _all(_gates(list(tree)))
+
+
+def gate_test(found: Gate) -> Callable[[str], bool]:
+    """Whether a lower-cased text satisfies the gate, as a function: the strings of a node
+    are tested by `any`/`all` over `map` (a loop in C: an audit asks thousands of times per
+    policy), nested nodes by their own functions.
+
+    Examples:
+        >>> test = gate_test(gate("thông tin (cá nhân|thanh toán)|sức khỏe"))
+        >>> test("thông tin thanh toán"), test("thông tin liên hệ"), test("hồ sơ sức khỏe")
+        (True, False, True)
+    """
+    if isinstance(found, str):
+        return lambda low: found in low
+    kind, parts = found
+    strings = tuple(part for part in parts if isinstance(part, str))
+    nested = tuple(gate_test(part) for part in parts if not isinstance(part, str))
+
+    def every(low: str) -> bool:
+        if not all(map(low.__contains__, strings)):
+            return False
+        for test in nested:
+            if not test(low):
+                return False
+        return True
+
+    def some(low: str) -> bool:
+        if any(map(low.__contains__, strings)):
+            return True
+        for test in nested:
+            if test(low):
+                return True
+        return False
+
+    return every if kind == ALL else some
+
+
+def _all(parts: list[Gate]) -> Gate | None:
+    """The gate that needs every part: strings first (the cheapest test), longest first."""
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    strings = sorted((p for p in parts if isinstance(p, str)), key=len, reverse=True)
+    return ALL, (*strings, *(p for p in parts if not isinstance(p, str)))
+
+
+def _gates(items: Sequence[tuple[Any, Any]]) -> list[Gate]:
+    """Every gate the matches of a sequence of parsed items must satisfy."""
+    found: list[Gate] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is _LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            found.append("".join(run).lower())
+            run = []
+        if op is _SUBPATTERN:
+            found += _gates(list(av[-1]))
+        elif op is _BRANCH:
+            branches = [_all(_gates(list(branch))) for branch in av[1]]
+            if all(branch is not None for branch in branches):
+                found.append((ANY, tuple(branches)))
+        elif op in _REPEATS and av[0] >= 1:
+            found += _gates(list(av[2]))
+        elif op is _LOOKAROUND:
+            found += _gates(list(av[1]))
+    return found
+
+
+MAX_SETS = 3  # needle sets shown per cue: the most selective ones
 
 
 def needles(pattern: str) -> tuple[tuple[str, ...], ...]:
     """Sets of lower-case strings such that every match of `pattern` holds one string of
     each set, the most selective first; none when the pattern can match without any (or
-    cannot be read).
+    cannot be read). What a report shows was looked for (`report.why`); the pre-test reads
+    the finer `gate`.
 
     Examples:
         >>> needles("đồng ý|chấp thuận")
