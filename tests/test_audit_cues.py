@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.audit import law_findings
-from pipeline.audit.cues import Cue, needles
+from pipeline.audit.cues import Cue, gate, needles
 from pipeline.audit.profiles import load_profiles
 
 from .test_audit import CONDITIONAL_CASES, CORE_CASES
@@ -22,11 +22,20 @@ def _cues() -> list[Cue]:
     return found
 
 
+def _strings(found) -> set[str]:
+    """Every string of a gate tree."""
+    if found is None:
+        return set()
+    if isinstance(found, str):
+        return {found}
+    return set().union(*map(_strings, found[1]))
+
+
 CUES = _cues()
 # Text made of the words the cues need, with fillers and marks between: where a skipped
 # match would show.
-WORDS = sorted({word for cue in CUES for needed in cue.needles for needle in needed
-                for word in needle.split()} | {"và", "của", "bạn", "7", "24", "GPS", "AI"})
+WORDS = sorted({word for cue in CUES for needle in _strings(cue.gate) for word in needle.split()}
+               | {"và", "của", "bạn", "7", "24", "GPS", "AI"})
 SENTENCES = st.lists(st.sampled_from(WORDS), max_size=25).map(" ".join) | st.lists(
     st.sampled_from([*WORDS, ",", ".", ":", "(", ")", "-"]), max_size=30).map("".join)
 
@@ -45,6 +54,16 @@ def test_the_cues_have_needles_and_results_do_not_change_on_the_tests_sentences(
 def test_the_pre_test_never_hides_a_match(text):
     for cue in CUES:
         assert bool(cue.search(text)) == bool(cue.regex.search(text)), (cue, text)
+
+
+def test_gate_of_alternations_groups_and_lookarounds():
+    assert gate(r"(?:bằng việc|khi)\s+sử dụng") == (
+        "all", ("sử dụng", ("any", ("bằng việc", "khi"))))
+    assert gate(r"thu thập (định vị|vân tay)|nhạy cảm") == (
+        "any", (("all", ("thu thập ", ("any", ("định vị", "vân tay")))), "nhạy cảm"))
+    assert gate(r"(?!không)bán") == "bán" and gate(r"x?y*") is None
+    test = Cue(r"thu thập (định vị|vân tay)|nhạy cảm").gated
+    assert test("chúng tôi thu thập vân tay") and not test("chúng tôi thu thập họ tên")
 
 
 def test_needles_of_alternations_groups_and_lookarounds():

@@ -69,8 +69,9 @@ class Cue:
         self.regex = re.compile(pattern, re.I)
         self.pattern = pattern
         self.needles: tuple[tuple[str, ...], ...] = needles(pattern)
-        found = gate(pattern)
-        self.gated: Callable[[str], bool] | None = None if found is None else gate_test(found)
+        self.gate: Gate | None = gate(pattern)
+        self.gated: Callable[[str], bool] | None = (None if self.gate is None
+                                                    else gate_test(self.gate))
 
     def search(self, text: str, lowered: str | None = None) -> re.Match[str] | None:
         """`regex.search(text)`, skipped unless `lowered` (the text in lower case) holds a
