@@ -7,6 +7,7 @@ never loads them.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import socket
@@ -91,10 +92,19 @@ def process_batch(items: list[DocInput], settings: WorkSettings) -> BatchOutput:
     _seed_memo(settings.memo_path)
     outcomes = process_documents([(item.doc_id, item.source_path, item.data) for item in items],
                                  doc, classifier(), MEMOS)
+    _freeze_what_is_loaded()
     return BatchOutput(
         [encode_rows(_columns(outcome)) for outcome in outcomes],
         {"tokens": MEMOS.tokens.take_repeated(), "scores": classifier().memo.take_repeated()},
     )
+
+
+@lru_cache(maxsize=1)
+def _freeze_what_is_loaded() -> None:
+    """After a process's first task, what it loaded (models, vocabularies, spaCy) is there
+    for good: `gc.freeze` keeps the collector from walking it again at every full collection
+    (half of a one-worker run's collection time, ~2 s in 1,000 unique policies)."""
+    gc.freeze()
 
 
 def _columns(outcome: Outcome) -> Rows:
