@@ -56,6 +56,24 @@ def test_the_pre_test_never_hides_a_match(text):
         assert bool(cue.search(text)) == bool(cue.regex.search(text)), (cue, text)
 
 
+# Letters a case-insensitive regex holds equal to "i" or "s" although `str.lower` does not.
+FOLDED_APART = st.lists(st.sampled_from(WORDS), max_size=20).map(" ".join).map(
+    lambda text: text.replace("i", "ı").replace("s", "ſ").replace("a", "A"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(FOLDED_APART | SENTENCES.map(lambda text: text.replace("i", "İ")))
+def test_letters_that_fold_together_still_reach_the_regex(text):
+    for cue in CUES:
+        assert bool(cue.search(text)) == bool(cue.regex.search(text)), (cue, text)
+
+
+def test_the_gate_reads_the_text_as_the_regex_does():
+    assert Cue(r"internet|sách bảo mật").search("Trang İNTERNET")
+    assert Cue(r"internet|sách bảo mật").search("chính ſách bảo mật")
+    assert Cue(r"internet").search("trang ınternet") and not Cue(r"internet").search("intranet")
+
+
 def test_gate_of_alternations_groups_and_lookarounds():
     assert gate(r"(?:bằng việc|khi)\s+sử dụng") == (
         "all", ("sử dụng", ("any", ("bằng việc", "khi"))))

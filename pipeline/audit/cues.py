@@ -39,8 +39,46 @@ class CueText(str):
     found: dict[Cue, re.Match[str] | None]
 
 
+def _fold_classes() -> dict[str, str]:
+    """Lower-case characters that a case-insensitive regex matches with another one although
+    `str.lower` keeps them apart ("ı" and "i", "ſ" and "s", "ς" and "σ"), each mapped to one
+    of its class, so that gate strings and texts are compared as the regex compares them."""
+    try:
+        from re._casefix import _EXTRA_CASES as extra  # the table `re` compiles with (3.11+)
+    except ImportError:  # pragma: no cover - Python 3.10
+        from sre_compile import _equivalences as classes  # type: ignore[attr-defined]
+
+        extra = {c: tuple(o for o in group if o != c) for group in classes for c in group}
+    canon = {}
+    for code, others in extra.items():
+        first = chr(min(code, *others)).lower()
+        for member in (code, *others):
+            if chr(member).lower() != first:
+                canon[chr(member).lower()] = first
+    return canon
+
+
+_FOLDS = _fold_classes()
+_FOLDS_APART_RE = re.compile("[İ" + "".join(map(re.escape, _FOLDS)) + "]")
+_FOLD_TABLE = str.maketrans(_FOLDS)
+
+
+def fold(text: str) -> str:
+    """The text in lower case as a case-insensitive regex reads it: `str.lower`, except that
+    "İ" stays one letter and characters the regex holds equal become one (`_fold_classes`).
+
+    Examples:
+        >>> fold("CHÍNH SÁCH"), fold("İnternet"), fold("ſách")
+        ('chính sách', 'internet', 'sách')
+    """
+    low = text.lower()
+    if _FOLDS_APART_RE.search(low) is None and "İ" not in text:
+        return low
+    return text.replace("İ", "i").lower().translate(_FOLD_TABLE)
+
+
 def cue_text(text: str, memo: Memo | None = None) -> str:
-    """`text.lower()`; with a `memo` (`memo.Memos.cue_texts`), the `CueText` of this text
+    """`fold(text)`; with a `memo` (`memo.Memos.cue_texts`), the `CueText` of this text
     kept from an earlier clause, if any.
 
     Examples:
@@ -51,11 +89,11 @@ def cue_text(text: str, memo: Memo | None = None) -> str:
         ('LƯU TRỮ', 'LƯU TRỮ')
     """
     if memo is None:
-        return text.lower()
+        return fold(text)
     key = memo_key(text)
     kept = memo.get(key)
     if kept is None:
-        kept = CueText(text.lower())
+        kept = CueText(fold(text))
         kept.found = {}
         memo.put(key, kept)
     return kept
@@ -92,7 +130,7 @@ class Cue:
         return found[self]
 
     def _search(self, text: str, lowered: str | None) -> re.Match[str] | None:
-        if self.gated is not None and not self.gated(text.lower() if lowered is None
+        if self.gated is not None and not self.gated(fold(text) if lowered is None
                                                      else lowered):
             return None
         return self.regex.search(text)
@@ -179,7 +217,7 @@ def _gates(items: Sequence[tuple[Any, Any]]) -> list[Gate]:
             run.append(chr(av))
             continue
         if run:
-            found.append("".join(run).lower())
+            found.append(fold("".join(run)))
             run = []
         if op is _SUBPATTERN:
             found += _gates(list(av[-1]))
