@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 from .config import HEADING_MODEL_PATH
@@ -232,15 +234,15 @@ def _body(text: str) -> str:
 def _shape(text: str) -> dict[str, float | str]:
     body = _body(text)
     words = body.split()
-    letters = [ch for ch in body if ch.isalpha()]
+    letters = list(filter(str.isalpha, body))  # C loops: a paragraph is thousands of chars
     capitalised = [w for w in words if w[:1].isupper()]
     end = text.rstrip()[-1:] if text.strip() else ""
     return {
         "n_words": min(len(words), 60) / 60, "few_words": float(len(words) <= 3),
         "short": float(len(words) <= 12), "long": float(len(words) > 25),
         f"ends={end if end in '.:?!;,)' else 'word'}": 1.0,
-        "upper_share": sum(ch.isupper() for ch in letters) / max(len(letters), 1),
-        "all_caps": float(len(letters) >= 4 and all(ch.isupper() for ch in letters)),
+        "upper_share": sum(map(str.isupper, letters)) / max(len(letters), 1),
+        "all_caps": float(len(letters) >= 4 and all(map(str.isupper, letters))),
         "title_share": len(capitalised) / max(len(words), 1),
         "first_upper": float(body[:1].isupper()), "first_lower": float(body[:1].islower()),
         "colon_inside": float(":" in text.rstrip()[:-1]),
@@ -400,7 +402,8 @@ class LinearModel:
     intercepts: tuple[float, ...]
 
     def scores(self, row: dict[str, float]) -> list[float]:
-        return [b + sum(w.get(f, 0.0) * x for f, x in row.items())
+        """Intercept plus the weighted features, summed in the row's order."""
+        return [b + sum(map(operator.mul, map(w.get, row, repeat(0.0)), row.values()))
                 for w, b in zip(self.weights, self.intercepts, strict=True)]
 
     def proba(self, row: dict[str, float]) -> list[float]:
