@@ -13,7 +13,8 @@ PACKAGE = Path(pipeline.__file__).parent
 LAYERS: dict[str, float] = {
     "pipeline": 0, "pipeline.errors": 0, "pipeline.config": 0, "pipeline.schema": 0,
     "pipeline.records": 1, "pipeline.formats": 1, "pipeline.io": 2, "pipeline.memo": 1,
-    "pipeline.limits": 1, "pipeline.crfsuite": 1, "pipeline.wordseg_tables": 2.2,
+    "pipeline.limits": 1, "pipeline.gates": 1, "pipeline.crfsuite": 1,
+    "pipeline.wordseg_tables": 2.2,
     "pipeline.wordseg": 2.4, "pipeline.structure": 2.4, "pipeline.clean": 2.4,
     "pipeline.segment": 3, "pipeline.annotations": 4,
     "pipeline.classify": 5, "pipeline.extract": 5, "pipeline.audit": 6,

@@ -16,6 +16,7 @@ from pathlib import Path
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
+from ..gates import Gated
 from ..records import RawFact
 
 _EMAIL_RE = re.compile(
@@ -65,11 +66,11 @@ _COUNTRY_HINTS = {
     "IN": ("ấn độ", "india"),
     "CA": ("canada", "toronto"),
 }
-_TAX_RE = re.compile(
+_TAX = Gated(re.compile(
     r"(?:MST|mã số thuế|mã số doanh nghiệp|mã số DN|GCNĐKDN|GCNĐKKD|ĐKKD|ĐKDN|"
     r"đăng ký kinh doanh|đăng ký doanh nghiệp)[^0-9\n]{0,40}?(\d{10}(?:-\d{3})?)(?!\d)",
     re.I,
-)
+))
 def find_emails(text: str) -> Iterator[RawFact]:
     """E-mail addresses, also in `mailto:` links and as `tam [at] khatra.com.vn`.
 
@@ -236,6 +237,6 @@ def _region_named_near(text: str, position: int) -> str | None:
 
 def find_tax_codes(text: str) -> Iterator[RawFact]:
     """Tax codes / business registration numbers (10 digits, optional -XXX branch suffix)."""
-    for match in _TAX_RE.finditer(text):
+    for match in _TAX.finditer(text):
         yield RawFact("tax_code", match.group(1), match.group(1), match.start(1), match.end(1),
                       "tax_code.mst.v1", "")

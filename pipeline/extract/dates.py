@@ -15,6 +15,7 @@ import datetime
 import re
 from collections.abc import Iterator, Sequence
 
+from ..gates import Gated
 from ..records import RawFact
 from .periods import Window
 
@@ -40,7 +41,7 @@ _EFFECTIVE = (r"(?:ngày\s+)?(?:có\s+)?hiệu lực(?:\s+(?:thi hành|áp dụn
 _GAP = (r"[\s:,\-–]*(?:(?:vào|kể|từ|ngày|lúc|là|on|from|as of)\b[\s:,]*){0,4}"
         r"(?:\d{1,2}\s*[:h]\s*\d{2}(?:\s*(?:giờ|GMT[+\-]?\d*|\([^()\n]{0,20}\)))*[\s,\-–]*)?")
 _GAP_RE = re.compile(_GAP, re.I)
-_CUED_RE = re.compile(rf"(?P<updated>{_UPDATED})|(?P<effective>{_EFFECTIVE})", re.I)
+_CUED = Gated(re.compile(rf"(?P<updated>{_UPDATED})|(?P<effective>{_EFFECTIVE})", re.I))
 # A law's or a registration's date: these words just before the cue make it not the policy's.
 _NOT_THE_POLICY_RE = re.compile(
     r"(?:nghị định|nghị quyết|thông tư|quyết định|luật|bộ luật|NĐ-CP|QH\d+|TT-|QĐ-|"
@@ -76,7 +77,7 @@ def find_policy_dates(text: str, windows: Sequence[Window]) -> Iterator[RawFact]
 
 
 def _cued_dates(clause: str, offset: int) -> Iterator[RawFact]:
-    for cue in _CUED_RE.finditer(clause):
+    for cue in _CUED.finditer(clause):
         if _NOT_THE_POLICY_RE.search(clause[max(0, cue.start() - 60) : cue.start()]):
             continue
         gap = _GAP_RE.match(clause, cue.end())

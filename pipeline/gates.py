@@ -1,0 +1,258 @@
+"""Literal pre-tests for regular expressions: most clauses hold none of the words a regex
+needs, and testing for the words is much cheaper than running the regex.
+
+`gate` reads, once, the strings every match of a pattern must contain (from the parsed
+pattern: literal runs, each branch of an alternation with all it needs, repeats of at least
+one, positive lookarounds); a text whose folded form (`fold`: lower case as a
+case-insensitive regex reads it) lacks them cannot match. When no such strings can be read
+there is no gate and the regex always runs: a gate never changes a result, it only skips
+work. `Gated` wraps a compiled regex with its gate; the audit's cues (`audit.cues`) and the
+extractors use them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+try:  # the parser `re` compiles with (3.11+); `sre_parse` before
+    from re import _parser as _sre
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre  # type: ignore[no-redef]
+
+_LITERAL, _SUBPATTERN, _BRANCH = _sre.LITERAL, _sre.SUBPATTERN, _sre.BRANCH
+_REPEATS = tuple(getattr(_sre, name) for name in ("MAX_REPEAT", "MIN_REPEAT",
+                                                    "POSSESSIVE_REPEAT") if hasattr(_sre, name))
+_LOOKAROUND = _sre.ASSERT
+Needles = frozenset[str]
+
+
+def _fold_classes() -> dict[str, str]:
+    """Lower-case characters that a case-insensitive regex matches with another one although
+    `str.lower` keeps them apart ("ı" and "i", "ſ" and "s", "ς" and "σ"), each mapped to one
+    of its class, so that gate strings and texts are compared as the regex compares them."""
+    try:
+        from re._casefix import _EXTRA_CASES as extra  # the table `re` compiles with (3.11+)
+    except ImportError:  # pragma: no cover - Python 3.10
+        from sre_compile import _equivalences as classes  # type: ignore[attr-defined]
+
+        extra = {c: tuple(o for o in group if o != c) for group in classes for c in group}
+    canon = {}
+    for code, others in extra.items():
+        first = chr(min(code, *others)).lower()
+        for member in (code, *others):
+            if chr(member).lower() != first:
+                canon[chr(member).lower()] = first
+    return canon
+
+
+_FOLDS = _fold_classes()
+_FOLDS_APART_RE = re.compile("[İ" + "".join(map(re.escape, _FOLDS)) + "]")
+_FOLD_TABLE = str.maketrans(_FOLDS)
+
+
+def fold(text: str) -> str:
+    """The text in lower case as a case-insensitive regex reads it: `str.lower`, except that
+    "İ" stays one letter and characters the regex holds equal become one (`_fold_classes`).
+
+    Examples:
+        >>> fold("CHÍNH SÁCH"), fold("İnternet"), fold("ſách")
+        ('chính sách', 'internet', 'sách')
+    """
+    low = text.lower()
+    if _FOLDS_APART_RE.search(low) is None and "İ" not in text:
+        return low
+    return text.replace("İ", "i").lower().translate(_FOLD_TABLE)
+
+
+# A gate: a string the lower-cased text must hold, or ("all" | "any", gates).
+Gate = str | tuple[str, tuple[Any, ...]]
+ALL, ANY = "all", "any"
+
+
+def gate(pattern: str, flags: int = re.I) -> Gate | None:
+    r"""What every text `pattern` (compiled with `flags`) matches in holds, folded, as a
+    tree of strings: each run of literals, every branch of an alternation (each branch with
+    all it needs: "thông tin (cá nhân|thanh toán)" needs "thông tin " and one of the two), a
+    repeat of at least one, a positive lookaround. None when nothing can be read (the regex
+    then always runs).
+
+    Examples:
+        >>> gate("thông tin (cá nhân|thanh toán)|sức khỏe")
+        ('any', (('all', ('thông tin ', ('any', ('cá nhân', 'thanh toán')))), 'sức khỏe'))
+        >>> gate(r"(a|\d)x?") is None
+        True
+    """
+    try:
+        tree = _sre.parse(pattern, flags)
+    except (re.error, TypeError, ValueError):
+        return None
+    return _all(_gates(list(tree)))
+
+
+def gate_test(found: Gate) -> Callable[[str], bool]:
+    """Whether a lower-cased text satisfies the gate, as a function: the strings of a node
+    are tested by `any`/`all` over `map` (a loop in C: an audit asks thousands of times per
+    policy), nested nodes by their own functions.
+
+    Examples:
+        >>> test = gate_test(gate("thông tin (cá nhân|thanh toán)|sức khỏe"))
+        >>> test("thông tin thanh toán"), test("thông tin liên hệ"), test("hồ sơ sức khỏe")
+        (True, False, True)
+    """
+    if isinstance(found, str):
+        return lambda low: found in low
+    kind, parts = found
+    strings = tuple(part for part in parts if isinstance(part, str))
+    nested = tuple(gate_test(part) for part in parts if not isinstance(part, str))
+
+    def every(low: str) -> bool:
+        if not all(map(low.__contains__, strings)):
+            return False
+        for test in nested:
+            if not test(low):
+                return False
+        return True
+
+    def some(low: str) -> bool:
+        if any(map(low.__contains__, strings)):
+            return True
+        for test in nested:
+            if test(low):
+                return True
+        return False
+
+    return every if kind == ALL else some
+
+
+def _all(parts: list[Gate]) -> Gate | None:
+    """The gate that needs every part: strings first (the cheapest test), longest first."""
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    strings = sorted((p for p in parts if isinstance(p, str)), key=len, reverse=True)
+    return ALL, (*strings, *(p for p in parts if not isinstance(p, str)))
+
+
+def _flat(branches: Sequence[Gate | None]) -> Iterator[Gate]:
+    """The branches of an alternation, an alternation among them spread out."""
+    for branch in branches:
+        if isinstance(branch, tuple) and branch[0] == ANY:
+            yield from branch[1]
+        elif branch is not None:
+            yield branch
+
+
+def _gates(items: Sequence[tuple[Any, Any]]) -> list[Gate]:
+    """Every gate the matches of a sequence of parsed items must satisfy."""
+    found: list[Gate] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is _LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            found.append(fold("".join(run)))
+            run = []
+        if op is _SUBPATTERN:
+            found += _gates(list(av[-1]))
+        elif op is _BRANCH:
+            branches = [_all(_gates(list(branch))) for branch in av[1]]
+            if all(branch is not None for branch in branches):
+                found.append((ANY, tuple(_flat(branches))))
+        elif op in _REPEATS and av[0] >= 1:
+            found += _gates(list(av[2]))
+        elif op is _LOOKAROUND:
+            found += _gates(list(av[1]))
+    return found
+
+
+MAX_SETS = 3  # needle sets shown per cue: the most selective ones
+
+
+def needles(pattern: str) -> tuple[tuple[str, ...], ...]:
+    """Sets of lower-case strings such that every match of `pattern` holds one string of
+    each set, the most selective first; none when the pattern can match without any (or
+    cannot be read). What a report shows was looked for (`report.why`); the pre-test reads
+    the finer `gate`.
+
+    Examples:
+        >>> needles("đồng ý|chấp thuận")
+        (('chấp thuận', 'đồng ý'),)
+        >>> needles(r"\\d+ ngày"), needles(r"(a|\\d)x?")
+        (((' ngày',),), ())
+    """
+    try:
+        tree = _sre.parse(pattern, re.I)
+    except (re.error, TypeError, ValueError):
+        return ()
+    found = sorted(_required(list(tree)), key=_selectivity)[:MAX_SETS]
+    return tuple(tuple(sorted(needed)) for needed in found)
+
+
+def _selectivity(needed: Needles) -> tuple[int, int]:
+    """Longer shortest needle, then fewer needles: more selective first."""
+    return -min(map(len, needed)), len(needed)
+
+
+def _required(items: Sequence[tuple[Any, Any]]) -> list[Needles]:
+    """For a sequence of parsed items, every needle set its matches must satisfy: each run
+    of literals, and what each mandatory item requires."""
+    found: list[Needles] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is _LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            found.append(frozenset({"".join(run).lower()}))
+            run = []
+        if op is not None:
+            found += _item(op, av)
+    return found
+
+
+def _item(op: Any, av: Any) -> list[Needles]:
+    """What one parsed item requires: a group its content, an alternation the union of the
+    most selective set of each branch (if each requires one), a repeat of at least one its
+    body, a positive lookaround its content."""
+    if op is _SUBPATTERN:
+        return _required(list(av[-1]))
+    if op is _BRANCH:
+        best = [min(_required(list(branch)), key=_selectivity, default=None)
+                for branch in av[1]]
+        if any(needed is None for needed in best):
+            return []
+        return [frozenset().union(*best)]  # type: ignore[arg-type]
+    if op in _REPEATS:
+        return _required(list(av[2])) if av[0] >= 1 else []
+    if op is _LOOKAROUND:
+        return _required(list(av[1]))
+    return []
+
+
+class Gated:
+    r"""A compiled regex that is not run on a text lacking what its matches need.
+
+    Examples:
+        >>> cue = Gated(re.compile(r"(?:cập nhật|hiệu lực)\s+(?:ngày\s+)?\d+", re.I))
+        >>> [m.group(0) for m in cue.finditer("Cập nhật ngày 24 và hiệu lực 25")]
+        ['Cập nhật ngày 24', 'hiệu lực 25']
+        >>> list(cue.finditer("Ngày 24 tháng 7"))
+        []
+    """
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex = regex
+        found = gate(regex.pattern, regex.flags)
+        self.test: Callable[[str], bool] | None = None if found is None else gate_test(found)
+
+    def possible(self, text: str) -> bool:
+        """Whether the regex can match in `text` (False only when it cannot)."""
+        return self.test is None or self.test(fold(text))
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """`regex.finditer(text)`, empty at once when no match is possible."""
+        return self.regex.finditer(text) if self.possible(text) else iter(())
