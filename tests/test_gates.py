@@ -1,0 +1,35 @@
+"""`gates.Gated`: a regex with its literal pre-test finds what the regex finds, under its own
+flags, on the extractors' regexes and on random sentences."""
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract import contacts, dates
+from pipeline.gates import Gated, fold, gate
+
+GATED = [dates._CUED, contacts._TAX]
+WORDS = ["Cập nhật", "cập nhật lần cuối", "hiệu lực", "Áp dụng", "ban hành", "MST", "Mã số thuế",
+         "ĐKKD", "đăng ký kinh doanh", "ngày", "01/07/2025", "0312345678", "Last updated",
+         "phiên bản 2.1", "công ty", ":", ",", "-", "\n", "İ", "ſ"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=14).map(" ".join))
+def test_a_gated_regex_finds_what_the_regex_finds(text):
+    for gated in GATED:
+        assert [m.span() for m in gated.finditer(text)] == [
+            m.span() for m in gated.regex.finditer(text)]
+
+
+def test_the_gate_reads_the_pattern_with_its_flags():
+    verbose = Gated(re.compile(r"cập \s nhật", re.X | re.I))
+    assert gate(verbose.regex.pattern, verbose.regex.flags) == ("all", ("nhật", "cập"))
+    assert [m.group(0) for m in verbose.finditer("Đã CẬP\nNHẬT")] == ["CẬP\nNHẬT"]
+    assert list(verbose.finditer("Đã cập-nhật")) == [] and not verbose.possible("nhật ký")
+
+
+def test_fold_keeps_offsets_of_vietnamese_text():
+    text = "Chính Sách Bảo Mật – Cập nhật ngày 01/07/2025"
+    assert fold(text) == text.lower() and len(fold("İstanbul")) == len("İstanbul")
