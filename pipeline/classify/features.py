@@ -21,15 +21,24 @@ FEATURE_COLUMNS = ("words", "syllables", "section", "context", "kind", "position
 PLACE_COLUMNS = ("group", "section_row")
 
 
+_NUMBERING_RE = re.compile(
+    r"^\s*(?:#{1,6}\s+)?(?:(?:[0-9]{1,2}(?:[./][0-9]{1,2})*|[IVXLCivxlc]{1,6})"
+    r"[.)/]\s*|[0-9]{1,2}(?:[./][0-9]{1,2})*\s+|[A-Ha-hĐđ][.)]\s*)")
+
+
 def _words(clause: Clause) -> str:
-    """underthesea words joined by '_' inside a word ("thông_tin cá_nhân")."""
-    return " ".join(_DIGITS_RE.sub("0", w.lower()).replace(" ", "_") for w in clause.tokens)
+    """underthesea words joined by '_' inside a word ("thông_tin cá_nhân"), digits as "0"
+    (one substitution for the clause: a run of digits never spans a space or a "_")."""
+    return _DIGITS_RE.sub("0", " ".join(w.lower().replace(" ", "_") for w in clause.tokens))
 
 
 def _strip_numbering(heading: str) -> str:
     """ "2.1. Phạm vi" -> "Phạm vi"; a separator is required, so "Chính sách" keeps its "C"."""
-    return re.sub(r"^\s*(?:#{1,6}\s+)?(?:(?:[0-9]{1,2}(?:[./][0-9]{1,2})*|[IVXLCivxlc]{1,6})"
-                  r"[.)/]\s*|[0-9]{1,2}(?:[./][0-9]{1,2})*\s+|[A-Ha-hĐđ][.)]\s*)", "", heading)
+    return _NUMBERING_RE.sub("", heading)
+
+
+def _section(path: str) -> str:
+    return " | ".join(_strip_numbering(h) for h in path.split(" > ")).lower()
 
 
 def feature_rows(clauses: Sequence[Clause]) -> list[dict[str, str | float | int]]:
@@ -46,16 +55,19 @@ def feature_rows(clauses: Sequence[Clause]) -> list[dict[str, str | float | int]
     n = len(clauses)
     rows = []
     headings: dict[str, int] = {}
+    sections: dict[str, str] = {}  # consecutive clauses share their heading path
     for i, clause in enumerate(clauses):
         if clause.kind == "heading":
             headings[clause.text] = i
         prev_text = clauses[i - 1].text if i > 0 else ""
         next_text = clauses[i + 1].text if i + 1 < n else ""
-        path = " | ".join(_strip_numbering(h) for h in clause.section_path.split(" > "))
+        path = sections.get(clause.section_path)
+        if path is None:
+            path = sections[clause.section_path] = _section(clause.section_path)
         rows.append({
             "words": _words(clause),
             "syllables": _DIGITS_RE.sub("0", clause.text.lower()),
-            "section": path.lower(),
+            "section": path,
             "context": _DIGITS_RE.sub("0", (prev_text + " \n " + next_text).lower()),
             "kind": clause.kind,
             "position": i / max(n - 1, 1),
