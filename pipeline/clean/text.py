@@ -54,7 +54,11 @@ def normalize_tone_marks(text: str) -> str:
         'Hòa bình\\n xóa'
     """
     token_normalize = _token_normalizer()
-    return _SYLLABLE_RE.sub(lambda m: token_normalize(m.group(0)), text)
+    changed = {syllable: normalized for syllable in set(_SYLLABLE_RE.findall(text))
+               if (normalized := token_normalize(syllable)) != syllable}
+    if not changed:  # most texts: nothing to rewrite, no replacement call per syllable
+        return text
+    return _SYLLABLE_RE.sub(lambda m: changed.get(m.group(0), m.group(0)), text)
 
 
 def _normalize_line(line: str) -> str | None:
