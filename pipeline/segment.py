@@ -175,6 +175,14 @@ def _words_of(chunk: str, start: int, tokens: Sequence[str]
     starts: list[int] = []
     pos = 0
     for token in tokens:
+        # Most words stand right where the last one ended, or after one space.
+        at = pos if chunk.startswith(token, pos) else pos + 1 if (
+            chunk.startswith(" ", pos) and chunk.startswith(token, pos + 1)) else -1
+        if at >= 0 and "\n" not in token:
+            words.append(token)
+            starts.append(at)
+            pos = at + len(token)
+            continue
         first = None
         for syllable in token.split(" "):
             found = chunk.find(syllable, pos)
