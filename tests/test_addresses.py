@@ -75,3 +75,23 @@ def test_an_address_stops_at_the_next_address_label(text, expected):
 ])
 def test_a_street_named_after_a_province_does_not_end_an_inline_address(text, expected):
     assert [f.value for f in find_addresses(text)] == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Chúng tôi có địa chỉ tại 22 Láng Hạ, Đống Đa, Hà Nội.", "22 Láng Hạ, Đống Đa, Hà Nội"),
+    ("Trụ sở tại 12 đường Tiền Giang, Tân Bình, Thành phố Hồ Chí Minh.",
+     "12 đường Tiền Giang, Tân Bình, Thành phố Hồ Chí Minh"),
+    ("Địa chỉ ĐKKD: 123 Nguyễn Trãi, Phường 2, Quận 5, TP. Hồ Chí Minh",
+     "123 Nguyễn Trãi, Phường 2, Quận 5, TP. Hồ Chí Minh"),
+])
+def test_addresses_written_without_unit_words_or_with_an_abbreviated_label(text, expected):
+    assert [f.value for f in find_addresses(text)] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "Công ty có văn phòng tại 2 thành phố lớn là Hà Nội và Đà Nẵng.",
+    "Văn phòng ở 15 tỉnh, thành phố trên cả nước, trong đó có Hà Nội.",
+    "Trụ sở tại 3 miền, gồm Hà Nội.",
+])
+def test_a_number_that_counts_places_is_no_house_number(text):
+    assert list(find_addresses(text)) == []

@@ -20,7 +20,7 @@ from ..records import RawFact
 _PLACES = json.loads((Path(__file__).parent / "places.json").read_text(encoding="utf-8"))
 _PLACE_NAMES = r"(?<!\w)(?:" + "|".join(map(re.escape, _PLACES["provinces"])) + r")(?!\w)"
 _LABEL_WORDS = (r"(?:trụ sở|văn phòng|công ty|liên hệ|kinh doanh|đăng ký|giao dịch|chính|"
-                r"đại diện|doanh nghiệp|cửa hàng|showroom|kho|nhà máy)")
+                r"đại diện|doanh nghiệp|cửa hàng|showroom|kho|nhà máy|ĐKKD|ĐKDN|theo ĐKKD)")
 _CONTACT_LABEL = (r"(?:điện thoại|ĐT|Tel|SĐT|Hotline|Email|E-mail|Website|Fax|MST|Mã số)\b")
 # A place's label may name it ("Văn phòng đại diện khu vực Miền Nam:").
 _PLACE_LABEL = (r"(?:trụ sở(?:\s+chính)?|văn phòng|chi nhánh|showroom|cơ sở|cửa hàng|kho)"
@@ -56,6 +56,10 @@ _GOES_ON_RE = re.compile(r",[ \t]*(?:phường|quận|huyện|xã|thị xã|th�
                          r"|P\.|Q\.)(?!\w)", re.I)
 _PROVINCE_TAIL_RE = re.compile(_SENTENCE_CHAR + r"{0,120}?" + _PROVINCE, re.I)
 _MAX_UNITS_AFTER = 3
+_STREET_END_RE = re.compile(r"(?<!\w)(?:đường|phố|xa lộ|quốc lộ|đại lộ)[ \t]+[^,\n]{2,30}$", re.I)
+# "2 thành phố", "15 tỉnh": a number that counts places, not a house number.
+_COUNT_RE = re.compile(r"\b\d+[ \t]+(?:tỉnh|thành phố|miền|quốc gia|nước|chi nhánh|văn phòng|"
+                       r"cửa hàng|cơ sở|showroom)(?!\w)", re.I)
 # A bare line that is only an address: house number first, then administrative units.
 _ADDRESS_LINE_RE = re.compile(
     r"^(?:- )?(?P<addr>(?:số\s+)?[A-Z]{0,2}[0-9][0-9A-Za-z/-]*[ \t,][^\n]{5,150}?" + _PROVINCE
@@ -86,16 +90,18 @@ def _candidate(text: str, match: re.Match[str], rule_id: str) -> tuple[int, str]
         end = _inline_end(text, end)
     raw = text[start:end]
     value = raw.strip().rstrip(".,;")
-    if not _is_address(value, rule_id == "address.label.v1") or (
+    if not _is_address(value, rule_id == "address.label.v1", rule_id == "address.inline.v1") or (
             match.groupdict().get("place") and not _is_place_address(value)):
         return None
     return start + raw.index(value), value
 
 
 def _inline_end(text: str, end: int) -> int:
-    """The end of an inline address that goes on with more units after a province."""
+    """The end of an inline address that goes on with more units after a province, or after
+    a street named after one ("12 đường Tiền Giang, Tân Bình, Thành phố Hồ Chí Minh")."""
     for _ in range(_MAX_UNITS_AFTER):
-        if not _GOES_ON_RE.match(text, end):
+        if not (_GOES_ON_RE.match(text, end) or (
+                _STREET_END_RE.search(text, max(0, end - 40), end) and text.startswith(",", end))):
             break
         more = _PROVINCE_TAIL_RE.match(text, end)
         if not more:
@@ -115,12 +121,20 @@ def _units(value: str) -> int:
     return len(_ADMIN_UNIT_RE.findall(value)) + bool(_PLACE_RE.search(value))
 
 
-def _is_address(value: str, labelled: bool) -> bool:
+# "có địa chỉ tại 22 Láng Hạ, Đống Đa, Hà Nội": after "địa chỉ/trụ sở ... tại", a house number
+# and a province are enough, though no unit is named.
+_HOUSE_NUMBER_RE = re.compile(
+    r"(?:[Ss]ố[ \t]+)?\d{1,4}[A-Z]?(?:/\d{1,4}[A-Z]?)*[ \t]+(?:(?:đường|phố|ngõ|hẻm)[ \t]+)?"
+    r"[A-ZĐÀ-Ỹ][^,\n]*,")  # a number, then a street's capitalised name, then a comma
+
+
+def _is_address(value: str, labelled: bool, inline: bool = False) -> bool:
     if len(value) < 8 or "@" in value or not _ADDRESS_CUE_RE.search(value):
         return False
     if _STARTS_WITH_CONTACT_RE.match(value):
         return False
-    return labelled or (_units(value) >= 2 and bool(_LOCAL_RE.search(value)))
+    return labelled or (_units(value) >= (1 if inline and _HOUSE_NUMBER_RE.match(value) else 2)
+                        and bool(_LOCAL_RE.search(_COUNT_RE.sub("", value))))
 
 
 def find_addresses(text: str) -> Iterator[RawFact]:
