@@ -18,7 +18,11 @@ from pipeline.config import CleanParams
 from pipeline.errors import InputError, LimitExceeded
 from pipeline.extract.addresses import find_addresses
 from pipeline.extract.nlp import words_and_spaces
-from pipeline.extract.organizations import find_organizations, find_trading_names
+from pipeline.extract.organizations import (
+    find_foreign_owners,
+    find_organizations,
+    find_trading_names,
+)
 from pipeline.segment import split_sentences
 from pipeline.structure import line_features, structure_lines
 
@@ -68,6 +72,8 @@ GROWTH = {
         lambda n: list(find_addresses("trụ sở tại số 12 đường Lê Lợi phường 3 " * n)), 500),
     "legal forms without names": (lambda n: list(find_organizations("Công ty TNHH " * n)),
                                   2_000),
+    "an owner's capitalised words without a foreign legal form": (
+        lambda n: list(find_foreign_owners("thuộc sở hữu của " + "Alpha Beta " * n)), 2_000),
     # every address is checked against the ones already taken
     "many addresses": (lambda n: list(find_addresses("12 phường Tân Định, Hà Nội\n" * n)), 2_000),
     # a run of numbered lines of one kind is measured around every line

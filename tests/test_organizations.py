@@ -4,7 +4,12 @@ names (spelled like its own domain, or calling itself "chúng tôi")."""
 import pytest
 
 from pipeline.extract.facts import extract_text_facts
-from pipeline.extract.organizations import brand_label, find_organizations, fold
+from pipeline.extract.organizations import (
+    brand_label,
+    find_foreign_owners,
+    find_organizations,
+    fold,
+)
 
 
 def _names(text):
@@ -127,3 +132,23 @@ def test_domain_names_and_spellings():
     assert brand_label("www.shop.hoamai.com.vn") == "hoamai"
     assert brand_label("abc.vn") == ""  # too short to tell a name
     assert fold("Đất Việt Xanh") == "datvietxanh"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Website thuộc quyền sở hữu của Shopee Pte. Ltd.", ["Shopee Pte. Ltd."]),
+    ("Ứng dụng được vận hành bởi ABC Technology Co., Ltd. có trụ sở tại Singapore.",
+     ["ABC Technology Co., Ltd."]),
+    ("Đơn vị chủ quản: Grab Holdings Inc.", ["Grab Holdings Inc."]),
+    ("Website thuộc sở hữu của Công ty TNHH Alpha Việt Nam.", []),  # read as a legal name
+])
+def test_a_foreign_owner_with_its_legal_form_after_the_name(text, expected):
+    assert [f.value for f in find_foreign_owners(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Chúng tôi dùng dịch vụ phân tích của Google LLC và Meta Platforms Inc.",
+    "Dịch vụ thanh toán được cung cấp bởi VNPAY JSC.",
+    "Ứng dụng được vận hành bởi đội ngũ kỹ thuật của chúng tôi.",
+])
+def test_a_foreign_partner_named_in_passing_is_no_organization_fact(text):
+    assert list(find_foreign_owners(text)) == []

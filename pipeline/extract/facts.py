@@ -23,7 +23,7 @@ from .contacts import (
 )
 from .dates import find_policy_dates
 from .nlp import CUES_KEY, annotate, doc_from_words
-from .organizations import find_organizations, find_trading_names
+from .organizations import find_foreign_owners, find_organizations, find_trading_names
 from .periods import (
     Window,
     find_breach_notifications,
@@ -101,7 +101,7 @@ def extract_raw_facts(text: str, windows: Sequence[Window]) -> list[RawFact]:
     windows = list(windows)
     emails = list(find_emails(text))
     websites = list(find_websites(text, emails))
-    organizations = list(find_organizations(text))
+    organizations = [*find_organizations(text), *find_foreign_owners(text)]
     found = [
         *emails,
         *websites,

@@ -47,6 +47,16 @@ _NOT_A_NAME_START = frozenset({"cam kết", "bảo mật", "bảo vệ", "thu th
 _PLURAL_RE = re.compile(r"(?:các|những|mọi|nhiều)[ \t]+$", re.I)  # "các công ty Việt Nam"
 _ALIAS_RE = re.compile(r"^\((?-i:[A-ZĐ0-9][A-ZĐÀ-Ỹ0-9 &.-]{1,24})\)")
 _MAX_LOWER_RUN = 8  # lower-case business-line words between a legal form and a proper name
+# A name with a foreign legal form after it ("Shopee Pte. Ltd."), read only where the policy
+# says who owns or runs the service: policies name foreign partners ("Google LLC") too.
+_FOREIGN_FORM = (r"(?-i:Pte\.?[ \t]+Ltd\.?|Pty[ \t]+Ltd\.?|Co\.,?[ \t]*Ltd\.?|Company[ \t]+Limited"
+                 r"|Limited|Ltd\.?|LLC|Inc\.?|Corporation|Corp\.?|JSC|GmbH|PLC|AG|S\.A\.|B\.V\.)")
+_FOREIGN_OWNER_RE = re.compile(
+    r"(?:thuộc[ \t]+(?:quyền[ \t]+)?sở[ \t]+hữu[ \t]+(?:của|bởi)|(?:vận[ \t]+hành|quản[ \t]+lý|"
+    r"sở[ \t]+hữu)[ \t]+bởi|đơn[ \t]+vị[ \t]+chủ[ \t]+quản|chủ[ \t]+sở[ \t]+hữu"
+    r"(?:[ \t]+(?:website|ứng[ \t]+dụng))?|operated[ \t]+by|owned[ \t]+by)[ \t]*:?[ \t]*"
+    r"(?P<name>(?-i:[A-Z0-9][\w&'-]*)(?:[ \t]+(?-i:[A-Z0-9][\w&'.-]*)){0,6}?,?[ \t]+"
+    + _FOREIGN_FORM + r")(?![\w.])", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -131,6 +141,20 @@ def find_organizations(text: str) -> Iterator[RawFact]:
             yield RawFact("organization", value, value[0].upper() + value[1:], start,
                           start + len(value), "organization.legal_name.v1", "")
         position = start + max(len(value), 1)  # a second name may start inside this match
+
+
+def find_foreign_owners(text: str) -> Iterator[RawFact]:
+    """The legal name of a foreign owner or operator, with its legal form after it.
+
+    Examples:
+        >>> [f.value for f in find_foreign_owners("Website thuộc sở hữu của Shopee Pte. Ltd.")]
+        ['Shopee Pte. Ltd.']
+    """
+    for match in _FOREIGN_OWNER_RE.finditer(text):
+        name = match.group("name")
+        if not _LEGAL_FORM_WORDS.match(name):  # a Vietnamese legal name is read as one
+            yield RawFact("organization", name, name, match.start("name"), match.end("name"),
+                          "organization.foreign_form.v1", "")
 
 
 def _legal_name(text: str, match: re.Match[str]) -> str:
