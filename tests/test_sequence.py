@@ -63,7 +63,7 @@ def test_a_clause_between_two_clauses_of_its_section_reads_both():
     assert middle["next_same"] == pytest.approx(np.log(0.25)) and middle["next_cross"] == 0
     assert middle["section"] == pytest.approx(np.log(0.55 / 0.45))  # mean of 0.9 and 0.2
     assert middle["window"] == pytest.approx((np.log(9) + np.log(0.25)) / 2)
-    assert (middle["has_prev"], middle["has_next"], middle["heading"]) == (1, 1, 0)
+    assert (middle["same_as_prev"], middle["same_as_next"], middle["heading"]) == (1, 1, 0)
 
 
 def test_a_heading_between_two_clauses_makes_them_neighbours_across_it():
@@ -73,7 +73,21 @@ def test_a_heading_between_two_clauses_makes_them_neighbours_across_it():
     assert heading["prev_same"] == 0 and heading["prev_cross"] == pytest.approx(np.log(9))
     assert heading["next_same"] == pytest.approx(np.log(0.3 / 0.7))
     first = dict(zip(INPUTS, inputs[0, 0].tolist(), strict=True))
-    assert first["in_section"] == 0 and first["section"] == 0 and first["has_prev"] == 0
+    assert first["section"] == pytest.approx(np.log(9))  # alone before the heading: itself
+
+
+def test_a_clause_alone_reads_no_evidence_against_itself():
+    """A snippet of one clause (`pipeline.analyze`) has no neighbours: each context input is
+    the clause's own log-odds, not the "start or end of a policy" that titles and footers
+    are."""
+    p = np.array([[0.8] * N_LABELS])
+    (alone,) = document_inputs(p, p * 0.5, ["sentence"], [-1])[:, 0]
+    inputs = dict(zip(INPUTS, alone.tolist(), strict=True))
+    for name in ("prev_same", "next_same", "section", "window"):
+        assert inputs[name] == pytest.approx(np.log(4))
+    for name in ("text_section", "text_window"):
+        assert inputs[name] == pytest.approx(np.log(0.4 / 0.6))
+    assert inputs["prev_cross"] == inputs["next_cross"] == 0
 
 
 def test_documents_are_read_apart():

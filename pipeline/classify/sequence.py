@@ -22,15 +22,17 @@ from typing import Any
 
 import numpy as np
 
-FORMAT = 1
+FORMAT = 2  # 2: missing context reads as the clause itself, no position flags
 C = 0.3  # of each label's regression; chosen by nested grouped CV on the development policies
 WINDOW = 3  # clauses either side
 _EPS = 1e-4  # probabilities are clipped to [_EPS, 1 - _EPS] before their log-odds
 MAIN_INPUTS = ("self", "prev_same", "prev_cross", "next_same", "next_cross", "section",
                "window")
 TEXT_INPUTS = ("text_self", "text_section", "text_window")
-FLAGS = ("has_prev", "has_next", "same_as_prev", "same_as_next", "heading", "bullet",
-         "in_section")
+# No flag says where a document starts or ends, or that a clause lies outside any section:
+# in policies those are mostly titles and footers (`other`), and a snippet of one or two
+# clauses (`pipeline.analyze`) would be read as one.
+FLAGS = ("same_as_prev", "same_as_next", "heading", "bullet")
 INPUTS = (*MAIN_INPUTS, *TEXT_INPUTS, *FLAGS)
 
 
@@ -39,11 +41,11 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1.0 - p))
 
 
-def _section_logits(p: np.ndarray, section_rows: np.ndarray) -> np.ndarray:
-    """Log-odds of the mean probabilities of the other clauses of each clause's section (zero
-    for a clause alone in its section or outside any)."""
-    out = np.zeros(p.shape)
-    for row in np.unique(section_rows[section_rows >= 0]).tolist():
+def _section_logits(p: np.ndarray, z: np.ndarray, section_rows: np.ndarray) -> np.ndarray:
+    """Log-odds of the mean probabilities of the other clauses of each clause's section; a
+    clause alone in its section (or outside any, also alone) reads its own log-odds `z`."""
+    out = z.copy()
+    for row in np.unique(section_rows).tolist():
         members = np.flatnonzero(section_rows == row)
         if len(members) > 1:
             others = (p[members].sum(axis=0)[None, :] - p[members]) / (len(members) - 1)
@@ -52,19 +54,23 @@ def _section_logits(p: np.ndarray, section_rows: np.ndarray) -> np.ndarray:
 
 
 def _window_logits(z: np.ndarray, width: int = WINDOW) -> np.ndarray:
-    """Mean log-odds of the clauses up to `width` before and after each one (not itself)."""
+    """Mean log-odds of the clauses up to `width` before and after each one (not itself); a
+    document of one clause reads its own."""
     n = len(z)
     cumulative = np.vstack([np.zeros((1, z.shape[1])), np.cumsum(z, axis=0)])
     low = np.maximum(np.arange(n) - width, 0)
     high = np.minimum(np.arange(n) + width + 1, n)
     count = (high - low - 1).astype(float)
     total = cumulative[high] - cumulative[low] - z
-    return np.where(count[:, None] > 0, total / np.maximum(count, 1.0)[:, None], 0.0)
+    return np.where(count[:, None] > 0, total / np.maximum(count, 1.0)[:, None], z)
 
 
 def document_inputs(main: np.ndarray, text: np.ndarray, kinds: Sequence[str],
                     section_rows: Sequence[int]) -> np.ndarray:
     """The second stage's inputs for the clauses of one document, in order.
+
+    A missing neighbour (the first or last clause) reads as one of the same section that
+    agrees with the clause: no context is no evidence against the first stage.
 
     Args:
         main, text: the two first stages' probabilities, clauses × labels.
@@ -78,26 +84,24 @@ def document_inputs(main: np.ndarray, text: np.ndarray, kinds: Sequence[str],
     Examples:
         >>> p = np.full((3, 2), 0.5)
         >>> document_inputs(p, p, ["heading", "sentence", "sentence"], [0, 0, 0]).shape
-        (3, 2, 17)
+        (3, 2, 14)
     """
-    n, labels = main.shape
     rows = np.asarray(section_rows, dtype=np.int64)
     z = _logit(np.asarray(main, dtype=np.float64))
-    zero = np.zeros((1, labels))
-    prev, nxt = np.vstack([zero, z[:-1]]), np.vstack([z[1:], zero])
+    prev, nxt = np.vstack([z[:1], z[:-1]]), np.vstack([z[1:], z[-1:]])
     same = (rows[1:] == rows[:-1]).astype(float)
-    prev_same, next_same = np.concatenate([[0.0], same]), np.concatenate([same, [0.0]])
+    prev_same, next_same = np.concatenate([[1.0], same]), np.concatenate([same, [1.0]])
     z_text = _logit(np.asarray(text, dtype=np.float64))
     blocks = [z, prev * prev_same[:, None], prev * (1 - prev_same)[:, None],
               nxt * next_same[:, None], nxt * (1 - next_same)[:, None],
-              _section_logits(np.asarray(main, dtype=np.float64), rows), _window_logits(z),
-              z_text, _section_logits(np.asarray(text, dtype=np.float64), rows),
+              _section_logits(np.asarray(main, dtype=np.float64), z, rows), _window_logits(z),
+              z_text, _section_logits(np.asarray(text, dtype=np.float64), z_text, rows),
               _window_logits(z_text)]
     kind = np.asarray(kinds, dtype=object)
-    flags = np.column_stack([np.arange(n) > 0, np.arange(n) < n - 1, prev_same, next_same,
-                             kind == "heading", kind == "bullet", rows >= 0]).astype(float)
+    flags = np.column_stack([prev_same, next_same, kind == "heading", kind == "bullet"]
+                            ).astype(float)
     per_label = np.stack(blocks, axis=2)  # clauses × labels × blocks
-    return np.concatenate([per_label, np.repeat(flags[:, None, :], labels, axis=1)], axis=2)
+    return np.concatenate([per_label, np.repeat(flags[:, None, :], z.shape[1], axis=1)], axis=2)
 
 
 def document_slices(groups: Sequence[str]) -> Iterator[slice]:
