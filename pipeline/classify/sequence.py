@@ -11,7 +11,7 @@ next heading, unless the text says otherwise.
 
 Fitted on out-of-fold first-stage probabilities (what the first stage says of policies it
 has not seen, `train.fit_two_stage`); scored here with NumPy alone, from weights saved as
-plain JSON. Chosen by nested grouped CV on the development policies: macro-F1 0.848 -> 0.859.
+plain JSON. Chosen by nested grouped CV on the development policies: macro-F1 0.848 -> 0.860.
 """
 
 from __future__ import annotations
