@@ -35,13 +35,22 @@ class UnsupportedModelError(ValueError):
     """The fitted pipeline has a step or a setting `LinearScorer` does not reproduce."""
 
 
+# Token patterns whose tokens never hold whitespace: a text's tokens are then those of its
+# pieces between whitespace, so the tokens of "previous \n next" (the context column) are those
+# of the neighbours' own texts (the syllables column), looked up instead of found again.
+_PIECEWISE = frozenset({r"\S+", r"(?u)\b\w\w+\b"})
+_PIECE_SEPARATOR = " \n "
+Tokens = dict[tuple[str, str], list[str]]  # (pattern, text) -> its lower-cased tokens
+
+
 class _Block(Protocol):
     column: str
     offset: int
 
-    def entries(self, values: Sequence[object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def entries(self, values: Sequence[object], found: Tokens | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Columns (within the block), values and entries per input value, as a CSR
-        matrix of the block would hold them."""
+        matrix of the block would hold them (`found`: tokens of texts met in this call)."""
         ...
 
 
@@ -56,8 +65,8 @@ class _TextBlock:
     def __init__(self, spec: Mapping[str, Any], terms: np.ndarray, idf: np.ndarray) -> None:
         self.column, self.offset, self.weight = spec["column"], spec["offset"], spec["weight"]
         # r"\S+" is what str.split does (both read whitespace as str.isspace does), faster
-        self.split = str.split if spec["pattern"] == r"\S+" else re.compile(
-            spec["pattern"]).findall
+        self.pattern = spec["pattern"]
+        self.split = str.split if self.pattern == r"\S+" else re.compile(self.pattern).findall
         self.low, self.high = spec["ngrams"]
         words = [term.split(" ") for term in terms.tolist()]
         self.ids: dict[str, int] = {}
@@ -74,8 +83,23 @@ class _TextBlock:
         self.width = len(words)
         self.idf = np.asarray(idf, dtype=np.float64)
 
-    def entries(self, values: Sequence[object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        tokens = [self.split(str(value).lower()) for value in values]
+    def tokens(self, text: str, found: Tokens) -> list[str]:
+        """The text's tokens; with a piecewise pattern, piece by piece, each piece's tokens
+        kept in `found` for the other blocks of the call."""
+        if self.pattern not in _PIECEWISE:
+            return self.split(text.lower())
+        out: list[str] = []
+        for piece in text.split(_PIECE_SEPARATOR):
+            tokens = found.get((self.pattern, piece))
+            if tokens is None:
+                tokens = found[(self.pattern, piece)] = self.split(piece.lower())
+            out += tokens
+        return out
+
+    def entries(self, values: Sequence[object], found: Tokens | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        found = {} if found is None else found
+        tokens = [self.tokens(str(value), found) for value in values]
         sizes = [len(t) for t in tokens]
         ids = np.fromiter(map(self.ids.get, chain.from_iterable(tokens), repeat(0)),
                           dtype=np.int64, count=sum(sizes))
@@ -124,7 +148,8 @@ class _OneHotBlock:
         self.column, self.offset, self.weight = spec["column"], spec["offset"], spec["weight"]
         self.index = {category: j for j, category in enumerate(categories.tolist())}
 
-    def entries(self, values: Sequence[object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def entries(self, values: Sequence[object], found: Tokens | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         found = [self.index.get(str(value)) for value in values]
         columns = np.array([j for j in found if j is not None], dtype=np.int64)
         lengths = np.array([j is not None for j in found], dtype=np.int64)
@@ -137,7 +162,8 @@ class _NumberBlock:
     def __init__(self, spec: Mapping[str, Any]) -> None:
         self.column, self.offset, self.weight = spec["column"], spec["offset"], spec["weight"]
 
-    def entries(self, values: Sequence[object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def entries(self, values: Sequence[object], found: Tokens | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         numbers = np.array([float(value) for value in values], dtype=np.float64)  # type: ignore[arg-type]
         lengths = (numbers != 0.0).astype(np.int64)
         return np.zeros(int(lengths.sum()), dtype=np.int64), numbers[numbers != 0.0] * (
@@ -209,9 +235,10 @@ class LinearScorer:
         block within a row, as `scipy.sparse.hstack` lays them out."""
         columns, values, starts, lengths = [], [], [], []
         base = 0
+        found: Tokens = {}
         for block in self.blocks:
             codes, distinct = _factorize([row[block.column] for row in rows])
-            cols, vals, counts = block.entries(distinct)
+            cols, vals, counts = block.entries(distinct, found)
             columns.append(cols + block.offset)
             values.append(vals)
             starts.append((base + np.cumsum(counts) - counts)[codes])
