@@ -19,8 +19,6 @@ MODELS_DIR = PROJ_ROOT / "models"
 # The model every run loads: the copy inside the package, so an installed wheel finds it.
 PACKAGED_MODELS_DIR = PACKAGE_DIR / "models"
 MODEL_FILE, MODEL_META_FILE = "clause_classifier.skops", "clause_classifier.json"
-# The two-stage classifier's text-only first stage and second stage, beside MODEL_FILE.
-TEXT_MODEL_FILE, SEQUENCE_FILE = "clause_text_classifier.skops", "clause_sequence.json"
 MODEL_PATH = PACKAGED_MODELS_DIR / MODEL_FILE
 MODEL_META_PATH = PACKAGED_MODELS_DIR / MODEL_META_FILE
 HEADING_MODEL_FILE = "heading_model.json"

@@ -194,34 +194,10 @@ def evaluate_law_audit(annotations: Path, models: dict, test_model, test_ids: se
             "test": evaluate_law(gold, predicted, test)}
 
 
-def _two_sides(data, family: str, dev: np.ndarray, test: np.ndarray, models: dict,  # type: ignore[no-untyped-def]
-               show_progress: bool) -> tuple[np.ndarray, np.ndarray, object]:
-    """Out-of-fold probabilities of the development policies (grouped CV, nested for a
-    two-stage family), probabilities of the test policies from the system fitted on the
-    development ones, and that system. `models` receives each development policy's."""
-    from .classify.train import (
-        TWO_STAGE_FAMILIES,
-        cross_val_proba,
-        cross_val_two_stage,
-        fit,
-        fit_two_stage,
-    )
-
-    held_out = np.zeros(data.Y.shape)
-    if family in TWO_STAGE_FAMILIES:
-        oof = cross_val_two_stage(data, dev, family, models=models, show_progress=show_progress)
-        test_model = fit_two_stage(data, dev, family)
-    else:
-        oof = cross_val_proba(data, family, dev, models=models, show_progress=show_progress)
-        test_model = fit(data, family, np.concatenate([dev, np.flatnonzero(data.synthetic)]))
-    held_out[test] = test_model.predict_proba(data.X.iloc[test])
-    return oof, held_out, test_model
-
-
 def evaluate_all(annotations: Path = ANNOTATED_DIR, families: tuple[str, ...] = FAMILIES,
                  show_progress: bool = False) -> dict:
     """Every figure, on the development policies (grouped CV) and on the frozen test ones."""
-    from .classify.train import build_training_set
+    from .classify.train import build_training_set, cross_val_proba, fit
 
     test_ids = _test_ids(annotations)
     headings, heading_model = evaluate_headings(annotations, test_ids)
@@ -229,11 +205,16 @@ def evaluate_all(annotations: Path = ANNOTATED_DIR, families: tuple[str, ...] = 
     real = ~data.synthetic
     test = np.flatnonzero(real & np.isin(data.groups, list(test_ids)))
     dev = np.flatnonzero(real & ~np.isin(data.groups, list(test_ids)))
+    train = np.concatenate([dev, np.flatnonzero(data.synthetic)])
     classifier, audit, law = {"dev_cv": {}, "test": {}}, {}, {}
     for family in families:
         logger.info("%s: grouped CV on the development policies, then the test policies", family)
         models: dict = {}
-        oof, held_out, test_model = _two_sides(data, family, dev, test, models, show_progress)
+        oof = cross_val_proba(data, family, dev, models=models,
+                              show_progress=show_progress)
+        held_out = np.zeros(data.Y.shape)
+        test_model = fit(data, family, train)
+        held_out[test] = test_model.predict_proba(data.X.iloc[test])
         classifier["dev_cv"][family] = _classifier_scores(data, oof, dev)
         classifier["test"][family] = _classifier_scores(data, held_out, test)
         if family == families[0]:

@@ -354,8 +354,8 @@ def test_classifier_is_loaded_once_per_process(templated_dir, tmp_path, small_ta
     from pipeline.classify import predict
 
     loads = []
-    real = predict.load_stages
-    monkeypatch.setattr(predict, "load_stages", lambda *a: loads.append(a) or real(*a))
+    real = predict.load_scorer
+    monkeypatch.setattr(predict, "load_scorer", lambda *a: loads.append(a) or real(*a))
     worker.classifier.cache_clear()
     report = _run([templated_dir], tmp_path, use_cache=False)
     worker.classifier.cache_clear()

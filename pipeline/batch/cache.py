@@ -235,14 +235,14 @@ class ResultCache:
 
 def _valid_memo_entry(table: str, value: Any) -> bool:
     """A memo value as `segment` (words and their offsets) or the classifier (one probability
-    per label and first stage: one or two stages) stored it."""
+    per label) stored it."""
     if table == "tokens":
         return (isinstance(value, list) and len(value) == 2
                 and all(isinstance(part, list) for part in value)
                 and len(value[0]) == len(value[1])
                 and all(isinstance(word, str) for word in value[0])
                 and all(isinstance(n, int) and not isinstance(n, bool) for n in value[1]))
-    return (isinstance(value, list) and len(value) in (len(CLAUSE_LABELS), 2 * len(CLAUSE_LABELS))
+    return (isinstance(value, list) and len(value) == len(CLAUSE_LABELS)
             and all(isinstance(p, int | float) and not isinstance(p, bool) for p in value))
 
 

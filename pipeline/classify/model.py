@@ -31,31 +31,27 @@ SEED = 13
 LAST_HEADING_PATTERN = r"(?u)\b\w+\b(?![^|]*\|)"
 
 
-# The blocks of a clause's own text: what the text-only first stage reads beside the main one.
-TEXT_BLOCKS = ("words", "syllables", "kind", "position")
-
-
-def _vectorizers(blocks: tuple[str, ...] | None = None) -> ColumnTransformer:
+def _vectorizers() -> ColumnTransformer:
     """Words (1-2 grams), syllables (1-3 grams), heading path, innermost heading, neighbours,
-    kind, position (or only the named `blocks`). Weights chosen by grouped CV on the
-    development policies only: the innermost heading carries most of the section's evidence,
-    the whole path little (it repeats each company's own title on every clause)."""
+    kind, position. Weights chosen by grouped CV on the development policies only: the
+    innermost heading carries most of the section's evidence, the whole path little (it
+    repeats each company's own title on every clause)."""
     tfidf = {"min_df": 2, "sublinear_tf": True}
-    transformers = [
-        ("words", TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), **tfidf), "words"),
-        ("syllables", TfidfVectorizer(ngram_range=(1, 3), **tfidf), "syllables"),
-        ("section", TfidfVectorizer(ngram_range=(1, 2), **tfidf), "section"),
-        ("heading", TfidfVectorizer(token_pattern=LAST_HEADING_PATTERN, ngram_range=(1, 2),
-                                    **tfidf), "section"),
-        ("context", TfidfVectorizer(ngram_range=(1, 1), **tfidf), "context"),
-        ("kind", OneHotEncoder(handle_unknown="ignore"), ["kind"]),
-        ("position", "passthrough", ["position"]),
-    ]
-    weights = {"words": 1.0, "syllables": 1.0, "section": 0.1, "heading": 0.6,
-               "context": 0.6, "kind": 0.5, "position": 0.5}
-    chosen = [t for t in transformers if blocks is None or t[0] in blocks]
-    return ColumnTransformer(chosen, transformer_weights={name: weights[name]
-                                                          for name, _, _ in chosen})
+    return ColumnTransformer(
+        [
+            ("words", TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), **tfidf),
+             "words"),
+            ("syllables", TfidfVectorizer(ngram_range=(1, 3), **tfidf), "syllables"),
+            ("section", TfidfVectorizer(ngram_range=(1, 2), **tfidf), "section"),
+            ("heading", TfidfVectorizer(token_pattern=LAST_HEADING_PATTERN, ngram_range=(1, 2),
+                                        **tfidf), "section"),
+            ("context", TfidfVectorizer(ngram_range=(1, 1), **tfidf), "context"),
+            ("kind", OneHotEncoder(handle_unknown="ignore"), ["kind"]),
+            ("position", "passthrough", ["position"]),
+        ],
+        transformer_weights={"words": 1.0, "syllables": 1.0, "section": 0.1, "heading": 0.6,
+                             "context": 0.6, "kind": 0.5, "position": 0.5},
+    )
 
 
 def make_logreg() -> Pipeline:
@@ -63,16 +59,6 @@ def make_logreg() -> Pipeline:
     classifier = LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000,
                                     random_state=SEED)
     return Pipeline([("features", _vectorizers()),
-                     ("classifier", OneVsRestClassifier(classifier))])
-
-
-def make_text_logreg() -> Pipeline:
-    """The logistic regression of `make_logreg` over the clause's own text only (no heading
-    path, no neighbours): the second stage (`sequence`) reads it beside the main one, as
-    evidence that does not follow a missed heading."""
-    classifier = LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000,
-                                    random_state=SEED)
-    return Pipeline([("features", _vectorizers(TEXT_BLOCKS)),
                      ("classifier", OneVsRestClassifier(classifier))])
 
 
@@ -120,5 +106,4 @@ class RuleBaseline(ClassifierMixin, BaseEstimator):
         return out
 
 
-MODEL_FAMILIES = {"logreg": make_logreg, "logreg_text": make_text_logreg, "svm": make_svm,
-                  "rules": RuleBaseline}
+MODEL_FAMILIES = {"logreg": make_logreg, "svm": make_svm, "rules": RuleBaseline}

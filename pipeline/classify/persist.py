@@ -24,7 +24,6 @@ from .. import config
 from ..config import CLAUSE_LABELS, MODEL_META_PATH, MODEL_PATH
 from ..errors import ModelNotFoundError
 from ..io import load_arrays, save_arrays
-from .sequence import SequenceModel
 
 logger = logging.getLogger(__name__)
 
@@ -115,8 +114,8 @@ def load_model(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH)
     return _build(data, model_path), meta
 
 
-def load_scorer(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH,
-                sha_key: str = "model_sha256") -> tuple[Any, dict]:
+def load_scorer(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH
+                ) -> tuple[Any, dict]:
     """What scores feature rows (`predict_proba(rows)`), and the model's metadata.
 
     The committed model's numbers come from the user cache (`linear.LinearScorer` arrays,
@@ -124,18 +123,14 @@ def load_scorer(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH
     neither skops nor scikit-learn; the first run builds them from the skops file. A model
     `LinearScorer` does not reproduce is scored by scikit-learn (`SklearnScorer`).
 
-    Args:
-        sha_key: the metadata entry holding the file's sha256 (`text_model_sha256` for the
-            text-only first stage).
-
     Raises:
         ModelNotFoundError: as `load_model`.
     """
     from .linear import FORMAT, LinearScorer, UnsupportedModelError, export_arrays
     from .sklearn_scoring import SklearnScorer
 
-    data, meta = _checked_bytes(model_path, meta_path, sha_key)
-    path = Path(config.USER_CACHE_DIR) / f"clause-model-{FORMAT}-{meta[sha_key][:24]}.npz"
+    data, meta = _checked_bytes(model_path, meta_path)
+    path = Path(config.USER_CACHE_DIR) / f"clause-model-{FORMAT}-{meta['model_sha256'][:24]}.npz"
     stored = load_arrays(path)
     if stored is not None:
         try:
@@ -154,40 +149,7 @@ def load_scorer(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH
     return scorer, meta
 
 
-def load_stages(model_path: Path = MODEL_PATH, meta_path: Path = MODEL_META_PATH
-                ) -> tuple[Any, Any, SequenceModel | None, dict]:
-    """The main first stage's scorer, and for a two-stage model (its metadata names
-    `text_model_file` and `sequence_file`, beside `model_path`) the text-only first stage's
-    scorer and the second stage; else `None` for both.
-
-    Raises:
-        ModelNotFoundError: as `load_model`, for any of the three files.
-    """
-    main, meta = load_scorer(model_path, meta_path)
-    if "sequence_file" not in meta:
-        return main, None, None, meta
-    text, _ = load_scorer(model_path.parent / meta["text_model_file"], meta_path,
-                          "text_model_sha256")
-    return main, text, _load_sequence(model_path.parent / meta["sequence_file"], meta), meta
-
-
-def _load_sequence(path: Path, meta: dict) -> SequenceModel:
-    """The second stage's JSON weights, once their sha256 is the one the metadata records."""
-    if not path.is_file():
-        raise ModelNotFoundError(f"no second stage at {path}; run `vnpolicy train`")
-    data = path.read_bytes()
-    if meta.get("sequence_sha256") != hashlib.sha256(data).hexdigest():
-        raise ModelNotFoundError(f"{path}: its sha256 is not the one the metadata records "
-                                 "(sequence_sha256); retrain it with `make train`")
-    try:
-        return SequenceModel.from_json(json.loads(data.decode("utf-8")))
-    except (ValueError, KeyError, TypeError) as err:
-        raise ModelNotFoundError(f"{path}: not a second stage saved by `vnpolicy train` "
-                                 f"({err})") from err
-
-
-def _checked_bytes(model_path: Path, meta_path: Path, sha_key: str = "model_sha256"
-                   ) -> tuple[bytes, dict]:
+def _checked_bytes(model_path: Path, meta_path: Path) -> tuple[bytes, dict]:
     """The model file's bytes and its metadata, once the sha256 and the labels check out."""
     if not model_path.is_file() or not meta_path.is_file():
         raise ModelNotFoundError(
@@ -195,10 +157,10 @@ def _checked_bytes(model_path: Path, meta_path: Path, sha_key: str = "model_sha2
         )
     data = model_path.read_bytes()
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    if meta.get(sha_key) != hashlib.sha256(data).hexdigest():
+    if meta.get("model_sha256") != hashlib.sha256(data).hexdigest():
         # Trusted types hold any numbers: a model with edited weights passes the type audit.
         raise ModelNotFoundError(
-            f"{model_path}: its sha256 is not the one {meta_path.name} records ({sha_key}): "
+            f"{model_path}: its sha256 is not the one {meta_path.name} records (model_sha256): "
             "the model was changed or replaced; retrain it with `make train`")
     if meta.get("labels") != list(CLAUSE_LABELS):
         raise ModelNotFoundError(f"{meta_path}: label set {meta.get('labels')} is not ours")

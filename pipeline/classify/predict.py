@@ -1,6 +1,4 @@
-"""Apply the saved clause classifier to segmented documents: the first stage scores each
-clause (memoised by feature row), the second stage (`sequence`) reads each document's clauses
-in order."""
+"""Apply the saved clause classifier to segmented documents."""
 
 from __future__ import annotations
 
@@ -15,8 +13,7 @@ from ..memo import Memo, memo_key
 from ..records import Clause, ClauseLabels
 from .decisions import decide
 from .features import FEATURE_COLUMNS, feature_rows
-from .persist import load_stages
-from .sequence import TwoStageModel, document_inputs
+from .persist import load_scorer
 from .sklearn_scoring import SklearnScorer
 
 
@@ -25,21 +22,12 @@ class ClauseClassifier:
 
     def __init__(self, model_path: Path | None = MODEL_PATH, meta_path: Path = MODEL_META_PATH,
                  model: object | None = None):
-        """The committed model, or a fitted `model` given directly (an evaluation's: a
-        scikit-learn model, or a `sequence.TwoStageModel`)."""
-        if isinstance(model, TwoStageModel):
-            self.scorer, self.text_scorer, self.sequence, self.meta = (
-                SklearnScorer(model.main), SklearnScorer(model.text), model.sequence, {})
-        elif model is not None:
-            self.scorer, self.text_scorer, self.sequence, self.meta = (
-                SklearnScorer(model), None, None, {})
-        else:
-            self.scorer, self.text_scorer, self.sequence, self.meta = load_stages(
-                model_path, meta_path)
+        """The committed model, or a fitted `model` given directly (an evaluation's)."""
+        self.scorer, self.meta = (SklearnScorer(model), {}) if model is not None else (
+            load_scorer(model_path, meta_path))
         self.threshold = float(self.meta.get("threshold", 0.5))
-        # First-stage probabilities by feature row: that stage scores rows independently, so
-        # a row that repeats (templated policies) needs it once. The second stage reads the
-        # neighbours and is never memoised. Per instance: keys do not name the model.
+        # Probabilities by feature row: rows are scored independently, so a row that repeats
+        # (templated policies) needs the model once. Per instance: keys do not name the model.
         self.memo = Memo()
 
     def predict(self, clauses: Sequence[Clause]) -> list[ClauseLabels]:
@@ -56,14 +44,12 @@ class ClauseClassifier:
         return self.predict_many([clauses])[0]
 
     def predict_many(self, documents: Sequence[Sequence[Clause]]) -> list[list[ClauseLabels]]:
-        """Labels for the clauses of several documents in one model call (the first stage
-        scores rows independently, the second reads each document alone, so batching changes
-        no result)."""
-        per_document = [feature_rows(clauses) for clauses in documents]
-        rows = [row for document_rows in per_document for row in document_rows]
+        """Labels for the clauses of several documents in one model call (rows are scored
+        independently, so batching changes no result)."""
+        rows = [row for clauses in documents for row in feature_rows(clauses)]
         if not rows:
             return [[] for _ in documents]
-        probabilities = self._second_stage(self._probabilities(rows), per_document)
+        probabilities = self._probabilities(rows)
         decisions = decide(probabilities, self.threshold)
         results = iter([
             ClauseLabels(labels, {label: round(p, 4)
@@ -72,31 +58,8 @@ class ClauseClassifier:
         ])
         return [[next(results) for _ in clauses] for clauses in documents]
 
-    def _second_stage(self, first: np.ndarray, per_document: list[list[dict]]) -> np.ndarray:
-        """Final probabilities: the first stage's main columns for a one-stage model, else
-        the second stage over each document's clauses in order."""
-        labels = len(CLAUSE_LABELS)
-        if self.sequence is None:
-            return first[:, :labels]
-        out, start = np.zeros((len(first), labels)), 0
-        for document_rows in per_document:
-            end = start + len(document_rows)
-            inputs = document_inputs(first[start:end, :labels], first[start:end, labels:],
-                                     [row["kind"] for row in document_rows],
-                                     [int(row["section_row"]) for row in document_rows])
-            out[start:end] = self.sequence.predict_proba(inputs)
-            start = end
-        return out
-
-    def _score_rows(self, rows: list[dict]) -> np.ndarray:
-        """First-stage probabilities: the main scorer's, then the text-only one's if any."""
-        main = self.scorer.predict_proba(rows)
-        if self.text_scorer is None:
-            return main
-        return np.hstack([main, self.text_scorer.predict_proba(rows)])
-
     def _probabilities(self, rows: list[dict]) -> np.ndarray:
-        """The first stage's probabilities, asking it only for rows not in the memo."""
+        """The scorer's probabilities, asking it only for rows not in the memo."""
         keys = [memo_key(*(str(row[column]) for column in FEATURE_COLUMNS)) for row in rows]
         counts = Counter(keys)
         known: dict[str, list[float]] = {}
@@ -109,7 +72,7 @@ class ClauseClassifier:
                 else:
                     known[key] = value
         if todo:
-            computed = self._score_rows([rows[i] for i in todo.values()])
+            computed = self.scorer.predict_proba([rows[i] for i in todo.values()])
             for key, row in zip(todo, computed.tolist(), strict=True):
                 known[key] = row
                 self.memo.put(key, row, repeated=counts[key] > 1)

@@ -33,18 +33,14 @@ from ..config import (
     MODEL_FILE,
     MODEL_META_FILE,
     MODELS_DIR,
-    SEQUENCE_FILE,
-    TEXT_MODEL_FILE,
 )
 from ..io import atomic_write
 from ..records import Clause
 from ..segment import segment_document
 from ..structure import HeadingModel, load_heading_model
 from .features import clause_features
-from .model import MODEL_FAMILIES, SEED
+from .model import MODEL_FAMILIES
 from .persist import dump_model
-from .sequence import C as SEQUENCE_C
-from .sequence import SequenceModel, TwoStageModel, stacked_inputs
 
 logger = logging.getLogger(__name__)
 
@@ -154,79 +150,6 @@ def fit(data: TrainingSet, family: str, rows: np.ndarray):  # type: ignore[no-un
     return model.fit(data.X.iloc[rows], data.Y[rows])
 
 
-TWO_STAGE_FAMILIES = {"logreg": "logreg_text"}  # family -> its text-only first stage
-
-
-def fit_sequence_model(inputs: np.ndarray, Y: np.ndarray, c: float = SEQUENCE_C  # noqa: N803
-                       ) -> SequenceModel:
-    """One unweighted logistic regression per label over that label's `sequence.INPUTS`
-    (its probabilities are read at 0.5 as they come: class weights cost ~0.07 macro-F1 in
-    nested CV on the development policies)."""
-    from sklearn.linear_model import LogisticRegression
-
-    coef, intercept = [], []
-    for j in range(Y.shape[1]):
-        model = LogisticRegression(C=c, max_iter=5000, random_state=SEED)
-        model.fit(inputs[:, j, :], Y[:, j])
-        coef.append(model.coef_[0])
-        intercept.append(float(model.intercept_[0]))
-    return SequenceModel(np.array(coef), np.array(intercept))
-
-
-def _inputs(data: TrainingSet, main: np.ndarray, text: np.ndarray, rows: np.ndarray
-            ) -> np.ndarray:
-    """The second stage's inputs of `rows` (in order, whole documents) from first-stage
-    probabilities indexed like `data`."""
-    return stacked_inputs(main[rows], text[rows], data.X["kind"].to_numpy()[rows],
-                          data.X["section_row"].to_numpy()[rows], data.groups[rows])
-
-
-def fit_two_stage(data: TrainingSet, rows: np.ndarray, family: str = "logreg"
-                  ) -> TwoStageModel:
-    """Both first stages fitted on the real policies of `rows` and every synthetic one, and
-    the second stage fitted on their out-of-fold probabilities of `rows` (grouped folds
-    within `rows` only, so a second stage never reads what a first stage said of a policy it
-    was trained on)."""
-    rows = np.sort(rows)
-    main = cross_val_proba(data, family, rows)
-    text = cross_val_proba(data, TWO_STAGE_FAMILIES[family], rows)
-    sequence = fit_sequence_model(_inputs(data, main, text, rows), data.Y[rows])
-    train = np.concatenate([rows, np.flatnonzero(data.synthetic)])
-    return TwoStageModel(fit(data, family, train), fit(data, TWO_STAGE_FAMILIES[family], train),
-                         sequence)
-
-
-def cross_val_two_stage(data: TrainingSet, rows: np.ndarray, family: str = "logreg",
-                        n_splits: int = 6, models: dict | None = None,
-                        show_progress: bool = False) -> np.ndarray:
-    """`cross_val_proba` of the two-stage system, nested: each outer fold's system is
-    `fit_two_stage` on the other folds (its second stage fitted on first-stage probabilities
-    computed within them). The outer folds are `cross_val_proba`'s."""
-    probabilities = np.zeros(data.Y.shape)
-    n_splits = min(n_splits, len(set(data.groups[rows])))
-    with fold_progress(n_splits, f"{family} two-stage CV", show_progress) as bar:
-        for train_rows, test_rows in GroupKFold(n_splits).split(rows, groups=data.groups[rows]):
-            model = fit_two_stage(data, rows[train_rows], family)
-            test = np.sort(rows[test_rows])
-            probabilities[test] = model.predict_proba(data.X.iloc[test])
-            if models is not None:
-                models.update(dict.fromkeys(data.groups[test].tolist(), model))
-            bar.update()
-    return probabilities
-
-
-def save_second_stage(system: TwoStageModel, folder: Path) -> dict[str, str]:
-    """Write the text-only first stage (skops, as `dump_model`) and the second stage (plain
-    JSON) into `folder`, each atomically; returns their names and sha256 for the metadata."""
-    text = dump_model(system.text)
-    weights = (json.dumps(system.sequence.to_json(), indent=1) + "\n").encode("utf-8")
-    atomic_write(folder / TEXT_MODEL_FILE, lambda tmp: tmp.write_bytes(text))
-    atomic_write(folder / SEQUENCE_FILE, lambda tmp: tmp.write_bytes(weights))
-    return {"text_model_file": TEXT_MODEL_FILE,
-            "text_model_sha256": hashlib.sha256(text).hexdigest(),
-            "sequence_file": SEQUENCE_FILE, "sequence_sha256": hashlib.sha256(weights).hexdigest()}
-
-
 def training_hash(annotations: Path, synthetic: Path) -> str:
     """SHA-256 over the annotation file and every synthetic policy, in name order."""
     digest = hashlib.sha256(annotations.read_bytes())
@@ -243,9 +166,7 @@ def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
     """Fit the heading model and the clause classifier on every annotated policy (the frozen
     test policies included: their figures come from `evaluate`, which fits without them) and
     the synthetic ones, and save both with their metadata, each atomically (a temporary
-    file, then a rename). `make models` copies `models/` into the package. A two-stage family
-    (`TWO_STAGE_FAMILIES`) also writes its text-only first stage (skops) and its second
-    stage (JSON) beside `model_path`, their sha256 in the metadata.
+    file, then a rename). `make models` copies `models/` into the package.
 
     Args:
         evaluation: figures to record beside the model (`evaluate.evaluate_all`).
@@ -263,11 +184,8 @@ def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
     load_heading_model.cache_clear()
     data = build_training_set(annotations, heading_model=load_heading_model(heading_path))
     logger.info("training on %d clauses from %d policies", len(data.Y), len(set(data.groups)))
-    if family in TWO_STAGE_FAMILIES:
-        system = fit_two_stage(data, np.flatnonzero(~data.synthetic), family)
-        model, stages = system.main, save_second_stage(system, model_path.parent)
-    else:
-        model, stages = MODEL_FAMILIES[family]().fit(data.X, data.Y), {}
+    model = MODEL_FAMILIES[family]()
+    model.fit(data.X, data.Y)
     meta = {
         "family": family,
         "labels": list(CLAUSE_LABELS),
@@ -282,7 +200,6 @@ def train_model(annotations: Path = ANNOTATED_DIR / "clauses.jsonl",
                      "skops": skops.__version__, "underthesea": underthesea.__version__},
         "heading_model": heading_meta,
         "evaluation": evaluation or {},
-        **stages,
     }
     data = dump_model(model)
     meta["model_sha256"] = hashlib.sha256(data).hexdigest()  # checked by `load_model`
