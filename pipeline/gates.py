@@ -256,3 +256,7 @@ class Gated:
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """`regex.finditer(text)`, empty at once when no match is possible."""
         return self.regex.finditer(text) if self.possible(text) else iter(())
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """`regex.search(text)`, None at once when no match is possible."""
+        return self.regex.search(text) if self.possible(text) else None

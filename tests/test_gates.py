@@ -6,13 +6,16 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.audit import findings
 from pipeline.extract import contacts, dates
 from pipeline.gates import Gated, fold, gate
 
-GATED = [dates._CUED, contacts._TAX]
+GATED = [dates._CUED, contacts._TAX, findings._PLACEHOLDER]
 WORDS = ["Cập nhật", "cập nhật lần cuối", "hiệu lực", "Áp dụng", "ban hành", "MST", "Mã số thuế",
          "ĐKKD", "đăng ký kinh doanh", "ngày", "01/07/2025", "0312345678", "Last updated",
-         "phiên bản 2.1", "công ty", ":", ",", "-", "\n", "İ", "ſ"]
+         "phiên bản 2.1", "công ty", ":", ",", "-", "\n", "İ", "ſ", "[điền", "tên công ty]", "]",
+         "___", "__/__", "XXX", "xx", "{{ten}}", "{", "}", "yourdomain.com", "0123 456 789",
+         "DD/MM/YYYY", ".....", "abc.example", "example.com"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..gates import Gated
 from ..memo import Memo
 from .checklist import TableRows, audit_document, records
 from .cues import cue_text
@@ -14,11 +15,11 @@ from .law_findings import Policy, find_law_issues
 
 FREE_MAIL = ("gmail.com", "yahoo.com", "yahoo.com.vn", "hotmail.com", "outlook.com",
              "icloud.com", "live.com")
-_PLACEHOLDER_RE = re.compile(
+_PLACEHOLDER = Gated(re.compile(
     r"\[(?:điền|nhập|ghi|tên|insert|ngày|họ tên|địa chỉ|số)[^\]]{0,40}\]|_{3,}|__/__|"
     r"\.\.\.\.\.{2,}|\bXXX+\b|\{\{[^}]+\}\}|\{\$?\w+\}|\bDD/MM/YYYY\b|"
     r"\b(?:yourdomain|your-domain|tenmien|tendomain|yoursite|tencongty)\b|@?\w*\.example\b|"
-    r"\b0123[ .]?456[ .]?789\b|\bexample\.com\b", re.I)
+    r"\b0123[ .]?456[ .]?789\b|\bexample\.com\b", re.I))
 
 
 _DENIES_WEB_RE = re.compile(r"không thu thập[^.]{0,40}(qua|trên|thông qua) (trang )?web", re.I)
@@ -118,7 +119,7 @@ def _complaints_without_deadline(rows: Rows, by_type: FactsByType) -> list[Found
 
 
 def _unfilled_template(rows: Rows, by_type: FactsByType) -> list[Found]:
-    placeholders = [cid for cid, _, text in rows if _PLACEHOLDER_RE.search(text)]
+    placeholders = [cid for cid, _, text in rows if _PLACEHOLDER.search(text)]
     if not placeholders:
         return []
     return [("unfilled_template", placeholders, "template placeholders left in the text")]
