@@ -51,6 +51,7 @@ _MAX_LOWER_RUN = 8  # lower-case business-line words between a legal form and a 
 # says who owns or runs the service: policies name foreign partners ("Google LLC") too.
 _FOREIGN_FORM = (r"(?-i:Pte\.?[ \t]+Ltd\.?|Pty[ \t]+Ltd\.?|Co\.,?[ \t]*Ltd\.?|Company[ \t]+Limited"
                  r"|Limited|Ltd\.?|LLC|Inc\.?|Corporation|Corp\.?|JSC|GmbH|PLC|AG|S\.A\.|B\.V\.)")
+_FOREIGN_FORM_RE = re.compile(_FOREIGN_FORM)  # case-sensitive: found before the costly search
 _FOREIGN_OWNER_RE = re.compile(
     r"(?:thuộc[ \t]+(?:quyền[ \t]+)?sở[ \t]+hữu[ \t]+(?:của|bởi)|(?:vận[ \t]+hành|quản[ \t]+lý|"
     r"sở[ \t]+hữu)[ \t]+bởi|đơn[ \t]+vị[ \t]+chủ[ \t]+quản|chủ[ \t]+sở[ \t]+hữu"
@@ -150,6 +151,8 @@ def find_foreign_owners(text: str) -> Iterator[RawFact]:
         >>> [f.value for f in find_foreign_owners("Website thuộc sở hữu của Shopee Pte. Ltd.")]
         ['Shopee Pte. Ltd.']
     """
+    if _FOREIGN_FORM_RE.search(text) is None:  # most policies: no foreign legal form at all
+        return
     for match in _FOREIGN_OWNER_RE.finditer(text):
         name = match.group("name")
         if not _LEGAL_FORM_WORDS.match(name):  # a Vietnamese legal name is read as one
