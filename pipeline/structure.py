@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
+from itertools import islice, repeat
 from pathlib import Path
 
 from .config import HEADING_MODEL_PATH
@@ -280,7 +280,7 @@ def _template(text: str) -> dict[str, float]:
 
 def _words(text: str) -> dict[str, float]:
     """Lower-case word unigrams and bigrams of the line body (policy vocabulary)."""
-    words = [w.lower() for w in _WORD_RE.findall(_body(text))][:12]
+    words = [m.group(0).lower() for m in islice(_WORD_RE.finditer(_body(text)), 12)]
     grams = {f"w={w}": 1.0 for w in words}
     grams.update({f"b={a}_{b}": 1.0 for a, b in zip(words, words[1:], strict=False)})
     if words:
