@@ -48,7 +48,7 @@ def _fold_classes() -> dict[str, str]:
 
 
 _FOLDS = _fold_classes()
-_FOLDS_APART_RE = re.compile("[İ" + "".join(map(re.escape, _FOLDS)) + "]")
+_FOLDS_APART_RE = re.compile("[" + "".join(map(re.escape, _FOLDS)) + "]")
 _FOLD_TABLE = str.maketrans(_FOLDS)
 
 
@@ -174,9 +174,8 @@ MAX_SETS = 3  # needle sets shown per cue: the most selective ones
 
 def needles(pattern: str) -> tuple[tuple[str, ...], ...]:
     """Sets of lower-case strings such that every match of `pattern` holds one string of
-    each set, the most selective first; none when the pattern can match without any (or
-    cannot be read). What a report shows was looked for (`report.why`); the pre-test reads
-    the finer `gate`.
+    each set, the most selective first, read off its `gate`; none when the pattern can match
+    without any (or cannot be read). What a report shows was looked for (`report.why`).
 
     Examples:
         >>> needles("đồng ý|chấp thuận")
@@ -184,53 +183,25 @@ def needles(pattern: str) -> tuple[tuple[str, ...], ...]:
         >>> needles(r"\\d+ ngày"), needles(r"(a|\\d)x?")
         (((' ngày',),), ())
     """
-    try:
-        tree = _sre.parse(pattern, re.I)
-    except (re.error, TypeError, ValueError):
-        return ()
-    found = sorted(_required(list(tree)), key=_selectivity)[:MAX_SETS]
-    return tuple(tuple(sorted(needed)) for needed in found)
+    found = gate(pattern)
+    sets = [] if found is None else _needle_sets(found)
+    return tuple(tuple(sorted(needed)) for needed in sorted(sets, key=_selectivity)[:MAX_SETS])
+
+
+def _needle_sets(found: Gate) -> list[Needles]:
+    """The sets of a gate: a string alone, every set of each part of an `all`, and for an
+    `any` the union of the most selective set of each branch."""
+    if isinstance(found, str):
+        return [frozenset({found})]
+    kind, parts = found
+    if kind == ALL:
+        return [needed for part in parts for needed in _needle_sets(part)]
+    return [frozenset().union(*(min(_needle_sets(part), key=_selectivity) for part in parts))]
 
 
 def _selectivity(needed: Needles) -> tuple[int, int]:
     """Longer shortest needle, then fewer needles: more selective first."""
     return -min(map(len, needed)), len(needed)
-
-
-def _required(items: Sequence[tuple[Any, Any]]) -> list[Needles]:
-    """For a sequence of parsed items, every needle set its matches must satisfy: each run
-    of literals, and what each mandatory item requires."""
-    found: list[Needles] = []
-    run: list[str] = []
-    for op, av in [*items, (None, None)]:
-        if op is _LITERAL:
-            run.append(chr(av))
-            continue
-        if run:
-            found.append(frozenset({"".join(run).lower()}))
-            run = []
-        if op is not None:
-            found += _item(op, av)
-    return found
-
-
-def _item(op: Any, av: Any) -> list[Needles]:
-    """What one parsed item requires: a group its content, an alternation the union of the
-    most selective set of each branch (if each requires one), a repeat of at least one its
-    body, a positive lookaround its content."""
-    if op is _SUBPATTERN:
-        return _required(list(av[-1]))
-    if op is _BRANCH:
-        best = [min(_required(list(branch)), key=_selectivity, default=None)
-                for branch in av[1]]
-        if any(needed is None for needed in best):
-            return []
-        return [frozenset().union(*best)]  # type: ignore[arg-type]
-    if op in _REPEATS:
-        return _required(list(av[2])) if av[0] >= 1 else []
-    if op is _LOOKAROUND:
-        return _required(list(av[1]))
-    return []
 
 
 class Gated:
@@ -246,12 +217,14 @@ class Gated:
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
-        found = gate(regex.pattern, regex.flags)
-        self.test: Callable[[str], bool] | None = None if found is None else gate_test(found)
+        self.gate: Gate | None = gate(regex.pattern, regex.flags)
+        self.gated: Callable[[str], bool] | None = (None if self.gate is None
+                                                    else gate_test(self.gate))
 
-    def possible(self, text: str) -> bool:
-        """Whether the regex can match in `text` (False only when it cannot)."""
-        return self.test is None or self.test(fold(text))
+    def possible(self, text: str, lowered: str | None = None) -> bool:
+        """Whether the regex can match in `text` (False only when it cannot); `lowered`: its
+        `fold`, if known."""
+        return self.gated is None or self.gated(fold(text) if lowered is None else lowered)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """`regex.finditer(text)`, empty at once when no match is possible."""

@@ -13,9 +13,8 @@ text seen in an earlier policy of the run is not searched again.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-from ..gates import Gate, fold, gate, gate_test, needles
+from ..gates import Gated, fold, gate, needles
 from ..memo import Memo, memo_key
 
 __all__ = ["Cue", "CueText", "cue_text", "gate", "needles"]
@@ -50,17 +49,14 @@ def cue_text(text: str, memo: Memo | None = None) -> str:
     return kept
 
 
-class Cue:
-    """A compiled case-insensitive regex, the needles it needs (what a report shows was looked
-    for) and the gate that must hold before it runs."""
+class Cue(Gated):
+    """A case-insensitive `gates.Gated` regex, and the needles it needs (what a report shows
+    was looked for)."""
 
     def __init__(self, pattern: str) -> None:
-        self.regex = re.compile(pattern, re.I)
+        super().__init__(re.compile(pattern, re.I))
         self.pattern = pattern
         self.needles: tuple[tuple[str, ...], ...] = needles(pattern)
-        self.gate: Gate | None = gate(pattern)
-        self.gated: Callable[[str], bool] | None = (None if self.gate is None
-                                                    else gate_test(self.gate))
 
     def search(self, text: str, lowered: str | None = None) -> re.Match[str] | None:
         """`regex.search(text)`, skipped unless `lowered` (the text in lower case) holds a
@@ -81,10 +77,7 @@ class Cue:
         return found[self]
 
     def _search(self, text: str, lowered: str | None) -> re.Match[str] | None:
-        if self.gated is not None and not self.gated(fold(text) if lowered is None
-                                                     else lowered):
-            return None
-        return self.regex.search(text)
+        return self.regex.search(text) if self.possible(text, lowered) else None
 
     def __repr__(self) -> str:
         return f"Cue({self.pattern!r})"
