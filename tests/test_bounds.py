@@ -66,6 +66,9 @@ GROWTH = {
     # names: every capitalised word starts a run that is folded and compared with the domains
     "trading names over capitalised words": (
         lambda n: list(find_trading_names("Hoa Sen Xanh Đỏ " * n, ["hoasenxanh.vn"])), 2_000),
+    "names that start sentences, each twice": (
+        lambda n: list(find_trading_names("".join(f"Alpha{i} sẽ. " * 2 for i in range(n)), [])),
+        1_000),
     "self-named runs without their bracket": (
         lambda n: list(find_trading_names(("A. Bờ Cờ " * 20 + "(\n") * n, [])), 200),
     "addresses inside sentences that never reach a province": (

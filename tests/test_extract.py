@@ -134,9 +134,39 @@ def test_handling_time_in_a_complaints_section_is_a_deadline():
      ["until_purpose_fulfilled"]),
     ("Tiệm bánh sẽ giữ thông tin của bạn trong khoảng thời gian luật pháp quy định.",
      ["as_required_by_law"]),
+    ("Chúng tôi giữ thông tin của bạn cho tới khi bạn xóa tài khoản.",
+     ["until_deletion_request"]),
+    ("Thông tin được lưu trữ cho đến khi tài khoản bị đóng.", ["until_deletion_request"]),
+    ("Dữ liệu của bạn được lưu trữ cho tới khi bạn rút lại sự đồng ý.",
+     ["until_deletion_request"]),
+    ("4. Thời gian lưu trữ\nKhi bạn yêu cầu, thông tin được xóa vĩnh viễn khỏi hệ thống.",
+     ["until_deletion_request"]),
+    ("Chúng tôi không lưu giữ dữ liệu lâu hơn mức cần thiết.", ["until_purpose_fulfilled"]),
+    ("Chúng tôi lưu trữ thông tin của bạn miễn là tài khoản của bạn còn hoạt động.",
+     ["until_purpose_fulfilled"]),
+    ("Chúng tôi lưu trữ dữ liệu trong thời gian bạn là thành viên của chúng tôi.",
+     ["until_purpose_fulfilled"]),
+    ("Thông tin được lưu trữ cho đến khi mục đích xử lý đã hoàn thành.",
+     ["until_purpose_fulfilled"]),
+    ("Dữ liệu được giữ lại khi cần thiết để tuân thủ nghĩa vụ pháp lý.", ["as_required_by_law"]),
+    ("6. Thời gian lưu trữ\nDữ liệu giao dịch được giữ lại theo luật định.",
+     ["as_required_by_law"]),
+    ("Dữ liệu được lưu trữ trong 48 giờ rồi tự động xóa.", ["2"]),
+    ("4. Thời gian lưu trữ\nHệ thống sao lưu dữ liệu lúc 2 giờ sáng hằng ngày.", []),
+    # an exception to another rule, permanent deletion: no retention rule
+    ("4. Lưu trữ dữ liệu\nDữ liệu được lưu trên máy chủ tại Việt Nam, trừ trường hợp pháp luật "
+     "có quy định khác.", []),
+    ("4. Thời gian lưu trữ\nBài đăng bị xóa vĩnh viễn sau 30 ngày.", ["30"]),
+    ("Bình luận được lưu giữ vĩnh viễn cho đến khi bạn yêu cầu xóa.", ["until_deletion_request"]),
 ])
 def test_retention_forms(text, expected):
     assert [f.normalized for f in _of_type(text, "retention_period")] == expected
+
+
+def test_retention_bounds_keep_their_qualifiers():
+    text = "Thông tin được lưu trữ trong thời gian tối thiểu là 2 năm và tối đa là 5 năm."
+    assert [(f.normalized, f.qualifier) for f in _of_type(text, "retention_period")] == [
+        ("730", "min"), ("1825", "max")]
 
 
 def test_breach_notification_with_hours_and_opening_hours():
@@ -163,9 +193,24 @@ def test_no_duplicate_rows_for_the_same_fact_at_the_same_place():
      "MST: 0312345678",
      "A5/12 Ấp 3, Xã Tân Nhựt, Huyện Bình Chánh, Hồ Chí Minh, Việt Nam"),
     ("Trụ sở: Số 17, TT27B, KĐT Nam An Khánh, Hà Nội", "Số 17, TT27B, KĐT Nam An Khánh, Hà Nội"),
+    ("Chúng tôi là Công ty TNHH Hoa Sen, địa chỉ 88 Trần Phú, phường Lộc Thọ, tỉnh Khánh Hòa.",
+     "88 Trần Phú, phường Lộc Thọ, tỉnh Khánh Hòa"),
+    ("Văn phòng công ty tọa lạc tại 200 Hai Bà Trưng, Quận 1, Thành phố Hồ Chí Minh.",
+     "200 Hai Bà Trưng, Quận 1, Thành phố Hồ Chí Minh"),
+    ("Cửa hàng của chúng tôi ở 34 Quang Trung, thành phố Vinh, tỉnh Nghệ An.",
+     "34 Quang Trung, thành phố Vinh, tỉnh Nghệ An"),
 ])
 def test_address_forms(text, expected):
     assert [f.value for f in _of_type(text, "address")] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "Chúng tôi có cửa hàng ở Hà Nội, Đà Nẵng và Thành phố Hồ Chí Minh.",
+    "Thông tin gồm họ tên, địa chỉ 1 hoặc địa chỉ giao hàng, tỉnh Bình Dương.",
+    "Dữ liệu được lưu tại máy chủ đặt tại Hà Nội, Việt Nam.",
+])
+def test_places_that_are_no_address(text):
+    assert _of_type(text, "address") == []
 
 
 def test_email_label_is_not_an_address():
@@ -201,6 +246,10 @@ def test_registration_number_after_a_long_label_is_not_a_phone(text):
 @pytest.mark.parametrize("text, expected", [
     ("Thời gian làm việc: Thứ 2 - Thứ 6: 8h00 - 17h30.", "Mon-Fri 08:00-17:30"),
     ("Giờ làm việc: Thứ 2 - Thứ 7: 8:00 - 17:00", "Mon-Sat 08:00-17:00"),
+    ("Thời gian làm việc: Thứ 2 - Thứ 7 (8h30 - 17h30).", "Mon-Sat 08:30-17:30"),
+    ("Hỗ trợ khách hàng: 8 giờ sáng đến 5 giờ chiều các ngày từ thứ Hai đến thứ Sáu.",
+     "Mon-Fri 08:00-17:00"),
+    ("Tổng đài hỗ trợ 24/7.", "Mon-Sun 00:00-24:00"),
 ])
 def test_opening_hours_after_a_day_range_with_colon(text, expected):
     assert [f.normalized for f in _of_type(text, "opening_hours")] == [expected]

@@ -33,6 +33,17 @@ def test_legal_names_with_their_business_line(text, expected):
     assert [f.value for f in find_organizations(text)] == [expected]
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Trường Đại học Bách khoa Hà Nội cam kết bảo vệ dữ liệu của sinh viên.",
+     "Trường Đại học Bách khoa Hà Nội"),
+    ("Chính sách này do Trường THPT Nguyễn Du ban hành.", "Trường THPT Nguyễn Du"),
+    ("Nhà thuốc Minh Châu cam kết bảo mật.", "Nhà thuốc Minh Châu"),
+    ("Hợp tác xã Nông nghiệp Xanh là đơn vị bán hàng.", "Hợp tác xã Nông nghiệp Xanh"),
+])
+def test_names_of_schools_pharmacies_and_cooperatives(text, expected):
+    assert [f.value for f in find_organizations(text)] == [expected]
+
+
 @pytest.mark.parametrize("text", [
     "Công ty TNHH có trách nhiệm bảo vệ dữ liệu.",  # a form and no name
     "Chúng tôi có thể chia sẻ với ngân hàng và các đối tác.",  # a bank, unnamed
@@ -58,6 +69,9 @@ def test_two_legal_names_in_one_sentence_are_two_names(text, expected):
     "CÔNG TY CAM KẾT BẢO MẬT THÔNG TIN KHÁCH HÀNG",
     "Công Ty Cam Kết Bảo Mật Thông Tin",
     "Các công ty Việt Nam phải tuân thủ quy định này.",
+    "Trường hợp bạn không đồng ý, Đại học không chịu trách nhiệm.",
+    "Các trường đại học đối tác sẽ nhận dữ liệu.",
+    "MỤC TIÊU KÊU GỌI GÂY QUỸ Với mục tiêu minh bạch, ứng dụng không phải một quỹ.",
 ])
 def test_what_a_company_does_is_not_its_name(text):
     assert list(find_organizations(text)) == []
@@ -120,6 +134,30 @@ def test_a_bracketed_word_for_oneself_names_no_one(text):
 def test_a_name_that_calls_itself_we_is_a_trading_name():
     text = 'Cập nhật lần cuối: 01/02/2026\nLàng Gốm Xanh ("chúng tôi") tôn trọng quyền riêng tư.'
     assert _names(text) == [("Làng Gốm Xanh", "trading_name")]
+
+
+def test_a_name_that_twice_does_what_the_controller_does_is_a_trading_name():
+    text = ("Chính sách bảo mật của Minh Tâm Books\nMinh Tâm Books cam kết bảo mật thông tin. "
+            "Minh Tâm Books không bán dữ liệu cho bên thứ ba.")
+    assert _names(text) == [("Minh Tâm Books", "trading_name")] * 2
+    once = "Minh Tâm Books cam kết bảo mật thông tin của khách hàng."
+    assert _names(once) == []
+
+
+@pytest.mark.parametrize("text", [
+    # a common noun in Title Case, which the policy also writes in lower case
+    "Đối Tác sẽ nhận dữ liệu giao hàng. Đối Tác không được bán dữ liệu. Các đối tác đã ký cam "
+    "kết.",
+    "Sàn Giao Dịch sẽ lưu đơn hàng. Sàn Giao Dịch cam kết hỗ trợ người mua.",
+    "Quý Khách sẽ nhận thư xác nhận. Quý Khách có thể hủy đăng ký bất cứ lúc nào.",
+    # a platform the policy names
+    "Google Analytics sẽ thu thập lượt truy cập. Google Analytics có thể đặt cookie.",
+    "Momo sẽ xử lý thanh toán ví. Momo có thể lưu lịch sử giao dịch.",
+    # a heading in capitals
+    "1. CHÍNH SÁCH NÀY ÁP DỤNG sẽ được nói rõ. 2. CHÍNH SÁCH NÀY ÁP DỤNG sẽ được nói rõ.",
+])
+def test_no_trading_name_from_words_that_start_sentences(text):
+    assert [value for value, qualifier in _names(text) if qualifier] == []
 
 
 def test_no_trading_name_from_a_mail_provider_or_inside_the_legal_name():

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..records import RawFact
+from .letters import CAPITAL
 
 _PLACES = json.loads((Path(__file__).parent / "places.json").read_text(encoding="utf-8"))
 _PLACE_NAMES = r"(?<!\w)(?:" + "|".join(map(re.escape, _PLACES["provinces"])) + r")(?!\w)"
@@ -46,8 +47,11 @@ _PROVINCE = (r"(?:(?:(?:thành phố|tỉnh|TP\.?)[ \t]*)?" + _PLACE_NAMES
 # Inside a sentence no full stop ends an address, except after "P.", "Q.", "TP." and the like.
 _SENTENCE_CHAR = r"(?:[^\n.;:]|(?<=[ ,][PQHXpqhx])\.|(?<=[ ,]TP)\.|(?<=[ ,]Tp)\.)"
 _INLINE_ADDRESS_RE = re.compile(
-    r"(?:trụ sở(?:\s+chính)?(?:\s+đăng ký)?|địa chỉ|văn phòng|chi nhánh)\s+"
-    r"(?:(?:đặt|nằm|đóng)\s+)?(?:tại|ở)\s+"
+    r"(?:(?:trụ sở(?:\s+chính)?(?:\s+đăng ký)?|địa chỉ|văn phòng|chi nhánh|cửa hàng|cơ sở)\s+"
+    r"(?:(?:của\s+)?(?:công ty|chúng tôi)\s+)?"  # "văn phòng công ty tọa lạc tại"
+    r"(?:(?:được\s+)?(?:đặt|nằm|đóng|tọa lạc|toạ lạc)\s+)?(?:tại|ở)\s+"
+    r"|địa chỉ(?:\s+là)?[ \t]+(?=(?:số[ \t]+)?\d{1,4}[A-Z]?(?:/\d{1,4}[A-Z]?)*[ \t]+"
+    r"(?:(?:đường|phố|ngõ|hẻm)[ \t]+)?" + CAPITAL + r"))"  # "..., địa chỉ 88 Trần Phú, ..."
     r"(?P<addr>" + _SENTENCE_CHAR + r"{5,160}?" + _PROVINCE + r")",
     re.I,
 )

@@ -21,7 +21,11 @@ from itertools import accumulate
 from pathlib import Path
 
 from ..records import TRADING_NAME, RawFact
+from .letters import CAPITAL
 
+# Schools name their level first: "Trường Đại học Bách khoa", "Trường THPT Nguyễn Du".
+_SCHOOL_LEVEL = (r"(?:Đại học|Đại Học|ĐẠI HỌC|Cao đẳng|Cao Đẳng|CAO ĐẲNG|Trung cấp|TRUNG CẤP"
+                 r"|THPT|THCS|Tiểu học|TIỂU HỌC|Mầm non|MẦM NON|Mẫu giáo|Phổ thông|PHỔ THÔNG)")
 _ORG_RE = re.compile(
     r"(?<!\w)(?:(?:CÔNG TY|Công ty|Công Ty|công ty|CTY|Cty|Tập đoàn|TẬP ĐOÀN|Tổng công ty"
     r"|TỔNG CÔNG TY)[ \t]+(?:(?:TNHH|Tnhh|CỔ PHẦN|Cổ phần|Cổ Phần|cổ phần|CP|MTV|một thành viên"
@@ -30,12 +34,16 @@ _ORG_RE = re.compile(
     r"|(?:Ngân hàng|NGÂN HÀNG)[ \t]+(?:TMCP|Thương mại cổ phần|Thương mại Cổ phần|Thương Mại Cổ"
     r" Phần|THƯƠNG MẠI CỔ PHẦN|TNHH)[ \t]+"
     r"|(?:Phòng khám|PHÒNG KHÁM|Bệnh viện|BỆNH VIỆN|Cửa hàng|CỬA HÀNG|Hộ kinh doanh"
-    r"|HỘ KINH DOANH|Doanh nghiệp tư nhân|DOANH NGHIỆP TƯ NHÂN)[ \t]+)"
+    r"|HỘ KINH DOANH|Doanh nghiệp tư nhân|DOANH NGHIỆP TƯ NHÂN|Nhà thuốc|NHÀ THUỐC|Hợp tác xã"
+    r"|HỢP TÁC XÃ|Học viện|HỌC VIỆN|(?:Trường|TRƯỜNG)[ \t]+" + _SCHOOL_LEVEL
+    + r"|" + _SCHOOL_LEVEL + r")[ \t]+)"
     r"(?:[\w&][\w&'-]*(?:[ \t]+|(?=[\n.,;:)]|$))){1,12}(?:\([^()\n]{1,40}\))?"
 )
 _LEGAL_FORM_WORDS = re.compile(
     r"(?:công ty|cty|tập đoàn|tổng công ty|phòng khám|bệnh viện|cửa hàng|hộ kinh doanh|"
-    r"doanh nghiệp tư nhân|ngân hàng)(?:[ \t]+(?:tnhh|cổ phần|cp|mtv|một thành viên|"
+    r"doanh nghiệp tư nhân|ngân hàng|nhà thuốc|hợp tác xã|học viện|"
+    r"(?:trường[ \t]+)?(?:đại học|cao đẳng|trung cấp|thpt|thcs|tiểu học|mầm non|mẫu giáo|"
+    r"phổ thông))(?:[ \t]+(?:tnhh|cổ phần|cp|mtv|một thành viên|"
     r"trách nhiệm hữu hạn|hợp danh|liên doanh|tmcp|thương mại cổ phần))*", re.I)
 _NAME_STOP = re.compile(r"^(?:MST|Email|E-mail|Website|Hotline|Tel|SĐT|Fax|ĐT)$")
 _NOT_A_NAME = frozenset({"con", "mẹ", "liên", "thành", "đối", "khác", "này", "chúng", "của",
@@ -75,6 +83,26 @@ def _business_syllables() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _domain_words() -> tuple[str, ...]:
     return tuple(_word_lists()["domain_words"]["words"])
+
+
+@lru_cache(maxsize=1)
+def _subject_re() -> re.Pattern[str]:
+    """A run of up to four capitalised words that starts a line or sentence, with what a
+    business does after it ("KNP cam kết", "LearnHub thu thập")."""
+    verbs = "|".join(map(re.escape, _word_lists()["subject_verbs"]["phrases"]))
+    return re.compile(
+        rf"(?:^|(?<=[.!?:][ \t]))[ \t]*(?P<name>{CAPITAL}[\w&'’-]*(?:[ \t]+(?:{CAPITAL}|\d)"
+        rf"[\w&'’-]*){{0,3}})[ \t]+(?:{verbs})(?!\w)", re.M)
+
+
+@lru_cache(maxsize=1)
+def _not_subject_names() -> frozenset[str]:
+    """First words of no business's name, and the names of platforms a policy names
+    (`third_parties.json`: "Google sẽ ...")."""
+    hosts = json.loads((Path(__file__).parent / "third_parties.json").read_text(
+        encoding="utf-8"))["hosts"]
+    return frozenset(_word_lists()["not_subject_names"]["words"]) | {
+        label for host in hosts if (label := brand_label(host))}
 
 
 def _capitalised(word: str) -> bool:
@@ -295,7 +323,8 @@ def find_trading_names(text: str, hosts: Iterable[str], legal: Sequence[RawFact]
     labels = [label for host in hosts if (label := brand_label(host))]
     found = [*(_spelled_domains(text, _Spellings.of(labels)) if labels else ()),
              *_self_named(text),
-             *_short_names(text, legal)]
+             *_short_names(text, legal),
+             *_subject_names(text)]
     for start, end in sorted(set(found)):
         if not covered(start):
             value = text[start:end]
@@ -380,3 +409,40 @@ def _self_named(text: str) -> Iterator[tuple[int, int]]:
             continue
         start = match.start("name") + match.group("name").index(name)
         yield start, start + len(name)
+
+
+_MIN_SUBJECT_USES = 2  # one sentence may start with a partner's name; the controller's recurs
+
+
+def _subject_names(text: str) -> list[tuple[int, int]]:
+    """Names the policy makes the subject of what the controller does, at least twice: 'KNP
+    cam kết ... KNP không chia sẻ ...'. Not a heading in capitals, a generic word ("Khách
+    hàng sẽ ...", or a word the policy also writes in lower case) or a platform ("Google có
+    thể ...")."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for match in _subject_re().finditer(text):
+        name = match.group("name")
+        words = name.split()
+        if (words[0].lower() in _not_subject_names() or fold(words[0]) in _not_subject_names()
+                or fold(name) in _GENERIC_SHORT_NAMES or (len(words) > 2 and name.isupper())):
+            continue
+        spans.setdefault(name, []).append((match.start("name"), match.end("name")))
+    recurring = [name for name, found in spans.items() if len(found) >= _MIN_SUBJECT_USES]
+    lower = _written_lower(text, recurring)
+    return [span for name in recurring if " ".join(name.lower().split()) not in lower
+            for span in spans[name]]
+
+
+_WORD_RE = re.compile(r"[\w&'’-]+")
+
+
+def _written_lower(text: str, names: Sequence[str]) -> set[str]:
+    """Which of `names` the policy also writes in lower case (a common noun that starts a
+    sentence, "Đối tác sẽ ..." and "các đối tác", which a business's name is not): the runs
+    of words from each lower-case word that starts one of them, in one pass."""
+    if not names:
+        return set()
+    firsts = {name.split()[0].lower() for name in names}
+    words = _WORD_RE.findall(text)
+    return {" ".join(words[i : i + n]) for i, word in enumerate(words) if word in firsts
+            for n in range(1, _MAX_BRAND_WORDS + 1)}

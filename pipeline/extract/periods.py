@@ -52,17 +52,20 @@ _DEADLINE_LEAD_RE = re.compile(
     re.I,
 )
 _DURATION_RE = re.compile(
-    r"(?<![\d/.])(?P<lead>(?:tối đa|tối thiểu|ít nhất|trong vòng|trong thời hạn|trong|vòng|"
-    r"thời hạn|không quá|sau|là|khoảng)\s+)?(?P<n>" + AMOUNT + r")"
-    r"\s*(?P<unit>ngày|tháng|năm)(?!\s*\d)(?![\w/])",
+    r"(?<![\d/.])(?P<lead>(?:(?:tối đa|tối thiểu|ít nhất|không quá)(?:\s+là)?|trong vòng"
+    r"|trong thời hạn|trong|vòng|thời hạn|sau|là|khoảng)\s+)?(?P<n>" + AMOUNT + r")"
+    r"\s*(?P<unit>ngày|tháng|năm|giờ)(?!\s*\d)(?![\w/])",
     re.I,
 )
 
 
 def duration_days(n: int, unit: str) -> int:
-    """Days in "n ngày/tháng/năm": a year is 365 days, whole years of months count as years
-    ("24 tháng" = 730), other months as 30 days ("3 tháng" = 90)."""
+    """Days in "n ngày/tháng/năm/giờ": a year is 365 days, whole years of months count as
+    years ("24 tháng" = 730), other months as 30 days ("3 tháng" = 90), hours as the days
+    they start ("24 giờ" = 1, "36 giờ" = 2)."""
     unit = unit.lower()
+    if unit == "giờ":
+        return -(-n // 24)
     if unit == "năm":
         return n * 365
     if unit == "tháng":
@@ -77,32 +80,54 @@ _RETENTION_KINDS = (
         r"|(?:chỉ\s+)?(?:xóa|hủy)[^.;\n]{0,80}?(?:nếu|khi|có)\s+(?:nhận được\s+|có\s+)?(?:sự\s+)?"
         r"yêu cầu|(?:khi|nếu)\s+(?:có\s+)?(?:sự\s+)?yêu cầu\s+(?:hủy|xóa|gỡ)"
         r"|(?:xóa|hủy|gỡ)[^.;\n]{0,40}?theo yêu cầu"
+        r"|(?:khi|nếu)\s+(?:bạn|quý khách|khách hàng|người dùng|thành viên)\s+(?:có\s+)?yêu cầu"
+        r"[^.;\n]{0,40}?(?:xóa|hủy)"
         r"|(?:khi|hoặc|đến khi)\s+[^.;\n]{0,40}?yêu cầu\s+(?:hủy|xóa)(?:\s+bỏ)?\s+(?:tài khoản|"
-        r"(?:các\s+)?(?:thông tin|dữ liệu))", re.I)),
+        r"(?:các\s+)?(?:thông tin|dữ liệu))"
+        # the data subject ends it: deletes or closes the account, withdraws consent
+        r"|(?:đến|tới)\s+khi\s+(?:bạn|quý khách|khách hàng|người dùng|thành viên|chủ thể dữ liệu)"
+        r"[^.;\n]{0,20}?(?:(?:xóa|hủy|đóng)\s+tài khoản|rút lại[^.;\n]{0,10}?đồng ý)"
+        r"|(?:đến|tới)\s+khi\s+tài khoản[^.;\n]{0,30}?bị\s+(?:xóa|hủy|đóng)", re.I)),
     ("until_purpose_fulfilled", "retention_period.until_purpose.v1", re.compile(
         r"(?:cho\s+)?(?:đến|tới)\s+khi[^.;\n]{0,50}?(?:hoàn thành|đạt được|hoàn tất)"
         r"[^.;\n]{0,20}?mục đích|khi không còn cần thiết"
         r"|khi\s+(?:đã\s+)?(?:hoàn thành|đạt được|hoàn tất)[^.;\n]{0,20}?mục đích"
-        r"|thời gian cần thiết[^.;\n]{0,40}?mục đích|lâu hơn (?:thời gian )?cần thiết"
+        r"|(?:đến|tới)\s+khi[^.;\n]{0,10}?mục đích[^.;\n]{0,40}?"
+        r"(?:hoàn thành|đạt được|hoàn tất|kết thúc)"
+        r"|thời gian cần thiết[^.;\n]{0,40}?mục đích|lâu hơn (?:mức |thời gian )?cần thiết"
+        r"|(?:miễn là|chừng nào|khi nào)\s+(?:còn\s+)?(?:cần thiết|tài khoản[^.;\n]{0,20}?"
+        r"(?:hoạt động|tồn tại|hiệu lực))"
+        r"|trong (?:suốt )?thời gian (?:bạn|quý khách|khách hàng|người dùng|tài khoản)"
+        r"[^.;\n]{0,20}?(?:là thành viên|sử dụng|hoạt động|tồn tại|hiệu lực)"
         r"|trong (?:khoảng )?thời gian cần thiết để (?:cung cấp|thực hiện|phục vụ)"
         r"|trong suốt (?:quá trình|thời gian)[^.;\n]{0,30}?(?:hợp tác|sử dụng|cung cấp|giao dịch)",
         re.I)),
     ("indefinite", "retention_period.indefinite.v1", re.compile(
-        r"vô thời hạn|vĩnh viễn|không giới hạn(?: về)? thời gian", re.I)),
+        r"(?:vô thời hạn|(?<!xóa )(?<!xoá )(?<!hủy )(?<!huỷ )(?<!bỏ )vĩnh viễn"  # "xóa vĩnh viễn"
+        r"|không giới hạn(?: về)? thời gian)"
+        r"(?![^.;\n]{0,20}?(?:đến|tới)\s+khi)", re.I)),  # "vĩnh viễn cho đến khi ...": until
     ("as_required_by_law", "retention_period.by_law.v1", re.compile(
         r"theo (?:quy định|yêu cầu) (?:của )?(?:pháp luật|luật pháp)"
-        r"|(?:pháp luật|luật pháp) (?:có )?quy định", re.I)),
+        r"|(?:pháp luật|luật pháp) (?:có )?(?:quy định|yêu cầu)|theo luật định"
+        r"|(?:tuân thủ|thực hiện|đáp ứng) (?:các |những )?(?:nghĩa vụ|yêu cầu) (?:pháp lý|"
+        r"(?:của |theo )?pháp luật)", re.I)),
 )
+# "... trừ trường hợp pháp luật có quy định khác", "(trừ khi pháp luật yêu cầu lưu trữ)": an
+# exception to another rule, not the rule that ends retention.
+_EXCEPTION_RE = re.compile(r"\btrừ\s+(?:khi|những trường hợp|trường hợp)\b[^.;\n]*$", re.I)
 _HOURS_RE = re.compile(r"(?<![\d/.])(\d{1,3})\s*(?:\([^()\d\n]{2,30}\)\s*)?giờ(?!\s*\d)", re.I)
 _DAY_NAME = r"(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|T[2-7]|chủ\s*nhật|CN)"
 _TIME = r"\d{1,2}\s*(?:[:hg]\s*\d{2}|h|giờ)(?:\s*(?:sáng|chiều|tối))?"
 _HOURS_SPAN_RE = re.compile(
     r"(?:(?:từ\s+)?" + _DAY_NAME + r"(?:\s*(?:-|–|đến|tới)\s*" + _DAY_NAME + r")?"
-    r"(?:\s*(?:hằng tuần|hàng tuần))?[\s,:]*(?:từ\s+|:\s*)?)?"
+    r"(?:\s*(?:hằng tuần|hàng tuần))?[\s,:(]*(?:từ\s+|:\s*)?)?"  # "Thứ 2 - Thứ 7 (8h30 - ...)"
     + _TIME + r"\s*(?:-|–|đến|tới)\s*" + _TIME
-    + r"(?:[\s,]*(?:từ\s+)?" + _DAY_NAME + r"(?:\s*(?:-|–|đến|tới)\s*" + _DAY_NAME + r")?)?",
+    + r"(?:[\s,]*(?:(?:các|mọi)\s+ngày\s+)?(?:từ\s+)?" + _DAY_NAME
+    + r"(?:\s*(?:-|–|đến|tới)\s*" + _DAY_NAME + r")?)?"
+    r"|(?<![\d/.])24\s*/\s*7(?![\d/])",  # round the clock, every day
     re.I,
 )
+_ROUND_THE_CLOCK = "Mon-Sun 00:00-24:00"
 
 
 def _clause(text: str, window: Window) -> str:
@@ -183,31 +208,45 @@ def find_retention_periods(text: str, windows: list[Window]) -> Iterator[RawFact
         ['until_deletion_request']
     """
     for window in windows:
-        clause = _clause(text, window)
         about_retention = window.has("RETENTION")
         if not (about_retention or "RETENTION" in window.section_cues):
             continue
         if window.has("COMPLAINT") and not about_retention:
             continue
-        for match in _DURATION_RE.finditer(clause):
-            if not match.group("lead") and not about_retention:
+        clause = _clause(text, window)
+        yield from _durations(clause, window.start, about_retention)
+        yield from _retention_kinds(clause, window.start, about_retention)
+
+
+_BOUNDS = {"tối đa": "max", "không quá": "max", "tối thiểu": "min", "ít nhất": "min"}
+
+
+def _durations(clause: str, offset: int, about_retention: bool) -> Iterator[RawFact]:
+    """ "trong 24 tháng", "tối đa là 5 năm" (a bound is the qualifier), "sau 48 giờ"."""
+    for match in _DURATION_RE.finditer(clause):
+        if not match.group("lead") and (not about_retention or match.group("unit") == "giờ"):
+            continue  # "24 giờ" only after "trong", "sau", ...: not a time of day
+        days = duration_days(amount_value(match.group("n")), match.group("unit"))
+        if days == 0:
+            continue
+        lead = (match.group("lead") or "").lower().split(" là")[0].strip()
+        yield RawFact("retention_period", match.group(0), str(days), offset + match.start(),
+                      offset + match.end(), "retention_period.duration.v1",
+                      _BOUNDS.get(lead, ""))
+
+
+def _retention_kinds(clause: str, offset: int, about_retention: bool) -> Iterator[RawFact]:
+    """ "cho đến khi có yêu cầu hủy bỏ", "vô thời hạn", "theo quy định của pháp luật"."""
+    for kind, rule_id, pattern in _RETENTION_KINDS:
+        by_law = kind == "as_required_by_law"
+        if by_law and not about_retention:
+            continue
+        for match in pattern.finditer(clause):
+            if by_law and _EXCEPTION_RE.search(clause, max(0, match.start() - 30),
+                                               match.start()):
                 continue
-            days = duration_days(amount_value(match.group("n")), match.group("unit"))
-            if days == 0:
-                continue
-            lead = (match.group("lead") or "").strip().lower()
-            qualifier = {"tối đa": "max", "không quá": "max", "tối thiểu": "min",
-                         "ít nhất": "min"}.get(lead, "")
-            yield RawFact("retention_period", match.group(0), str(days),
-                          window.start + match.start(), window.start + match.end(),
-                          "retention_period.duration.v1", qualifier)
-        for kind, rule_id, pattern in _RETENTION_KINDS:
-            if kind == "as_required_by_law" and not about_retention:
-                continue
-            for match in pattern.finditer(clause):
-                yield RawFact("retention_period", match.group(0), kind,
-                              window.start + match.start(), window.start + match.end(),
-                              rule_id, "")
+            yield RawFact("retention_period", match.group(0), kind, offset + match.start(),
+                          offset + match.end(), rule_id, "")
 
 
 # The user, not the controller, is the one to notify: "Khách hàng có trách nhiệm thông báo
@@ -254,6 +293,8 @@ def find_opening_hours(text: str, windows: list[Window]) -> Iterator[RawFact]:
         for match in _HOURS_SPAN_RE.finditer(clause):
             value = match.group(0).strip().rstrip(",:")
             start = window.start + match.start() + match.group(0).index(value)
+            if value.count("(") > value.count(")") and text.startswith(")", start + len(value)):
+                value += ")"  # "Thứ 2 - Thứ 7 (8h30 - 17h30)"
             yield RawFact("opening_hours", value, _normalize_hours(value), start,
                           start + len(value), "opening_hours.span.v1", "")
 
@@ -270,9 +311,19 @@ def _day_code(name: str) -> str:
 
 
 def _normalize_hours(value: str) -> str:
-    """ "Từ thứ hai đến chủ nhật 08:00 - 21:00" -> "Mon-Sun 08:00-21:00"."""
-    times = [re.match(r"(\d{1,2})\s*(?:[:hg]\s*(\d{2}))?", m.group(0))
-             for m in re.finditer(_TIME, value, re.I)]
-    clock = "-".join(f"{int(t.group(1)):02d}:{t.group(2) or '00'}" for t in times[:2] if t)
+    """ "Từ thứ hai đến chủ nhật 08:00 - 21:00" -> "Mon-Sun 08:00-21:00"; "5 giờ chiều" is
+    17:00; "24/7" is every day, all day."""
+    if re.fullmatch(r"24\s*/\s*7", value):
+        return _ROUND_THE_CLOCK
+    clock = "-".join(map(_clock, re.findall(_TIME, value, re.I)[:2]))
     days = "-".join(code for code in map(_day_code, re.findall(_DAY_NAME, value, re.I)) if code)
     return f"{days} {clock}".strip()
+
+
+def _clock(time: str) -> str:
+    """ "8h30" -> "08:30", "5 giờ chiều" -> "17:00"."""
+    found = re.match(r"(\d{1,2})\s*(?:[:hg]\s*(\d{2}))?", time)
+    hour = int(found.group(1)) if found else 0
+    if hour < 12 and re.search(r"(?:chiều|tối)$", time, re.I):
+        hour += 12
+    return f"{hour:02d}:{found.group(2) if found and found.group(2) else '00'}"
