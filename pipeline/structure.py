@@ -430,6 +430,7 @@ class HeadingModel:
                  if _MARKDOWN_RE.match(lines[i].text)  # the author's own mark-up says so
                  or row.get("isolated_question")  # a question on its own titles its answer
                  or self.detect.proba(row)[1] >= self.threshold]
+        found = with_siblings(lines, found)
         levels: list[int | None] = [None] * len(lines)
         for i, level in zip(found, heading_levels([lines[i].text for i in found]), strict=True):
             levels[i] = level
@@ -437,6 +438,77 @@ class HeadingModel:
 
     def to_json(self) -> dict:
         return {"threshold": self.threshold, "detect": _linear_json(self.detect)}
+
+
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+_LETTERS = "abcdđefgh"  # Vietnamese lists letter "đ" after "d"
+_SIBLING_MAX_WORDS = 20  # a numbered line longer than this is a list item's sentence
+
+
+def _roman(numeral: str) -> int:
+    total = 0
+    for digit, after in zip(numeral, [*numeral[1:], ""], strict=True):
+        value = _ROMAN[digit]
+        total += -value if _ROMAN.get(after, 0) > value else value
+    return total
+
+
+def _ordinal(text: str) -> tuple[tuple[str, int], int] | None:
+    """A numbered line's sequence (numbering kind and depth) and place in it: 3 for "3.",
+    "2.3.", "III.", "c)", "(3)" and "Điều 3"; None for an unnumbered line.
+
+    Examples:
+        >>> _ordinal("III. Cam kết"), _ordinal("đ) Quyền"), _ordinal("Điều 12. Hiệu lực")
+        ((('roman', 1), 3), (('letter_lower', 1), 5), (('article', 1), 12))
+    """
+    kind, depth, number = _numbering_kind(text)
+    match = NUMBERING_RE.match(text)
+    if match is None or kind in ("bullet", "none") or kind.startswith("markdown"):
+        return None
+    last = match.group("num").strip().rstrip(".):/-").lstrip("(").lower().split()[-1]
+    if number is None:
+        if last.isdigit():
+            number = int(last)
+        elif last in _LETTERS:
+            number = _LETTERS.index(last) + 1
+        elif set(last) <= set(_ROMAN):
+            number = _roman(last)
+    return None if number is None else ((kind, depth), number)
+
+
+def with_siblings(lines: Sequence[Line], found: list[int]) -> list[int]:
+    """`found` with the short siblings of its numbered headings: where at least half of a
+    run of numbers ("1.", "2.", "3." between other lines; "a)", "b)") are headings, the rest
+    are too, as a reader takes "Điều 2." to be a heading when "Điều 1." and "Điều 3." are."""
+    taken = set(found)
+    added = []
+    for run in _numbered_runs(lines):
+        if 2 * sum(i in taken for i in run) < len(run):
+            continue
+        added.extend(i for i in run if i not in taken
+                     and len(_body(lines[i].text).split()) <= _SIBLING_MAX_WORDS
+                     and not lines[i].text.rstrip().endswith((";", ",")))
+    return sorted(taken.union(added)) if added else found
+
+
+def _numbered_runs(lines: Sequence[Line]) -> list[list[int]]:
+    """Lines (indices) of one numbering sequence whose numbers go on by one, in order;
+    runs of two or more."""
+    runs: list[list[int]] = []
+    open_runs: dict[tuple[str, int], tuple[list[int], int]] = {}
+    for i, line in enumerate(lines):
+        found = _ordinal(line.text)
+        if found is None:
+            continue
+        sequence, number = found
+        run, last = open_runs.get(sequence, ([], -1))
+        if number != last + 1:
+            runs.append(run)
+            run = []
+        run.append(i)
+        open_runs[sequence] = (run, number)
+    runs.extend(run for run, _ in open_runs.values())
+    return [run for run in runs if len(run) >= 2]
 
 
 _TITLE_RE = re.compile(r"chính sách|bảo mật|privacy|quyền riêng tư|điều khoản|bảo vệ dữ liệu",

@@ -4,7 +4,7 @@ from pipeline.clean import clean_file
 from pipeline.extract.nlp import doc_from_clauses
 from pipeline.records import Document
 from pipeline.segment import segment_document, split_sentences
-from pipeline.structure import line_features, structure_lines
+from pipeline.structure import Line, line_features, structure_lines, with_siblings
 
 from .conftest import SEED_KALIX, SEED_KHATRA
 
@@ -106,6 +106,32 @@ def test_numbered_list_restarting_below_the_section_is_not_a_heading():
                                 "2. Phải tuân theo quy định của pháp luật")
     kinds = [c.kind for c in segment_document(doc)]
     assert kinds == ["heading", "bullet", "bullet"]
+
+
+def test_a_numbered_line_is_a_heading_when_its_siblings_are():
+    text = ("Chính sách bảo mật\nĐiều 2. Loại dữ liệu cá nhân được xử lý\n"
+            "a) Dữ liệu cá nhân cơ bản: họ, chữ đệm và tên khai sinh; ngày sinh; giới tính.\n"
+            "b) Dữ liệu cá nhân nhạy cảm: thông tin về tình trạng sức khỏe.\n"
+            "Điều 3. Mục đích xử lý\nChúng tôi xử lý dữ liệu để cung cấp dịch vụ khám bệnh.")
+    assert [h for h, _ in _headings(text)] == [
+        "Chính sách bảo mật", "Điều 2. Loại dữ liệu cá nhân được xử lý", "Điều 3. Mục đích xử lý"]
+
+
+def _lines(*texts: str) -> list[Line]:
+    return [Line(0, len(text), text) for text in texts]
+
+
+def test_siblings_join_only_a_run_that_is_half_headings():
+    lines = _lines("I. Thu thập", "Chúng tôi thu thập họ tên.", "II. Sử dụng", "Để giao hàng.",
+                   "III. Lưu trữ", "Trong 24 tháng.")
+    assert with_siblings(lines, [0, 4]) == [0, 2, 4]
+    assert with_siblings(lines, [4]) == [4]  # one of three: a list item, not the rule
+    listed = _lines("1. Mục đích", "a) Họ tên", "b) Số điện thoại;", "c) Email")
+    assert with_siblings(listed, [0, 1, 3]) == [0, 1, 3]  # an item ending in ";" stays one
+    titled = _lines("1. Mục đích", "a) Họ tên", "b) Số điện thoại", "c) Email")
+    assert with_siblings(titled, [0, 1, 3]) == [0, 1, 2, 3]
+    long_item = "2. " + " ".join(["Chúng tôi có thể dùng dữ liệu để liên hệ"] * 3)
+    assert with_siblings(_lines("1. Mục đích", long_item), [0]) == [0]
 
 
 def test_email_is_not_split_between_sentences():
