@@ -158,6 +158,13 @@ CORE_CASES = [
      "Người phụ trách bán hàng: anh Minh."),
     ("response_deadlines", ["user_rights"], "Chúng tôi cam kết phản hồi trong vòng 07 ngày.",
      "Chúng tôi cam kết giao hàng trong vòng 07 ngày."),
+    ("deletion", ["user_rights"], "Tài khoản và lịch sử chuyến đi bị xóa trong vòng 20 ngày.",
+     "Bạn có thể xóa cookie trong phần cài đặt của trình duyệt."),
+    ("deletion", ["security"], "Dữ liệu được xóa khi hết thời hạn lưu trữ.",
+     "Nhân viên không được tự ý sao chép hoặc xóa dữ liệu khách hàng."),
+    ("security", ["security"],
+     "Hồ sơ giấy được cất trong tủ có khóa, phòng lưu trữ hạn chế ra vào.",
+     "Chúng tôi luôn đặt quyền lợi của khách hàng lên hàng đầu."),
 ]
 
 
@@ -210,6 +217,44 @@ CONDITIONAL_CASES = [
     ("automated_processing", "Hệ thống dùng thuật toán để xếp hạng hồ sơ ứng viên.",
      "Chúng tôi giải thích cách thuật toán xếp hạng hồ sơ, và bạn có thể từ chối.",
      "Bạn là ai và bạn cần gì từ chúng tôi?"),
+]
+
+
+# More ways policies show an activity and address it (sentences written for these tests)
+CONDITIONAL_CASES += [
+    ("automated_processing", "Hạn mức vay do hệ thống chấm điểm tự động đề xuất.",
+     "Điểm được tính tự động dựa trên thu nhập khai báo và lịch sử trả nợ của bạn.",
+     "Mọi hồ sơ được nhân viên kiểm tra trực tiếp."),
+    ("automated_processing", "Hồ sơ vay được thẩm định tự động trong 15 phút.",
+     "Nếu không đồng ý với kết quả, bạn có thể yêu cầu chuyên viên xem xét lại hồ sơ.",
+     "Dữ liệu được mã hóa bằng thuật toán AES-256."),
+    ("marketing_optout", "Khách hàng thành viên nhận SMS về chương trình giảm giá hằng tháng.",
+     "Để ngừng nhận tin, soạn TC gửi 8079.",
+     "Cửa hàng không gửi tin nhắn quảng cáo hay khuyến mãi."),
+    ("marketing_optout", "Tư vấn viên có thể gọi điện giới thiệu các gói bảo hiểm mới.",
+     "Quý khách có thể yêu cầu ngừng liên hệ bất cứ lúc nào.",
+     "Chúng tôi chỉ gọi điện để xác nhận lịch hẹn."),
+    ("marketing_optout", "Ứng dụng có thể gửi thông báo đẩy về khuyến mãi.",
+     "Bạn có thể tắt thông báo tiếp thị trong phần Cài đặt.",
+     "Ứng dụng gửi thông báo đẩy khi đơn hàng được giao."),
+    ("cookies_tracking", "Ứng dụng dùng mã định danh quảng cáo của thiết bị.",
+     "Bạn có thể tắt cá nhân hóa quảng cáo trong cài đặt của điện thoại.",
+     "Quý khách nhận mã vận đơn để tự theo dõi (tracking) hành trình giao hàng."),
+    ("cookies_tracking", "Trang web đặt cookie để phân tích lượt truy cập.",
+     "Bạn có thể từ chối cookie phân tích trong bảng tùy chọn.",
+     "Website này không sử dụng cookie hay công cụ phân tích nào."),
+    ("cross_border", "Đơn hàng và địa chỉ của bạn được lưu trên hệ thống của Shopify.",
+     "Dữ liệu được lưu trữ tại máy chủ ở Hoa Kỳ của nhà cung cấp nền tảng.",
+     "Chúng tôi không chuyển dữ liệu ra nước ngoài."),
+    ("sensitive_data", "Ứng dụng truy cập vị trí hiện tại của bạn để tìm tài xế.",
+     "Dữ liệu vị trí là dữ liệu nhạy cảm và chỉ được lưu trong 30 ngày.",
+     "Sữa rửa mặt dành cho da nhạy cảm, giao tận nơi trong ngày."),
+    ("children", "Trường Mầm non nhận các bé từ 2 đến 5 tuổi.",
+     "Ảnh của bé chỉ được đăng khi phụ huynh đã ký phiếu đồng ý.",
+     "Công ty con của chúng tôi cũng áp dụng chính sách này."),
+    ("children", "Ứng dụng học chữ dành cho trẻ 3-8 tuổi.",
+     "Cha mẹ có thể yêu cầu xóa bản ghi âm của con.",
+     "Khách hàng từ 18 đến 60 tuổi được mua gói bảo hiểm này."),
 ]
 
 
