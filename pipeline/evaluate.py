@@ -226,9 +226,13 @@ def evaluate_all(annotations: Path = ANNOTATED_DIR, families: tuple[str, ...] = 
     facts = {side: evaluate_facts([d for d in documents if (d.doc_id in test_ids) == is_test],
                                   annotations, heading_model)
              for side, is_test in (("dev", False), ("test", True))}
+    from .evaluate_law import evaluate_law_probes
+
+    logger.info("law audit (pdp) of the probe excerpts, with the committed classifier")
+    probes = evaluate_law_probes(annotations / "law_probes")
     return {"policies": {"dev": len(set(data.groups[dev])), "test": len(set(data.groups[test]))},
             "headings": headings, "classifier": classifier, "audit": audit, "law": law,
-            "facts": facts}
+            "facts": facts, "law_probes": probes}
 
 
 def summary(result: dict) -> dict:
@@ -301,4 +305,10 @@ def format_report(result: dict) -> str:
              f"{n['dev']} development policies ==", *_side_lines(result, "test"), "",
              f"== Grouped cross-validation on the {n['dev']} development policies (6 folds) ==",
              *_side_lines(result, "dev_cv")]
+    if result.get("law_probes"):
+        from .evaluate_law import format_probe_report
+
+        lines += ["", "== Law audit (pdp) on probe excerpts written from LAW.md and GUIDELINES "
+                      "(development shaped the cues; heldout only scored) ==",
+                  *format_probe_report(result["law_probes"])]
     return "\n".join(lines)

@@ -11,6 +11,7 @@ trained on it when the caller says so.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -144,6 +145,51 @@ def run_law_evaluation(split: str = "test", annotations: Path = ANNOTATED_DIR,
     ids = sorted(chosen & set(files))
     predicted = predict_law([files[doc_id] for doc_id in ids], labeller)
     return {"split": split, **evaluate_law(gold, predicted, ids)}
+
+
+PROBE_SETS = ("development", "heldout")
+
+
+def evaluate_law_probes(folder: Path = ANNOTATED_DIR / "law_probes",
+                        labeller: Labeller | None = None) -> dict[str, dict]:
+    """How often the `pdp` audit gives each probe's expected status, per probe set and
+    element. Probes are short excerpts the project wrote from LAW.md and GUIDELINES alone
+    (no policy text): `development` shaped the profile's cues, `heldout` was written by
+    another hand and only scored, to show whether the cues generalise."""
+    if labeller is None:
+        from .classify.predict import ClauseClassifier
+
+        labeller = ClauseClassifier()
+    settings = Settings(CleanParams(), SegmentParams(), "pdp")
+    result = {}
+    for name in PROBE_SETS:
+        probes = [json.loads(line) for line in (folder / f"{name}.jsonl").read_text(
+            encoding="utf-8").splitlines() if line.strip()]
+        items = [(f"probe{i}", f"{name}:{i}", probe["text"].encode("utf-8"))
+                 for i, probe in enumerate(probes)]
+        hits: Counter = Counter()
+        totals: Counter = Counter()
+        for start in range(0, len(items), 8):
+            outcomes = process_documents(items[start:start + 8], settings, labeller)
+            for probe, outcome in zip(probes[start:start + 8], outcomes, strict=True):
+                status = {row["element"]: row["status"] for row in outcome.audit}
+                totals[probe["element"]] += 1
+                hits[probe["element"]] += status.get(probe["element"]) == probe["expected"]
+        result[name] = {element: {"agree": hits[element], "n": totals[element]}
+                        for element in sorted(totals)}
+    return result
+
+
+def format_probe_report(result: Mapping[str, Mapping[str, dict]]) -> list[str]:
+    """One line per probe set: agreement overall, then per element."""
+    lines = []
+    for name, per_element in result.items():
+        agree = sum(row["agree"] for row in per_element.values())
+        total = sum(row["n"] for row in per_element.values())
+        detail = ", ".join(f"{element} {row['agree']}/{row['n']}"
+                           for element, row in per_element.items())
+        lines.append(f"  {name}: {agree}/{total} ({agree / max(total, 1):.3f}); {detail}")
+    return lines
 
 
 def format_law_report(result: dict) -> str:

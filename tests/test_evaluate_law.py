@@ -85,3 +85,36 @@ def test_run_law_evaluation_audits_the_annotated_policy(tmp_path):
     for element in values:
         assert result["per_element"][element]["agreement"] == 1.0, element
     assert run_law_evaluation("test", tmp_path, tmp_path / "split.json")["n_policies"] == 0
+
+
+def test_probe_files_name_law_elements_and_statuses():
+    from pipeline.config import ANNOTATED_DIR
+    from pipeline.evaluate_law import PROBE_SETS
+
+    for name in PROBE_SETS:
+        lines = (ANNOTATED_DIR / "law_probes" / f"{name}.jsonl").read_text(
+            encoding="utf-8").splitlines()
+        probes = [json.loads(line) for line in lines]
+        assert probes
+        for probe in probes:
+            assert probe["element"] in LAW_ELEMENTS
+            assert probe["expected"] in ("present", "absent", "not_applicable")
+            assert probe["text"].startswith("Chính sách bảo mật\n")
+
+
+def test_probes_are_scored_per_set_and_element(tmp_path):
+    from pipeline.evaluate_law import PROBE_SETS, evaluate_law_probes, format_probe_report
+
+    probes = [
+        {"element": "cookies_tracking", "expected": "not_applicable",
+         "text": "Chính sách bảo mật\n1. Thông tin thu thập\nChúng tôi thu thập họ tên khi bạn "
+                 "đặt hàng."},
+        {"element": "cookies_tracking", "expected": "present",  # no cookie named: missed
+         "text": "Chính sách bảo mật\n1. Liên hệ\nEmail: hotro@anphat.example.vn"},
+    ]
+    for name in PROBE_SETS:
+        (tmp_path / f"{name}.jsonl").write_text(
+            "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in probes), encoding="utf-8")
+    result = evaluate_law_probes(tmp_path)
+    assert result[PROBE_SETS[0]] == {"cookies_tracking": {"agree": 1, "n": 2}}
+    assert format_probe_report(result)[0].startswith(f"  {PROBE_SETS[0]}: 1/2 (0.500)")
