@@ -5,7 +5,8 @@ syllable (`CRFFeaturizer`) and hashing them back to weights (`CRFTagger`). A sta
 weight depends only on the n-gram its template reads, so the weights are laid out once as
 arrays (`wordseg_tables`), a clause's scores are gathered from them with a handful of numpy
 calls, and a two-label Viterbi picks the tags. The regular-expression tokenizer and its
-character normalisation stay underthesea's, so the words are the same: the tests compare them
+character normalisation stay underthesea's (its pattern, its normaliser), so the words are the
+same: the tests compare them
 with `underthesea.word_tokenize` on every line of the corpus and on random strings.
 
 The arrays are derived from the installed model (never shipped: it is GPL-3.0), built at first
@@ -24,6 +25,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
@@ -284,8 +286,7 @@ def word_tokenize_many(texts: Sequence[str]) -> list[list[str]]:
     if segmenter is None:
         return [_underthesea_word_tokenize()(text, use_token_normalize=False)
                 for text in texts]
-    tokenized = [_regex_tokenize()(text, use_token_normalize=False, fixed_words=[])
-                 for text in texts]
+    tokenized = [regex_tokenize(text) for text in texts]
     unsure = [bool(tokens) and bool(segmenter.unsure.search("".join(tokens)))
               for tokens in tokenized]
     labels = iter(segmenter.tag([tokens for tokens, left in zip(tokenized, unsure, strict=True)
@@ -306,11 +307,52 @@ def _joined(tokens: Sequence[str], labels: Sequence[int], inside: int) -> list[s
     return words
 
 
-@lru_cache(maxsize=1)
-def _regex_tokenize() -> Callable[..., list[str]]:
-    from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
+def regex_tokenize(text: str) -> list[str]:
+    """underthesea's regex tokenizer, `tokenize(text, use_token_normalize=False,
+    fixed_words=[])`: its character normalisation, then its pattern's matches.
 
-    return tokenize
+    underthesea reads each match's token off the first named group that matched, scanning
+    every group per token (most of the tokenizer's time). Where each alternative of its
+    pattern is one named group, as in 9.5, that group is the whole match, so the token is
+    `group(0)`; any other pattern is read underthesea's way.
+
+    Examples:
+        >>> regex_tokenize("Liên hệ: hotro@congty.vn, 0901-234-567.")
+        ['Liên', 'hệ', ':', 'hotro@congty.vn', ',', '0901-234-567', '.']
+    """
+    module = _regex_module()
+    pattern = module.patterns  # underthesea's global: recompiled when given fixed words
+    if not _alternatives_are_named_groups(pattern):
+        return module.tokenize(text, use_token_normalize=False, fixed_words=[])
+    return [match.group() for match in
+            pattern.finditer(module.normalize_characters_in_text(text))]
+
+
+@lru_cache(maxsize=1)
+def _regex_module() -> ModuleType:
+    from underthesea.pipeline.word_tokenize import regex_tokenize
+
+    return regex_tokenize
+
+
+@lru_cache(maxsize=4)
+def _alternatives_are_named_groups(pattern: re.Pattern[str]) -> bool:
+    """Whether `pattern` is one group around alternatives that are each a single named
+    group: then the first named group that matched spans the whole match."""
+    try:
+        import re._parser as parser  # Python 3.11+
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse as parser  # type: ignore[no-redef]
+
+    named = set(pattern.groupindex.values())
+    items = list(parser.parse(pattern.pattern, pattern.flags))
+    if len(items) != 1 or items[0][0] is not parser.SUBPATTERN:
+        return False
+    inner = list(items[0][1][-1])
+    if len(inner) != 1 or inner[0][0] is not parser.BRANCH:
+        return False
+    return all(len(alternative) == 1 and alternative[0][0] is parser.SUBPATTERN
+               and alternative[0][1][0] in named for alternative in inner[0][1][1])
 
 
 @lru_cache(maxsize=1)

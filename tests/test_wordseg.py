@@ -109,6 +109,24 @@ def test_same_words_as_underthesea_on_random_strings(text):
     assert wordseg.word_tokenize(text) == reference(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(vietnamese_like(), st.text(max_size=80)))
+def test_regex_tokens_are_underthesea_regex_tokens(text):
+    from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
+
+    assert wordseg.regex_tokenize(text) == tokenize(text, use_token_normalize=False,
+                                                    fixed_words=[])
+
+
+def test_a_pattern_whose_alternatives_are_not_whole_named_groups_is_read_underthesea_s_way():
+    import re
+
+    assert wordseg._alternatives_are_named_groups(re.compile(r"((?P<a>\d+)|(?P<b>\w+))"))
+    assert not wordseg._alternatives_are_named_groups(re.compile(r"((?P<a>\d+)x|(?P<b>\w+))"))
+    assert not wordseg._alternatives_are_named_groups(re.compile(r"((?P<a>\d+)|\w+)"))
+    assert not wordseg._alternatives_are_named_groups(re.compile(r"(?P<a>\d+)"))
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.one_of(vietnamese_like(), st.sampled_from(["", " ", ".", "BOS", "Ấy"]),
                           st.text(max_size=30)), max_size=12))
