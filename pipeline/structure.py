@@ -332,6 +332,8 @@ def line_features(lines: Sequence[Line]) -> list[dict[str, float]]:
             last_at[(kind, depth)] = number
         row["position"] = i / max(len(lines) - 1, 1)
         row["first_line"] = float(i == 0)
+        row["after_title_short"] = float(i == 1 and bool(row["short"]) and not row.get(
+            "ends=.", 0.0) and bool(_TITLE_RE.search(lines[0].text)))
         row.update(_neighbour("prev", lines, shapes, kinds, i - 1, kinds[i]))
         row.update(_neighbour("next", lines, shapes, kinds, i + 1, kinds[i]))
         row.update(_between_paragraphs(row))

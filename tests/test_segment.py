@@ -117,6 +117,13 @@ def test_a_numbered_line_is_a_heading_when_its_siblings_are():
         "Chính sách bảo mật", "Điều 2. Loại dữ liệu cá nhân được xử lý", "Điều 3. Mục đích xử lý"]
 
 
+def test_a_short_line_right_under_the_title_is_a_heading():
+    text = ("CHÍNH SÁCH BẢO MẬT\nXử lý dữ liệu cá nhân\nChúng tôi xử lý dữ liệu cá nhân của khách "
+            "hàng theo quy định của pháp luật Việt Nam, chỉ trong phạm vi cần thiết để cung cấp "
+            "dịch vụ và hỗ trợ khách hàng.\nDữ liệu được lưu trữ trên máy chủ đặt tại Việt Nam.")
+    assert [h for h, _ in _headings(text)] == ["CHÍNH SÁCH BẢO MẬT", "Xử lý dữ liệu cá nhân"]
+
+
 def _lines(*texts: str) -> list[Line]:
     return [Line(0, len(text), text) for text in texts]
 
