@@ -255,7 +255,28 @@ CONDITIONAL_CASES += [
     ("children", "Ứng dụng học chữ dành cho trẻ 3-8 tuổi.",
      "Cha mẹ có thể yêu cầu xóa bản ghi âm của con.",
      "Khách hàng từ 18 đến 60 tuổi được mua gói bảo hiểm này."),
+    ("children", "Camera ghi lại tiếng khóc của trẻ để gửi cảnh báo.",
+     "Nếu phát hiện tài khoản của người chưa thành niên, chúng tôi xóa toàn bộ dữ liệu.",
+     "Tài khoản con dùng chung hạn mức với tài khoản chính."),
+    ("cross_border", "Đơn hàng được xử lý bởi công ty mẹ Sao Bắc Holdings Pte. Ltd.",
+     "Dữ liệu đơn hàng được chuyển sang Singapore để xử lý.",
+     "Dữ liệu được xử lý bởi Công ty TNHH Sao Bắc tại Đà Nẵng."),
+    ("cookies_tracking", "Ứng dụng tích hợp SDK phân tích để đo lường cách bạn dùng tính năng.",
+     "Bạn có thể tắt tùy chọn cho phép phân tích trong Cài đặt.",
+     "Ứng dụng gửi mã OTP qua tin nhắn khi bạn đăng nhập."),
+    ("automated_processing", "Hệ thống tự động xếp hạng tài xế và có thể tạm ngừng nhận đơn.",
+     "Điểm được hệ thống tính tự động dựa trên tỷ lệ hủy chuyến của tài xế.",
+     "Khóa học Nhập môn AI dành cho người mới bắt đầu."),
+    ("sensitive_data", "Camera tạo đặc điểm sinh trắc học khuôn mặt của người quen.",
+     "Dữ liệu khuôn mặt chỉ được lưu trên thiết bị của bạn.",
+     "Nhà hàng ghi nhận yêu cầu vị trí bàn gần cửa sổ. Chúc quý khách nhiều sức khỏe!"),
 ]
+
+
+def test_a_refusal_that_cannot_be_made_is_no_way_to_refuse():
+    shows = (["purpose"], "Sàn dùng web beacon và mã theo dõi của đối tác quảng cáo.")
+    cannot = (["purpose"], "Cookie thiết yếu phục vụ đăng nhập không thể tắt.")
+    assert _audit([shows, cannot])["cookies_tracking"]["status"] == "absent"
 
 
 @pytest.mark.parametrize("element, shows, addresses, none", CONDITIONAL_CASES)
