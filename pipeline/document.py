@@ -164,7 +164,7 @@ def audit_step(outcome: Outcome, profile: str, max_seconds: float | None = None,
     """Stage 5: checklist and findings of a labelled document with clauses."""
     if not outcome.clauses:
         return
-    clauses = [{"clause_id": clause.clause_id, "text": clause.text,
+    clauses = [{"clause_id": clause.clause_id, "text": clause.text, "kind": clause.kind,
                 "labels": list(result.labels), "scores": result.scores}
                for clause, result in zip(outcome.clauses, outcome.labels, strict=True)]
     facts = [fact.to_row() for fact in outcome.facts]

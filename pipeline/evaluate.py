@@ -83,8 +83,9 @@ def evaluate_audit(data, probabilities: np.ndarray, rows: np.ndarray,  # type: i
         clauses = [data.clauses[i] for i in doc_rows]
 
         def audit(labels, scores, facts, clauses=clauses, doc_id=doc_id):  # type: ignore[no-untyped-def]
-            records = [{"clause_id": c.clause_id, "text": c.text, "labels": list(ls),
-                        "scores": sc} for c, ls, sc in zip(clauses, labels, scores, strict=True)]
+            records = [{"clause_id": c.clause_id, "text": c.text, "kind": c.kind,
+                        "labels": list(ls), "scores": sc}
+                       for c, ls, sc in zip(clauses, labels, scores, strict=True)]
             return audit_document(doc_id, records, facts, profile)
 
         facts = [f.to_row() for f in extract_facts(doc_id, texts[doc_id], clauses)]

@@ -273,6 +273,22 @@ CONDITIONAL_CASES += [
 ]
 
 
+def _audit_kinds(rows, profile="pdp"):
+    clauses = [{"clause_id": i, "text": clean_text(text), "labels": labels, "scores": "",
+                "kind": kind} for i, (kind, labels, text) in enumerate(rows)]
+    return {row["element"]: row for row in audit_document("d", clauses, [], profile, [])}
+
+
+def test_a_heading_whose_section_denies_the_activity_shows_none():
+    denied = [("heading", ["purpose"], "Dữ liệu vị trí"),
+              ("sentence", ["purpose"], "Ứng dụng không thu thập dữ liệu vị trí của bạn.")]
+    assert _audit_kinds(denied)["sensitive_data"]["status"] == "not_applicable"
+    kept = [("heading", ["purpose"], "Dữ liệu vị trí"),
+            ("sentence", ["purpose"], "Ứng dụng dùng dữ liệu này để tìm cửa hàng gần bạn.")]
+    row = _audit_kinds(kept)["sensitive_data"]
+    assert row["status"] == "absent" and row["evidence"] == [0]
+
+
 def test_a_refusal_that_cannot_be_made_is_no_way_to_refuse():
     shows = (["purpose"], "Sàn dùng web beacon và mã theo dõi của đối tác quảng cáo.")
     cannot = (["purpose"], "Cookie thiết yếu phục vụ đăng nhập không thể tắt.")

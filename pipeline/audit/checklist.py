@@ -9,7 +9,7 @@ on its own date (`policy_date` facts), and the note says which profile was chose
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import pandas as pd
 
@@ -102,9 +102,11 @@ def audit_document(doc_id: str, clauses: TableRows, facts: TableRows,
         fact_clauses.setdefault(fact["type"], []).append(
             NO_CLAUSE if clause_id is None else int(clause_id))
     tracker_names = sorted({str(row["tracker"]) for row in records(trackers)})
+    headings = frozenset(int(row["clause_id"]) for row in records(clauses)
+                         if row.get("kind") == "heading")
     audit = []
     for element in chosen.elements:
-        status, evidence, note = judge(element, rows, fact_clauses, tracker_names)
+        status, evidence, note = judge(element, rows, fact_clauses, tracker_names, headings)
         audit.append({"doc_id": doc_id, "element": element.element,
                       "present": status == PRESENT, "evidence": evidence,
                       "note": "; ".join(part for part in (note, choice) if part),
@@ -113,11 +115,13 @@ def audit_document(doc_id: str, clauses: TableRows, facts: TableRows,
 
 
 def judge(element: Element, clauses: Clauses, fact_clauses: Mapping[str, list[int]],
-          trackers: Sequence[str] = ()) -> Judgement:
+          trackers: Sequence[str] = (), headings: Collection[int] = ()) -> Judgement:
     """An element's status, its evidence clauses and a note saying why."""
     applies = ""
     if element.applies is not None:
-        applies, shown = _applies(element.applies, clauses, trackers)
+        denied = _denied_headings(element.applies, clauses, headings)
+        applies, shown = _applies(element.applies, [c for c in clauses if c[0] not in denied],
+                                  trackers)
         if not applies:
             return NOT_APPLICABLE, [], f"not applicable: no {element.applies.activity} shown"
     evidence = _evidence(element, clauses, fact_clauses)
@@ -167,6 +171,23 @@ def _decide(element: Element, evidence: list[int], clauses: Clauses,
     if element.needs_facts and not set(fact_clauses) & set(element.needs_facts):
         return ABSENT, f"clauses found, but no {' or '.join(element.needs_facts)} extracted"
     return PRESENT, ""
+
+
+def _denied_headings(applies: Applies, clauses: Clauses, headings: Collection[int]
+                     ) -> set[int]:
+    """Headings whose section denies the activity they name: "Dữ liệu vị trí" over "Chúng tôi
+    không thu thập dữ liệu vị trí" shows no location data."""
+    if not headings or applies.cue is None or applies.not_cue is None:
+        return set()
+    denied: set[int] = set()
+    heading = None
+    for clause_id, _, text, low in clauses:
+        if clause_id in headings:
+            heading = clause_id
+        elif (heading is not None and applies.cue.search(text, low)
+              and applies.not_cue.search(text, low)):
+            denied.add(heading)
+    return denied
 
 
 def _applies(applies: Applies, clauses: Clauses, trackers: Sequence[str]
