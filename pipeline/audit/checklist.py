@@ -179,13 +179,15 @@ def _denied_headings(applies: Applies, clauses: Clauses, headings: Collection[in
     không thu thập dữ liệu vị trí" shows no location data."""
     if not headings or applies.cue is None or applies.not_cue is None:
         return set()
+    cue, not_cue = applies.cue, applies.not_cue
+    naming = {clause_id for clause_id, _, text, low in clauses
+              if clause_id in headings and cue.search(text, low)}
     denied: set[int] = set()
     heading = None
-    for clause_id, _, text, low in clauses:
+    for clause_id, _, text, low in clauses if naming else ():
         if clause_id in headings:
-            heading = clause_id
-        elif (heading is not None and applies.cue.search(text, low)
-              and applies.not_cue.search(text, low)):
+            heading = clause_id if clause_id in naming else None
+        elif heading is not None and cue.search(text, low) and not_cue.search(text, low):
             denied.add(heading)
     return denied
 
