@@ -431,6 +431,7 @@ class HeadingModel:
         found = [i for i, row in enumerate(line_features(lines))
                  if _MARKDOWN_RE.match(lines[i].text)  # the author's own mark-up says so
                  or row.get("isolated_question")  # a question on its own titles its answer
+                 or row.get("after_title_short") and row["question"]  # ... under the title too
                  or self.detect.proba(row)[1] >= self.threshold]
         found = with_siblings(lines, found)
         levels: list[int | None] = [None] * len(lines)

@@ -124,6 +124,12 @@ def test_a_short_line_right_under_the_title_is_a_heading():
     assert [h for h, _ in _headings(text)] == ["CHÍNH SÁCH BẢO MẬT", "Xử lý dữ liệu cá nhân"]
 
 
+def test_a_question_right_under_the_title_is_a_heading():
+    text = ("Chính sách bảo mật\nTôi có thể khiếu nại ở đâu?\nBạn có thể gửi khiếu nại qua biểu "
+            "mẫu trên website hoặc đến trực tiếp văn phòng của chúng tôi.")
+    assert [h for h, _ in _headings(text)] == ["Chính sách bảo mật", "Tôi có thể khiếu nại ở đâu?"]
+
+
 def _lines(*texts: str) -> list[Line]:
     return [Line(0, len(text), text) for text in texts]
 
