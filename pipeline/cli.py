@@ -348,7 +348,8 @@ def train(out: Annotated[Path | None, typer.Option(
         raise _fail(PipelineError("name the folder for the new model: --out DIR "
                                   "(`make train` refreshes the committed one)"))
     with _exit_on_error():
-        figures = summary(evaluate_all(annotations.parent, show_progress=not quiet))
+        figures = summary(evaluate_all(annotations.parent, show_progress=not quiet,
+                                       probes=False))
         meta = train_model(annotations, out / MODEL_FILE, out / MODEL_META_FILE,
                            family=family.value, heading_path=out / HEADING_MODEL_FILE,
                            evaluation=figures)

@@ -196,8 +196,10 @@ def evaluate_law_audit(annotations: Path, models: dict, test_model, test_ids: se
 
 
 def evaluate_all(annotations: Path = ANNOTATED_DIR, families: tuple[str, ...] = FAMILIES,
-                 show_progress: bool = False) -> dict:
-    """Every figure, on the development policies (grouped CV) and on the frozen test ones."""
+                 show_progress: bool = False, probes: bool = True) -> dict:
+    """Every figure, on the development policies (grouped CV) and on the frozen test ones;
+    with `probes`, also the law probes (`law_probes/`, if there), scored with the committed
+    classifier (training, which may have none yet, asks for none)."""
     from .classify.train import build_training_set, cross_val_proba, fit
 
     test_ids = _test_ids(annotations)
@@ -227,13 +229,15 @@ def evaluate_all(annotations: Path = ANNOTATED_DIR, families: tuple[str, ...] = 
     facts = {side: evaluate_facts([d for d in documents if (d.doc_id in test_ids) == is_test],
                                   annotations, heading_model)
              for side, is_test in (("dev", False), ("test", True))}
-    from .evaluate_law import evaluate_law_probes
+    law_probes = {}
+    if probes and (annotations / "law_probes").is_dir():
+        from .evaluate_law import evaluate_law_probes
 
-    logger.info("law audit (pdp) of the probe excerpts, with the committed classifier")
-    probes = evaluate_law_probes(annotations / "law_probes")
+        logger.info("law audit (pdp) of the probe excerpts, with the committed classifier")
+        law_probes = evaluate_law_probes(annotations / "law_probes")
     return {"policies": {"dev": len(set(data.groups[dev])), "test": len(set(data.groups[test]))},
             "headings": headings, "classifier": classifier, "audit": audit, "law": law,
-            "facts": facts, "law_probes": probes}
+            "facts": facts, "law_probes": law_probes}
 
 
 def summary(result: dict) -> dict:

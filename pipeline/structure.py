@@ -449,6 +449,7 @@ _SIBLING_MAX_WORDS = 20  # a numbered line longer than this is a list item's sen
 
 
 def _roman(numeral: str) -> int:
+    """The value of a Roman numeral in lower case: "iv" -> 4."""
     total = 0
     for digit, after in zip(numeral, [*numeral[1:], ""], strict=True):
         value = _ROMAN[digit]
@@ -464,11 +465,13 @@ def _ordinal(text: str) -> tuple[tuple[str, int], int] | None:
         >>> _ordinal("III. Cam kết"), _ordinal("đ) Quyền"), _ordinal("Điều 12. Hiệu lực")
         ((('roman', 1), 3), (('letter_lower', 1), 5), (('article', 1), 12))
     """
-    kind, depth, number = _numbering_kind(text)
     match = NUMBERING_RE.match(text)
-    if match is None or kind in ("bullet", "none") or kind.startswith("markdown"):
+    if match is None:
         return None
+    kind, depth, number = _numbering_kind(text)
     last = match.group("num").strip().rstrip(".):/-").lstrip("(").lower().split()[-1]
+    if kind == "roman" and last == "c":  # "c)" between "b)" and "d)", not a hundred
+        kind = "letter_upper" if match.group("num").strip()[:1].isupper() else "letter_lower"
     if number is None:
         if last.isdigit():
             number = int(last)

@@ -6,8 +6,8 @@ weight depends only on the n-gram its template reads, so the weights are laid ou
 arrays (`wordseg_tables`), a clause's scores are gathered from them with a handful of numpy
 calls, and a two-label Viterbi picks the tags. The regular-expression tokenizer and its
 character normalisation stay underthesea's (its pattern, its normaliser), so the words are the
-same: the tests compare them
-with `underthesea.word_tokenize` on every line of the corpus and on random strings.
+same: the tests compare them with `underthesea.word_tokenize` on every line of the corpus and
+on random strings.
 
 The arrays are derived from the installed model (never shipped: it is GPL-3.0), built at first
 use into `config.USER_CACHE_DIR`, keyed by the sha256 of the model files. When those files are
@@ -344,6 +344,13 @@ def _alternatives_are_named_groups(pattern: re.Pattern[str]) -> bool:
     except ImportError:  # pragma: no cover - Python 3.10
         import sre_parse as parser  # type: ignore[no-redef]
 
+    try:
+        return _whole_match_groups(parser, pattern)
+    except (AttributeError, IndexError, TypeError, ValueError):  # another Python's parser
+        return False
+
+
+def _whole_match_groups(parser: ModuleType, pattern: re.Pattern[str]) -> bool:
     named = set(pattern.groupindex.values())
     items = list(parser.parse(pattern.pattern, pattern.flags))
     if len(items) != 1 or items[0][0] is not parser.SUBPATTERN:

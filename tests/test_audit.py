@@ -289,6 +289,31 @@ def test_a_heading_whose_section_denies_the_activity_shows_none():
     assert row["status"] == "absent" and row["evidence"] == [0]
 
 
+@pytest.mark.parametrize("element, status, text", [
+    # what the clause also says does not hide what it states
+    ("deletion", "present", "Bạn có quyền yêu cầu xóa dữ liệu cá nhân và xóa cookie trên trình "
+                            "duyệt."),
+    ("cookies_tracking", "present", "Bạn không thể tắt cookie thiết yếu, nhưng có thể từ chối "
+                                    "cookie quảng cáo trong phần Cài đặt."),
+    # words in another sense show no activity
+    ("cross_border", "not_applicable", "Ứng dụng dùng SDK thanh toán để thu thập metadata của "
+                                       "giao dịch."),
+    ("children", "not_applicable", "Kem dưỡng giúp làn da của trẻ trung hơn mỗi ngày."),
+    ("children", "not_applicable", "Đội ngũ trẻ 5 năm kinh nghiệm luôn sẵn sàng hỗ trợ."),
+])
+def test_clauses_read_for_what_they_say(element, status, text):
+    assert _audit([(["user_rights"], text)])[element]["status"] == status
+
+
+def test_no_opt_out_in_a_message_to_the_switchboard_and_no_review_in_rereading_a_notice():
+    marketing = [(["scope"], "Chúng tôi gửi thông tin khuyến mãi qua email cho khách hàng."),
+                 (["scope"], "Bạn có thể soạn tin gửi tổng đài để được tư vấn.")]
+    assert _audit(marketing)["marketing_optout"]["status"] == "absent"
+    automated = [(["scope"], "Hệ thống dùng thuật toán để xếp hạng hồ sơ ứng viên."),
+                 (["other"], "Chúng tôi khuyến khích bạn xem xét lại thông báo này định kỳ.")]
+    assert _audit(automated)["automated_processing"]["status"] == "absent"
+
+
 def test_a_refusal_that_cannot_be_made_is_no_way_to_refuse():
     shows = (["purpose"], "Sàn dùng web beacon và mã theo dõi của đối tác quảng cáo.")
     cannot = (["purpose"], "Cookie thiết yếu phục vụ đăng nhập không thể tắt.")

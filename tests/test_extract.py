@@ -157,6 +157,12 @@ def test_handling_time_in_a_complaints_section_is_a_deadline():
     ("4. Lưu trữ dữ liệu\nDữ liệu được lưu trên máy chủ tại Việt Nam, trừ trường hợp pháp luật "
      "có quy định khác.", []),
     ("4. Thời gian lưu trữ\nBài đăng bị xóa vĩnh viễn sau 30 ngày.", ["30"]),
+    ("4. Thời gian lưu trữ\nDữ liệu sẽ bị xóa hoàn toàn và vĩnh viễn khỏi hệ thống.", []),
+    ("4. Thời gian lưu trữ\nTài khoản vi phạm sẽ bị khóa vĩnh viễn.", []),
+    ("4. Thời gian lưu trữ\nHệ thống sao lưu dữ liệu vào khoảng 2 giờ sáng hằng ngày.", []),
+    ("4. Thời gian lưu trữ\nHệ thống sao lưu sau 17 giờ mỗi ngày.", []),
+    ("4. Thời gian lưu trữ\nDữ liệu được lưu trong 5 năm, trừ trường hợp cơ quan nhà nước có "
+     "thẩm quyền yêu cầu theo quy định của pháp luật.", ["1825"]),
     ("Bình luận được lưu giữ vĩnh viễn cho đến khi bạn yêu cầu xóa.", ["until_deletion_request"]),
 ])
 def test_retention_forms(text, expected):
@@ -164,7 +170,7 @@ def test_retention_forms(text, expected):
 
 
 def test_retention_bounds_keep_their_qualifiers():
-    text = "Thông tin được lưu trữ trong thời gian tối thiểu là 2 năm và tối đa là 5 năm."
+    text = "Thông tin được lưu trữ trong thời gian tối thiểu là 2 năm và tối đa\tlà 5 năm."
     assert [(f.normalized, f.qualifier) for f in _of_type(text, "retention_period")] == [
         ("730", "min"), ("1825", "max")]
 
@@ -250,6 +256,7 @@ def test_registration_number_after_a_long_label_is_not_a_phone(text):
     ("Hỗ trợ khách hàng: 8 giờ sáng đến 5 giờ chiều các ngày từ thứ Hai đến thứ Sáu.",
      "Mon-Fri 08:00-17:00"),
     ("Tổng đài hỗ trợ 24/7.", "Mon-Sun 00:00-24:00"),
+    ("Giờ làm việc mới áp dụng từ ngày 24/7: 8h00 - 17h00.", "08:00-17:00"),  # a date
 ])
 def test_opening_hours_after_a_day_range_with_colon(text, expected):
     assert [f.normalized for f in _of_type(text, "opening_hours")] == [expected]

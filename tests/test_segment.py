@@ -143,6 +143,9 @@ def test_siblings_join_only_a_run_that_is_half_headings():
     assert with_siblings(listed, [0, 1, 3]) == [0, 1, 3]  # an item ending in ";" stays one
     titled = _lines("1. Mục đích", "a) Họ tên", "b) Số điện thoại", "c) Email")
     assert with_siblings(titled, [0, 1, 3]) == [0, 1, 2, 3]
+    mixed = _lines("I. Giới thiệu", "Chào bạn.", "II. Thông tin thu thập", "a) Họ tên",
+                   "b) Email", "c) Số điện thoại", "III. Mục đích")
+    assert with_siblings(mixed, [0, 2, 6]) == [0, 2, 6]  # "c)" is a letter, not a hundred
     long_item = "2. " + " ".join(["Chúng tôi có thể dùng dữ liệu để liên hệ"] * 3)
     assert with_siblings(_lines("1. Mục đích", long_item), [0]) == [0]
 

@@ -54,7 +54,8 @@ _DEADLINE_LEAD_RE = re.compile(
 _DURATION_RE = re.compile(
     r"(?<![\d/.])(?P<lead>(?:(?:tối đa|tối thiểu|ít nhất|không quá)(?:\s+là)?|trong vòng"
     r"|trong thời hạn|trong|vòng|thời hạn|sau|là|khoảng)\s+)?(?P<n>" + AMOUNT + r")"
-    r"\s*(?P<unit>ngày|tháng|năm|giờ)(?!\s*\d)(?![\w/])",
+    r"\s*(?P<unit>ngày|tháng|năm|giờ(?!\s*(?:sáng|chiều|tối|trưa|đêm|mỗi|hằng|hàng)))"
+    r"(?!\s*\d)(?![\w/])",
     re.I,
 )
 
@@ -103,8 +104,7 @@ _RETENTION_KINDS = (
         r"|trong suốt (?:quá trình|thời gian)[^.;\n]{0,30}?(?:hợp tác|sử dụng|cung cấp|giao dịch)",
         re.I)),
     ("indefinite", "retention_period.indefinite.v1", re.compile(
-        r"(?:vô thời hạn|(?<!xóa )(?<!xoá )(?<!hủy )(?<!huỷ )(?<!bỏ )vĩnh viễn"  # "xóa vĩnh viễn"
-        r"|không giới hạn(?: về)? thời gian)"
+        r"(?:vô thời hạn|vĩnh viễn|không giới hạn(?: về)? thời gian)"
         r"(?![^.;\n]{0,20}?(?:đến|tới)\s+khi)", re.I)),  # "vĩnh viễn cho đến khi ...": until
     ("as_required_by_law", "retention_period.by_law.v1", re.compile(
         r"theo (?:quy định|yêu cầu) (?:của )?(?:pháp luật|luật pháp)"
@@ -115,6 +115,9 @@ _RETENTION_KINDS = (
 # "... trừ trường hợp pháp luật có quy định khác", "(trừ khi pháp luật yêu cầu lưu trữ)": an
 # exception to another rule, not the rule that ends retention.
 _EXCEPTION_RE = re.compile(r"\btrừ\s+(?:khi|những trường hợp|trường hợp)\b[^.;\n]*$", re.I)
+# "xóa vĩnh viễn", "bị xóa hoàn toàn và vĩnh viễn", "khóa vĩnh viễn": removed or banned for good
+_REMOVED_RE = re.compile(r"(?:xóa|xoá|hủy|huỷ|bỏ|khóa|khoá|cấm)(?!\w)[^.;\n]{0,25}$", re.I)
+_BEFORE_REACH = 80  # how far before a match an exception or a removal is looked for
 _HOURS_RE = re.compile(r"(?<![\d/.])(\d{1,3})\s*(?:\([^()\d\n]{2,30}\)\s*)?giờ(?!\s*\d)", re.I)
 _DAY_NAME = r"(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|T[2-7]|chủ\s*nhật|CN)"
 _TIME = r"\d{1,2}\s*(?:[:hg]\s*\d{2}|h|giờ)(?:\s*(?:sáng|chiều|tối))?"
@@ -124,7 +127,7 @@ _HOURS_SPAN_RE = re.compile(
     + _TIME + r"\s*(?:-|–|đến|tới)\s*" + _TIME
     + r"(?:[\s,]*(?:(?:các|mọi)\s+ngày\s+)?(?:từ\s+)?" + _DAY_NAME
     + r"(?:\s*(?:-|–|đến|tới)\s*" + _DAY_NAME + r")?)?"
-    r"|(?<![\d/.])24\s*/\s*7(?![\d/])",  # round the clock, every day
+    r"|(?<![\d/.])(?<!ngày )(?<!ngày)24\s*/\s*7(?![\d/])",  # round the clock; not a date
     re.I,
 )
 _ROUND_THE_CLOCK = "Mon-Sun 00:00-24:00"
@@ -219,17 +222,21 @@ def find_retention_periods(text: str, windows: list[Window]) -> Iterator[RawFact
 
 
 _BOUNDS = {"tối đa": "max", "không quá": "max", "tối thiểu": "min", "ít nhất": "min"}
+_HOURS_LEADS = frozenset({"trong", "trong vòng", "trong thời hạn", "tối đa", "tối đa là",
+                          "không quá", "không quá là", "sau"})
 
 
 def _durations(clause: str, offset: int, about_retention: bool) -> Iterator[RawFact]:
     """ "trong 24 tháng", "tối đa là 5 năm" (a bound is the qualifier), "sau 48 giờ"."""
     for match in _DURATION_RE.finditer(clause):
-        if not match.group("lead") and (not about_retention or match.group("unit") == "giờ"):
-            continue  # "24 giờ" only after "trong", "sau", ...: not a time of day
+        lead = " ".join((match.group("lead") or "").lower().split())
+        hours = match.group("unit").lower() == "giờ"
+        if (hours and lead not in _HOURS_LEADS) or (not lead and not about_retention):
+            continue  # "sau 48 giờ", not "khoảng 2 giờ" (a time of day)
         days = duration_days(amount_value(match.group("n")), match.group("unit"))
         if days == 0:
             continue
-        lead = (match.group("lead") or "").lower().split(" là")[0].strip()
+        lead = lead.split(" là")[0]
         yield RawFact("retention_period", match.group(0), str(days), offset + match.start(),
                       offset + match.end(), "retention_period.duration.v1",
                       _BOUNDS.get(lead, ""))
@@ -242,8 +249,9 @@ def _retention_kinds(clause: str, offset: int, about_retention: bool) -> Iterato
         if by_law and not about_retention:
             continue
         for match in pattern.finditer(clause):
-            if by_law and _EXCEPTION_RE.search(clause, max(0, match.start() - 30),
-                                               match.start()):
+            before = (max(0, match.start() - _BEFORE_REACH), match.start())
+            if (by_law and _EXCEPTION_RE.search(clause, *before)) or (
+                    kind == "indefinite" and _REMOVED_RE.search(clause, *before)):
                 continue
             yield RawFact("retention_period", match.group(0), kind, offset + match.start(),
                           offset + match.end(), rule_id, "")
