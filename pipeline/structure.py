@@ -470,7 +470,9 @@ def _ordinal(text: str) -> tuple[tuple[str, int], int] | None:
         return None
     kind, depth, number = _numbering_kind(text)
     last = match.group("num").strip().rstrip(".):/-").lstrip("(").lower().split()[-1]
-    if kind == "roman" and last == "c":  # "c)" between "b)" and "d)", not a hundred
+    # "c)" between "b)" and "d)" is no hundred. `_numbering_kind` keeps calling it Roman: its
+    # kinds are features the heading model was fitted on.
+    if kind == "roman" and last == "c":
         kind = "letter_upper" if match.group("num").strip()[:1].isupper() else "letter_lower"
     if number is None:
         if last.isdigit():

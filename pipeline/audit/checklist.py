@@ -84,8 +84,9 @@ def audit_document(doc_id: str, clauses: TableRows, facts: TableRows,
     """Audit rows (one per checklist element) for one policy.
 
     Args:
-        clauses: the policy's rows of the `clauses` table (with `labels`, and `scores` when
-            the labels come from the classifier).
+        clauses: the policy's rows of the `clauses` table (with `labels`, `scores` when
+            the labels come from the classifier, and `kind`: a heading whose section denies
+            an activity does not show it).
         facts: the policy's rows of the `facts` table.
         profile: a profile name or alias, or `auto` (chosen by the policy's date).
         trackers: the page's rows of the `trackers` table (what it loads shows tracking).
@@ -94,15 +95,16 @@ def audit_document(doc_id: str, clauses: TableRows, facts: TableRows,
     fact_rows = records(facts)
     name, choice = choose_profile(profile, fact_rows)
     chosen = get_profile(name)
+    clause_rows = records(clauses)
     rows: Clauses = [(int(row["clause_id"]), _evidence_labels(row), row["text"],
-                      cue_text(row["text"], memo)) for row in records(clauses)]
+                      cue_text(row["text"], memo)) for row in clause_rows]
     fact_clauses: dict[str, list[int]] = {}
     for fact in fact_rows:  # a fact given by type alone (`evaluate`) sits in no clause: -1
         clause_id = fact.get("clause_id")
         fact_clauses.setdefault(fact["type"], []).append(
             NO_CLAUSE if clause_id is None else int(clause_id))
     tracker_names = sorted({str(row["tracker"]) for row in records(trackers)})
-    headings = frozenset(int(row["clause_id"]) for row in records(clauses)
+    headings = frozenset(int(row["clause_id"]) for row in clause_rows
                          if row.get("kind") == "heading")
     audit = []
     for element in chosen.elements:

@@ -44,14 +44,16 @@ _NOT_ADDRESS_RE = re.compile(
 _PROVINCE = (r"(?:(?:(?:thành phố|tỉnh|TP\.?)[ \t]*)?" + _PLACE_NAMES
              + r"|(?-i:(?:Thành phố|Thành Phố|TP\.?|Tp\.?|Tỉnh)[ \t]*[A-ZĐÂÊÔƠƯ][\w.]*"
              r"(?:[ \t]+[A-ZĐÂÊÔƠƯ][\w]*){0,3}))(?:,[ \t]*Việt Nam)?")
+# A house number ("12", "số 5", "27A/3") and the street word that may follow it.
+_HOUSE_NUMBER = (r"(?:[Ss]ố[ \t]+)?\d{1,4}[A-Z]?(?:/\d{1,4}[A-Z]?)*[ \t]+"
+                 r"(?:(?:đường|phố|ngõ|hẻm)[ \t]+)?")
 # Inside a sentence no full stop ends an address, except after "P.", "Q.", "TP." and the like.
 _SENTENCE_CHAR = r"(?:[^\n.;:]|(?<=[ ,][PQHXpqhx])\.|(?<=[ ,]TP)\.|(?<=[ ,]Tp)\.)"
 _INLINE_ADDRESS_RE = re.compile(
     r"(?:(?:trụ sở(?:\s+chính)?(?:\s+đăng ký)?|địa chỉ|văn phòng|chi nhánh|cửa hàng|cơ sở)\s+"
     r"(?:(?:của\s+)?(?:công ty|chúng tôi)\s+)?"  # "văn phòng công ty tọa lạc tại"
     r"(?:(?:được\s+)?(?:đặt|nằm|đóng|tọa lạc|toạ lạc)\s+)?(?:tại|ở)\s+"
-    r"|địa chỉ(?:\s+là)?[ \t]+(?=(?:số[ \t]+)?\d{1,4}[A-Z]?(?:/\d{1,4}[A-Z]?)*[ \t]+"
-    r"(?:(?:đường|phố|ngõ|hẻm)[ \t]+)?" + CAPITAL + r"))"  # "..., địa chỉ 88 Trần Phú, ..."
+    r"|địa chỉ(?:\s+là)?[ \t]+(?=" + _HOUSE_NUMBER + CAPITAL + r"))"  # "địa chỉ 88 Trần Phú"
     r"(?P<addr>" + _SENTENCE_CHAR + r"{5,160}?" + _PROVINCE + r")",
     re.I,
 )
@@ -128,8 +130,7 @@ def _units(value: str) -> int:
 # "có địa chỉ tại 22 Láng Hạ, Đống Đa, Hà Nội": after "địa chỉ/trụ sở ... tại", a house number
 # and a province are enough, though no unit is named.
 _HOUSE_NUMBER_RE = re.compile(
-    r"(?:[Ss]ố[ \t]+)?\d{1,4}[A-Z]?(?:/\d{1,4}[A-Z]?)*[ \t]+(?:(?:đường|phố|ngõ|hẻm)[ \t]+)?"
-    r"[A-ZĐÀ-Ỹ][^,\n]*,")  # a number, then a street's capitalised name, then a comma
+    _HOUSE_NUMBER + r"[A-ZĐÀ-Ỹ][^,\n]*,")  # a number, then a street's capitalised name, a comma
 
 
 def _is_address(value: str, labelled: bool, inline: bool = False) -> bool:

@@ -21,7 +21,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from ..records import TRADING_NAME, RawFact
-from .letters import CAPITAL
+from .letters import CAPITAL, CAPITALS
 
 # Schools name their level first: "Trường Đại học Bách khoa", "Trường THPT Nguyễn Du".
 _SCHOOL_LEVEL = (r"(?:Đại học|Đại Học|ĐẠI HỌC|Cao đẳng|Cao Đẳng|CAO ĐẲNG|Trung cấp|TRUNG CẤP"
@@ -350,8 +350,7 @@ def _spelled_domains(text: str, spellings: _Spellings) -> list[tuple[int, int]]:
 def _capital_words(letters: frozenset[str]) -> re.Pattern[str]:
     """Words that start with a capital folding to one of `letters` ("Đ" for "d"), not inside a
     word, an e-mail address, a path or a host: where a name spelling a domain can start."""
-    capitals = "".join(ch for ch in map(chr, range(0x41, 0x2000))
-                       if ch.isupper() and fold(ch)[:1] in letters)
+    capitals = "".join(ch for ch in CAPITALS if fold(ch)[:1] in letters)
     return re.compile(rf"(?<![\w.@/-])(?<!\w[&'’])[{re.escape(capitals)}][\w&'’-]*")
 
 
