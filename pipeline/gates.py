@@ -8,13 +8,20 @@ case-insensitive regex reads it) lacks them cannot match. When no such strings c
 there is no gate and the regex always runs: a gate never changes a result, it only skips
 work. `Gated` wraps a compiled regex with its gate; the audit's cues (`audit.cues`) and the
 extractors use them.
+
+A text that many gates are asked about (a clause the audit checks against every cue) is read
+once instead: `GateText` finds, in one Aho-Corasick pass (pyahocorasick), which gate strings it
+holds, and each gate is then a test on that set (`Gated.possible` with a `GateText`).
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+
+import ahocorasick
 
 try:  # the parser `re` compiles with (3.11+); `sre_parse` before
     from re import _parser as _sre
@@ -204,6 +211,124 @@ def _selectivity(needed: Needles) -> tuple[int, int]:
     return -min(map(len, needed)), len(needed)
 
 
+SHORTEST_INDEXED = 2  # one character (" ", "n") is in most texts: tested with `in`
+SetTest = Callable[[str, frozenset[int]], bool]  # (folded text, ids of the strings it holds)
+
+
+class _Index:
+    """Every gate string of at least `SHORTEST_INDEXED` characters, each with an id, and an
+    automaton over them, built again when strings were added since."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self._automaton: Any = None
+        self._lock = threading.Lock()
+
+    def id_of(self, needle: str) -> int | None:
+        """The string's id (added if new); None for a string too short to index."""
+        if len(needle) < SHORTEST_INDEXED:
+            return None
+        with self._lock:
+            if needle not in self.ids:
+                self.ids[needle] = len(self.ids)
+                self._automaton = None
+            return self.ids[needle]
+
+    def held(self, low: str) -> tuple[int, frozenset[int]]:
+        """How many strings the index had, and the ids of those `low` holds."""
+        with self._lock:
+            if self._automaton is None:
+                self._automaton = ahocorasick.Automaton()
+                for needle, needle_id in self.ids.items():
+                    self._automaton.add_word(needle, needle_id)
+                self._automaton.make_automaton()
+            automaton, size = self._automaton, len(self.ids)
+        return size, frozenset(needle_id for _, needle_id in automaton.iter(low))
+
+
+_INDEX = _Index()
+
+
+def index_version() -> int:
+    """Changes when gate strings are added (a `GateText` read before is read again)."""
+    return len(_INDEX.ids)
+
+
+class GateText(str):
+    """A folded text that remembers which indexed gate strings it holds (read on first use)."""
+
+    _held: tuple[int, frozenset[int]] = (-1, frozenset())
+
+    def held(self) -> frozenset[int]:
+        """Ids of the indexed gate strings in this text."""
+        if self._held[0] != index_version():
+            self._held = _INDEX.held(str(self))
+        return self._held[1]
+
+
+def set_test(found: Gate) -> SetTest:
+    """`gate_test` on what a `GateText` holds: the indexed strings of a node are one set
+    operation (`<=` for `all`, `isdisjoint` for `any`), short ones are tested with `in`.
+
+    Examples:
+        >>> test = set_test(gate("thông tin (cá nhân|thanh toán)|sức khỏe"))
+        >>> [test(t, t.held()) for t in map(GateText, ("thông tin thanh toán", "thông tin"))]
+        [True, False]
+    """
+    if isinstance(found, str):
+        found = (ALL, (found,))
+    kind, parts = found
+    strings = [part for part in parts if isinstance(part, str)]
+    ids = frozenset(i for i in map(_INDEX.id_of, strings) if i is not None)
+    short = tuple(part for part in strings if _INDEX.id_of(part) is None)
+    nested = tuple(set_test(part) for part in parts if not isinstance(part, str))
+
+    def every(low: str, held: frozenset[int]) -> bool:
+        if not ids <= held or not all(map(low.__contains__, short)):
+            return False
+        for test in nested:
+            if not test(low, held):
+                return False
+        return True
+
+    def some(low: str, held: frozenset[int]) -> bool:
+        if not ids.isdisjoint(held) or any(map(low.__contains__, short)):
+            return True
+        for test in nested:
+            if test(low, held):
+                return True
+        return False
+
+    return every if kind == ALL else some
+
+
+def triggers(found: Gate) -> frozenset[int] | None:
+    """Ids of indexed strings one of which every text passing the gate holds (a text holding
+    none is rejected with one set operation), or None when a branch may need only a string
+    too short to index.
+
+    Examples:
+        >>> ids = triggers(gate("thông tin (cá nhân|thanh toán)|sức khỏe"))
+        >>> sorted(ids) == sorted(_INDEX.ids[s] for s in ("thông tin ", "sức khỏe"))
+        True
+    """
+    strings = _trigger_strings(found)
+    return None if strings is None else frozenset(map(_INDEX.id_of, strings))  # all indexed
+
+
+def _trigger_strings(found: Gate) -> Needles | None:
+    """For `all`, the most selective part's strings (any part's are needed); for `any`, every
+    branch's."""
+    if isinstance(found, str):
+        return frozenset((found,)) if len(found) >= SHORTEST_INDEXED else None
+    kind, parts = found
+    each = [_trigger_strings(part) for part in parts]
+    if kind == ALL:
+        known = [strings for strings in each if strings is not None]
+        return min(known, key=_selectivity) if known else None
+    return None if None in each else frozenset().union(*each)
+
+
 class Gated:
     r"""A compiled regex that is not run on a text lacking what its matches need.
 
@@ -220,11 +345,22 @@ class Gated:
         self.gate: Gate | None = gate(regex.pattern, regex.flags)
         self.gated: Callable[[str], bool] | None = (None if self.gate is None
                                                     else gate_test(self.gate))
+        self.gated_set: SetTest | None = None if self.gate is None else set_test(self.gate)
+        self.triggers = None if self.gate is None else triggers(self.gate)
+
+    def impossible(self, lowered: GateText) -> bool:
+        """Whether the text holds none of the strings one of which every match needs: the
+        one-set-operation test most texts fail (`possible` tests the whole gate)."""
+        return self.triggers is not None and self.triggers.isdisjoint(lowered.held())
 
     def possible(self, text: str, lowered: str | None = None) -> bool:
         """Whether the regex can match in `text` (False only when it cannot); `lowered`: its
-        `fold`, if known."""
-        return self.gated is None or self.gated(fold(text) if lowered is None else lowered)
+        `fold`, if known (a `GateText` is tested on the strings it holds)."""
+        if self.gated is None or self.gated_set is None:
+            return True
+        if isinstance(lowered, GateText):
+            return not self.impossible(lowered) and self.gated_set(lowered, lowered.held())
+        return self.gated(fold(text) if lowered is None else lowered)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """`regex.finditer(text)`, empty at once when no match is possible."""

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.audit import law_findings
-from pipeline.audit.cues import Cue, gate, needles
+from pipeline.audit.cues import Candidates, Cue, cue_text, gate, needles
 from pipeline.audit.profiles import load_profiles
 
 from .test_audit import CONDITIONAL_CASES, CORE_CASES
@@ -54,6 +54,33 @@ def test_the_cues_have_needles_and_results_do_not_change_on_the_tests_sentences(
 def test_the_pre_test_never_hides_a_match(text):
     for cue in CUES:
         assert bool(cue.search(text)) == bool(cue.regex.search(text)), (cue, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(SENTENCES)
+def test_the_pre_test_on_the_strings_a_clause_holds_never_hides_a_match(text):
+    low = cue_text(text)  # read once for every cue (one Aho-Corasick pass)
+    for cue in CUES:
+        assert bool(cue.search(text, low)) == bool(cue.regex.search(text)), (cue, text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(SENTENCES, max_size=8))
+def test_candidates_hold_every_clause_a_cue_matches(texts):
+    candidates = Candidates([cue_text(text) for text in texts])
+    for cue in CUES:
+        matched = [at for at, text in enumerate(texts) if cue.regex.search(text)]
+        assert set(matched) <= set(candidates.of(cue)), (cue, texts)
+        assert set(matched) <= set(candidates.of(None, cue, CUES[0]))
+
+
+def test_candidates_skip_clauses_without_the_cues_words():
+    texts = ["Chúng tôi dùng cookie để ghi nhớ giỏ hàng.", "Bạn có quyền rút lại sự đồng ý.",
+             "Máy chủ đặt tại Singapore."]
+    candidates = Candidates([cue_text(text) for text in texts])
+    assert candidates.of(Cue(r"rút lại\s+(sự\s+)?đồng ý")) == [1]
+    assert candidates.of(Cue(r"cookie|máy chủ")) == [0, 2] and candidates.of() == []
+    assert candidates.of(Cue(r"\d+")) == [0, 1, 2]  # no strings to test: every clause
 
 
 # Letters a case-insensitive regex holds equal to "i" or "s" although `str.lower` does not.

@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 import pandas as pd
 
 from ..memo import Memo
-from .cues import cue_text
+from .cues import Candidates, cue_text
 from .profiles import (
     AUTO,
     DEFAULT_PROFILE,
@@ -106,9 +106,11 @@ def audit_document(doc_id: str, clauses: TableRows, facts: TableRows,
     tracker_names = sorted({str(row["tracker"]) for row in records(trackers)})
     headings = frozenset(int(row["clause_id"]) for row in clause_rows
                          if row.get("kind") == "heading")
+    candidates = Candidates([low for _, _, _, low in rows])
     audit = []
     for element in chosen.elements:
-        status, evidence, note = judge(element, rows, fact_clauses, tracker_names, headings)
+        status, evidence, note = judge(element, rows, fact_clauses, tracker_names, headings,
+                                       candidates)
         audit.append({"doc_id": doc_id, "element": element.element,
                       "present": status == PRESENT, "evidence": evidence,
                       "note": "; ".join(part for part in (note, choice) if part),
@@ -117,16 +119,21 @@ def audit_document(doc_id: str, clauses: TableRows, facts: TableRows,
 
 
 def judge(element: Element, clauses: Clauses, fact_clauses: Mapping[str, list[int]],
-          trackers: Sequence[str] = (), headings: Collection[int] = ()) -> Judgement:
-    """An element's status, its evidence clauses and a note saying why."""
+          trackers: Sequence[str] = (), headings: Collection[int] = (),
+          candidates: Candidates | None = None) -> Judgement:
+    """An element's status, its evidence clauses and a note saying why; `candidates`: the
+    clauses' `Candidates`, when already made for the policy."""
+    if candidates is None:
+        candidates = Candidates([low for _, _, _, low in clauses])
     applies = ""
     if element.applies is not None:
-        denied = _denied_headings(element.applies, clauses, headings)
-        applies, shown = _applies(element.applies, [c for c in clauses if c[0] not in denied],
+        can_show = [clauses[at] for at in candidates.of(element.applies.cue)]
+        denied = _denied_headings(element.applies, clauses, headings, can_show)
+        applies, shown = _applies(element.applies, [c for c in can_show if c[0] not in denied],
                                   trackers)
         if not applies:
             return NOT_APPLICABLE, [], f"not applicable: no {element.applies.activity} shown"
-    evidence = _evidence(element, clauses, fact_clauses)
+    evidence = _evidence(element, clauses, fact_clauses, candidates)
     status, note = _decide(element, evidence, clauses, fact_clauses)
     if applies and status == ABSENT:
         evidence = shown  # what a regulator checks: where the activity shows
@@ -134,9 +141,14 @@ def judge(element: Element, clauses: Clauses, fact_clauses: Mapping[str, list[in
             "; ".join(part for part in (applies, note) if part))
 
 
-def _evidence(element: Element, clauses: Clauses, fact_clauses: Mapping[str, list[int]]
-              ) -> list[int]:
-    found = {clause_id for clause_id, clause_labels, text, low in clauses
+def _evidence(element: Element, clauses: Clauses, fact_clauses: Mapping[str, list[int]],
+              candidates: Candidates) -> list[int]:
+    # Without a cue, any clause with a label can be evidence; else only clauses a cue can match.
+    every = element.cue is None and bool(element.labels)
+    positions = range(len(clauses)) if every else candidates.of(element.strong_cue,
+                                                                element.cue)
+    found = {clause_id for clause_id, clause_labels, text, low in map(clauses.__getitem__,
+                                                                      positions)
              if _is_evidence(element, clause_labels, text, low)}
     texts = {clause_id: text for clause_id, _, text, _ in clauses}
     for kind in element.facts:
@@ -175,21 +187,22 @@ def _decide(element: Element, evidence: list[int], clauses: Clauses,
     return PRESENT, ""
 
 
-def _denied_headings(applies: Applies, clauses: Clauses, headings: Collection[int]
-                     ) -> set[int]:
+def _denied_headings(applies: Applies, clauses: Clauses, headings: Collection[int],
+                     can_show: Clauses) -> set[int]:
     """Headings whose section denies the activity they name: "Dữ liệu vị trí" over "Chúng tôi
-    không thu thập dữ liệu vị trí" shows no location data."""
+    không thu thập dữ liệu vị trí" shows no location data. `can_show`: the clauses the
+    activity's cue can match."""
     if not headings or applies.cue is None or applies.not_cue is None:
         return set()
     cue, not_cue = applies.cue, applies.not_cue
-    naming = {clause_id for clause_id, _, text, low in clauses
-              if clause_id in headings and cue.search(text, low)}
+    matched = {clause_id for clause_id, _, text, low in can_show if cue.search(text, low)}
+    naming = matched & set(headings)
     denied: set[int] = set()
     heading = None
     for clause_id, _, text, low in clauses if naming else ():
         if clause_id in headings:
             heading = clause_id if clause_id in naming else None
-        elif heading is not None and cue.search(text, low) and not_cue.search(text, low):
+        elif heading is not None and clause_id in matched and not_cue.search(text, low):
             denied.add(heading)
     return denied
 

@@ -13,23 +13,25 @@ text seen in an earlier policy of the run is not searched again.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from ..gates import Gated, fold, gate, needles
+from ..gates import Gated, GateText, fold, gate, index_version, needles
 from ..memo import Memo, memo_key
 
-__all__ = ["Cue", "CueText", "cue_text", "gate", "needles"]
+__all__ = ["Candidates", "Cue", "CueText", "cue_text", "gate", "needles"]
 
 
-class CueText(str):
+class CueText(GateText):
     """A clause's text in lower case, with what each cue found in the text (its match or
-    None), filled as cues are asked."""
+    None), filled as cues are asked, and the gate strings it holds (`gates.GateText`: every
+    cue of an audit asks about every clause)."""
 
     found: dict[Cue, re.Match[str] | None]
 
 
-def cue_text(text: str, memo: Memo | None = None) -> str:
-    """`fold(text)`; with a `memo` (`memo.Memos.cue_texts`), the `CueText` of this text
-    kept from an earlier clause, if any.
+def cue_text(text: str, memo: Memo | None = None) -> CueText:
+    """`fold(text)` as a `CueText`; with a `memo` (`memo.Memos.cue_texts`), the one kept
+    from an earlier clause of the same text, if any.
 
     Examples:
         >>> memo = Memo()
@@ -38,14 +40,13 @@ def cue_text(text: str, memo: Memo | None = None) -> str:
         >>> cue.search(text, first).group(0), cue_text(text, memo).found[cue].group(0)
         ('LƯU TRỮ', 'LƯU TRỮ')
     """
-    if memo is None:
-        return fold(text)
-    key = memo_key(text)
-    kept = memo.get(key)
+    key = memo_key(text) if memo is not None else ""
+    kept = memo.get(key) if memo is not None else None
     if kept is None:
         kept = CueText(fold(text))
         kept.found = {}
-        memo.put(key, kept)
+        if memo is not None:
+            memo.put(key, kept)
     return kept
 
 
@@ -69,6 +70,8 @@ class Cue(Gated):
             >>> bool(cue.search("Bạn có thể RÚT LẠI sự đồng ý.")), cue.search("Xin chào.")
             (True, None)
         """
+        if isinstance(lowered, CueText) and self.impossible(lowered):
+            return None
         found = getattr(lowered, "found", None)
         if found is None:
             return self._search(text, lowered)
@@ -81,3 +84,34 @@ class Cue(Gated):
 
     def __repr__(self) -> str:
         return f"Cue({self.pattern!r})"
+
+
+class Candidates:
+    """Which of a policy's clauses each cue can match: those holding one of its trigger
+    strings (`gates.Gated.impossible`). An audit asks some 40 cues about every clause and
+    most clauses hold none of a cue's words, so loops run over these positions only; the
+    others could not match, so results are unchanged.
+
+    Examples:
+        >>> texts = ["Chúng tôi dùng cookie.", "Bạn có quyền rút lại sự đồng ý."]
+        >>> Candidates([cue_text(t) for t in texts]).of(Cue(r"(rút lại|thu hồi) sự đồng ý"))
+        [1]
+    """
+
+    def __init__(self, lows: Sequence[str]) -> None:
+        self._lows = lows
+        self._held: list[frozenset[int] | None] = []
+        self._version = -1
+
+    def of(self, *cues: Cue | None) -> list[int]:
+        """Positions, in order, of the clauses one of `cues` can match (None: no cue)."""
+        every = [cue.triggers for cue in cues if cue is not None]
+        if any(triggers is None for triggers in every):
+            return list(range(len(self._lows)))
+        if self._version != index_version():  # gate strings were added since
+            self._version = index_version()
+            self._held = [low.held() if isinstance(low, GateText) else None
+                          for low in self._lows]
+        needed = frozenset().union(*every)
+        return [at for at, held in enumerate(self._held)
+                if held is None or not needed.isdisjoint(held)]

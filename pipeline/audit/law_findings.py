@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..records import TRADING_NAME
 from .checklist import ABSENT, PRESENT
-from .cues import Cue
+from .cues import Candidates, Cue
 
 LAW = "Law 91/2025/QH15"
 DECREE = "Decree 356/2025/ND-CP"
@@ -32,10 +33,16 @@ class Policy:
     trackers: Sequence[Mapping]
     audit: Mapping[str, Mapping]
 
+    @cached_property
+    def candidates(self) -> Candidates:
+        """Which clauses each cue can match."""
+        return Candidates([low for _, _, low in self.clauses])
+
     def matching(self, pattern: Cue, unless: Cue | None = None) -> list[int]:
         """Ids of the clauses matching `pattern` and not `unless`."""
-        return [cid for cid, text, low in self.clauses if pattern.search(text, low)
-                and (unless is None or not unless.search(text, low))]
+        return [cid for cid, text, low in map(self.clauses.__getitem__,
+                                              self.candidates.of(pattern))
+                if pattern.search(text, low) and (unless is None or not unless.search(text, low))]
 
 
 Finding = tuple[str, Sequence[int], str, str]  # (finding, evidence, detail, legal basis)
@@ -256,8 +263,8 @@ def contradictions(policy: Policy) -> list[Finding]:
     for name in _COLLECTED_TYPES:
         deny, take = _COLLECTED_CUES[name]
         denied = policy.matching(deny)
-        taken = policy.matching(take, deny)
-        if denied and taken:
+        taken = policy.matching(take, deny) if denied else []
+        if taken:
             found.append(("contradiction_collection", denied + taken,
                           f"says it does not collect {name}, and elsewhere that it does",
                           f"{LAW} Art. 9(2)(a)"))
