@@ -109,8 +109,17 @@ def test_same_words_as_underthesea_on_random_strings(text):
     assert wordseg.word_tokenize(text) == reference(text)
 
 
+# Where a run of lower-case letters meets what other alternatives of underthesea's pattern
+# read: abbreviations, "Th.S" (its "." is any character, a space too), e-mail, URLs, emoji.
+TRICKY = st.sampled_from([
+    "Th", "ThS", "Th.s", "Th s", "Thạc", "th", "e-mail", "email", "v.v", "vv", "H'Mông",
+    "N’Thôn", "ftp:", "http", "https:", "xã", "ʺ", "°C", "♥‿♥", ":D", ":)", "<3", "=>", "->",
+    "..", "--", ">>", "hoa\u0300", "ﬁ", "ǆ", "İ", "ß", "a_b", "x2", "tp.", "đ", "Đ", "@", "'"])
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(vietnamese_like(), st.text(max_size=80)))
+@given(st.one_of(vietnamese_like(), st.text(max_size=80),
+                 st.lists(st.one_of(TRICKY, WORDS, SEPARATORS), max_size=30).map("".join)))
 def test_regex_tokens_are_underthesea_regex_tokens(text):
     from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
 
