@@ -22,7 +22,7 @@ from .contacts import (
     website_owner,
 )
 from .dates import find_policy_dates
-from .nlp import CUES_KEY, annotate, doc_from_placed_words
+from .nlp import CUES_KEY, annotate, doc_from_words
 from .organizations import find_foreign_owners, find_organizations, find_trading_names
 from .periods import (
     Window,
@@ -74,10 +74,7 @@ def _match_clauses(clauses: Sequence[Clause]) -> list[tuple[tuple[str, int, int]
         return []
     text = "\n".join(clause.text for clause in clauses)
     starts = list(itertools.accumulate((len(c.text) + 1 for c in clauses[:-1]), initial=0))
-    doc = annotate(doc_from_placed_words(
-        [w for c in clauses for w in c.tokens],
-        [at + begin - c.start for c, at in zip(clauses, starts, strict=True)
-         for begin in c.token_starts], text))
+    doc = annotate(doc_from_words([w for c in clauses for w in c.tokens], text))
     found: list[list[tuple[str, int, int]]] = [[] for _ in clauses]
     for span in doc.spans[CUES_KEY]:
         index = bisect.bisect_right(starts, span.start_char) - 1

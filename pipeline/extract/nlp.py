@@ -169,42 +169,6 @@ def doc_from_words(words: Sequence[str], text: str) -> Doc:
     return Doc(get_vocab(), words=tokens, spaces=spaces)
 
 
-def doc_from_placed_words(words: Sequence[str], starts: Sequence[int], text: str) -> Doc:
-    """`doc_from_words` for words whose offsets in `text` are known (clauses' `tokens` and
-    `token_starts`): the same `Doc`, without searching the text for every word.
-
-    Raises:
-        AlignmentError: a word is not at its offset, or letters lie between words.
-
-    Examples:
-        >>> [t.text_with_ws for t in doc_from_placed_words(["Dữ liệu", "được"], [0, 9],
-        ...                                                 "Dữ liệu  được")]
-        ['Dữ liệu ', ' ', 'được']
-    """
-    tokens: list[str] = []
-    spaces: list[bool] = []
-    pos = 0
-    for word, start in zip(words, starts, strict=True):
-        if word.isspace():
-            continue
-        if start < pos or not text.startswith(word, start) or text[pos:start].strip():
-            raise AlignmentError(f"words do not rebuild the text: {word[:30]!r} is not at "
-                                 f"offset {start}")
-        if start > pos:
-            tokens.append(text[pos:start])
-            spaces.append(False)
-        tokens.append(word)
-        pos = start + len(word)
-        spaces.append(text[pos : pos + 1] == " ")
-        pos += spaces[-1]
-    if text[pos:].strip():
-        raise AlignmentError(f"words do not rebuild the text: letters after offset {pos}")
-    if pos < len(text):
-        tokens.append(text[pos:])
-        spaces.append(False)
-    return Doc(get_vocab(), words=tokens, spaces=spaces)
-
-
 def doc_from_clauses(text: str, clauses: Sequence[Clause]) -> Doc:
     """A `Doc` over a whole cleaned text from its clauses' words; text outside any clause is
     split at whitespace, so `doc.text == text` and character offsets are the dataset's."""
