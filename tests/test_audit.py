@@ -349,6 +349,7 @@ def test_conditional_element_applies_only_when_the_activity_shows(element, shows
     ("marketing_optout", "Nghiêm cấm gửi tin nhắn rác, email quảng cáo trái phép qua website."),
     ("children", "Chúng tôi không có cửa hàng dành cho người lớn tuổi."),
     ("automated_processing", "Ai cần hỗ trợ xin gọi tổng đài."),
+    ("automated_processing", "Đánh giá của bạn sẽ được tự động hiển thị sau khi duyệt."),
 ])
 def test_words_that_do_not_show_the_activity(element, text):
     assert _audit([(["other"], text)])[element]["status"] == "not_applicable"
