@@ -236,6 +236,8 @@ class _Index:
 
     def held(self, low: str) -> tuple[int, frozenset[int]]:
         """How many strings the index had, and the ids of those `low` holds."""
+        if not self.ids:  # pyahocorasick iterates no empty automaton
+            return 0, frozenset()
         with self._lock:
             if self._automaton is None:
                 self._automaton = ahocorasick.Automaton()
@@ -255,14 +257,15 @@ def index_version() -> int:
 
 
 class GateText(str):
-    """A folded text that remembers which indexed gate strings it holds (read on first use)."""
+    """A folded text that remembers which indexed gate strings it holds: read on first use,
+    and again after strings were added to the index (the index only grows)."""
 
     _held: tuple[int, frozenset[int]] = (-1, frozenset())
 
     def held(self) -> frozenset[int]:
         """Ids of the indexed gate strings in this text."""
         if self._held[0] != index_version():
-            self._held = _INDEX.held(str(self))
+            self._held = _INDEX.held(str(self))  # pyahocorasick takes a plain str
         return self._held[1]
 
 
@@ -278,9 +281,9 @@ def set_test(found: Gate) -> SetTest:
     if isinstance(found, str):
         found = (ALL, (found,))
     kind, parts = found
-    strings = [part for part in parts if isinstance(part, str)]
-    ids = frozenset(i for i in map(_INDEX.id_of, strings) if i is not None)
-    short = tuple(part for part in strings if _INDEX.id_of(part) is None)
+    strings = {part: _INDEX.id_of(part) for part in parts if isinstance(part, str)}
+    ids = frozenset(i for i in strings.values() if i is not None)
+    short = tuple(part for part, i in strings.items() if i is None)
     nested = tuple(set_test(part) for part in parts if not isinstance(part, str))
 
     def every(low: str, held: frozenset[int]) -> bool:
@@ -304,8 +307,8 @@ def set_test(found: Gate) -> SetTest:
 
 def triggers(found: Gate) -> frozenset[int] | None:
     """Ids of indexed strings one of which every text passing the gate holds (a text holding
-    none is rejected with one set operation), or None when a branch may need only a string
-    too short to index.
+    none is rejected with one set operation; never empty), or None when a branch may need only
+    a string too short to index.
 
     Examples:
         >>> ids = triggers(gate("thông tin (cá nhân|thanh toán)|sức khỏe"))

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from pipeline.audit import findings
 from pipeline.extract import contacts, dates
-from pipeline.gates import Gated, fold, gate
+from pipeline.gates import Gated, GateText, _Index, fold, gate, set_test, triggers
 
 GATED = [dates._CUED, contacts._TAX, findings._PLACEHOLDER]
 WORDS = ["Cập nhật", "cập nhật lần cuối", "hiệu lực", "Áp dụng", "ban hành", "MST", "Mã số thuế",
@@ -36,3 +36,14 @@ def test_the_gate_reads_the_pattern_with_its_flags():
 def test_fold_keeps_offsets_of_vietnamese_text():
     text = "Chính Sách Bảo Mật – Cập nhật ngày 01/07/2025"
     assert fold(text) == text.lower() and len(fold("İstanbul")) == len("İstanbul")
+
+
+def test_a_text_is_read_once_for_the_strings_every_gate_needs():
+    assert _Index().held("chưa có chuỗi nào") == (0, frozenset())  # an empty index
+    found = gate(r"(?:thu thập|lưu trữ)[^.]{0,40}(?:vị trí|\bGPS\b)|sinh trắc")
+    test, needed = set_test(found), triggers(found)
+    for text, expected in [("Chúng tôi thu thập vị trí GPS.", True), ("Dữ liệu sinh trắc.", True),
+                           ("Chúng tôi lưu trữ họ tên.", False), ("Vị trí cửa hàng.", False)]:
+        low = GateText(fold(text))
+        assert test(low, low.held()) is expected, text
+        assert bool(needed & low.held()) or not expected

@@ -35,6 +35,7 @@ STATUSES = (PRESENT, ABSENT, NOT_APPLICABLE)
 
 TableRows = pd.DataFrame | Sequence[Mapping]  # one policy's rows of a table: a frame or records
 Clauses = list[tuple[int, set[str], str, str]]  # (clause_id, evidence labels, text, lower)
+PolicyClauses = Candidates[tuple[int, set[str], str, str]]
 Judgement = tuple[str, list[int], str]  # (status, evidence clause ids, note)
 
 
@@ -106,11 +107,10 @@ def audit_document(doc_id: str, clauses: TableRows, facts: TableRows,
     tracker_names = sorted({str(row["tracker"]) for row in records(trackers)})
     headings = frozenset(int(row["clause_id"]) for row in clause_rows
                          if row.get("kind") == "heading")
-    candidates = Candidates([low for _, _, _, low in rows])
+    policy = policy_clauses(rows)
     audit = []
     for element in chosen.elements:
-        status, evidence, note = judge(element, rows, fact_clauses, tracker_names, headings,
-                                       candidates)
+        status, evidence, note = judge(element, policy, fact_clauses, tracker_names, headings)
         audit.append({"doc_id": doc_id, "element": element.element,
                       "present": status == PRESENT, "evidence": evidence,
                       "note": "; ".join(part for part in (note, choice) if part),
@@ -118,39 +118,38 @@ def audit_document(doc_id: str, clauses: TableRows, facts: TableRows,
     return audit
 
 
-def judge(element: Element, clauses: Clauses, fact_clauses: Mapping[str, list[int]],
-          trackers: Sequence[str] = (), headings: Collection[int] = (),
-          candidates: Candidates | None = None) -> Judgement:
-    """An element's status, its evidence clauses and a note saying why; `candidates`: the
-    clauses' `Candidates`, when already made for the policy."""
-    if candidates is None:
-        candidates = Candidates([low for _, _, _, low in clauses])
+def policy_clauses(rows: Clauses) -> PolicyClauses:
+    """A policy's clause rows with which of them each cue can match (`cues.Candidates`)."""
+    return Candidates(rows, [low for _, _, _, low in rows])
+
+
+def judge(element: Element, policy: PolicyClauses, fact_clauses: Mapping[str, list[int]],
+          trackers: Sequence[str] = (), headings: Collection[int] = ()) -> Judgement:
+    """An element's status, its evidence clauses and a note saying why."""
     applies = ""
     if element.applies is not None:
-        can_show = [clauses[at] for at in candidates.of(element.applies.cue)]
-        denied = _denied_headings(element.applies, clauses, headings, can_show)
-        applies, shown = _applies(element.applies, [c for c in can_show if c[0] not in denied],
-                                  trackers)
+        denied = _denied_headings(element.applies, policy, headings)
+        applies, shown = _applies(element.applies, [row for row in policy.of(element.applies.cue)
+                                                    if row[0] not in denied], trackers)
         if not applies:
             return NOT_APPLICABLE, [], f"not applicable: no {element.applies.activity} shown"
-    evidence = _evidence(element, clauses, fact_clauses, candidates)
-    status, note = _decide(element, evidence, clauses, fact_clauses)
+    evidence = _evidence(element, policy, fact_clauses)
+    status, note = _decide(element, evidence, policy.rows, fact_clauses)
     if applies and status == ABSENT:
         evidence = shown  # what a regulator checks: where the activity shows
     return (status, [cid for cid in evidence if cid != NO_CLAUSE],
             "; ".join(part for part in (applies, note) if part))
 
 
-def _evidence(element: Element, clauses: Clauses, fact_clauses: Mapping[str, list[int]],
-              candidates: Candidates) -> list[int]:
-    # Without a cue, any clause with a label can be evidence; else only clauses a cue can match.
-    every = element.cue is None and bool(element.labels)
-    positions = range(len(clauses)) if every else candidates.of(element.strong_cue,
-                                                                element.cue)
-    found = {clause_id for clause_id, clause_labels, text, low in map(clauses.__getitem__,
-                                                                      positions)
+def _evidence(element: Element, policy: PolicyClauses, fact_clauses: Mapping[str, list[int]]
+              ) -> list[int]:
+    """The clauses that show the element: without a cue any clause with one of its labels
+    may, else only those a cue can match; and the clauses of its facts."""
+    rows = (policy.rows if element.cue is None and element.labels
+            else policy.of(element.strong_cue, element.cue))
+    found = {clause_id for clause_id, clause_labels, text, low in rows
              if _is_evidence(element, clause_labels, text, low)}
-    texts = {clause_id: text for clause_id, _, text, _ in clauses}
+    texts = {clause_id: text for clause_id, _, text, _ in policy.rows}
     for kind in element.facts:
         found.update(clause_id for clause_id in fact_clauses.get(kind, ())
                      if element.not_cue is None
@@ -187,22 +186,21 @@ def _decide(element: Element, evidence: list[int], clauses: Clauses,
     return PRESENT, ""
 
 
-def _denied_headings(applies: Applies, clauses: Clauses, headings: Collection[int],
-                     can_show: Clauses) -> set[int]:
+def _denied_headings(applies: Applies, policy: PolicyClauses, headings: Collection[int]
+                     ) -> set[int]:
     """Headings whose section denies the activity they name: "Dữ liệu vị trí" over "Chúng tôi
-    không thu thập dữ liệu vị trí" shows no location data. `can_show`: the clauses the
-    activity's cue can match."""
+    không thu thập dữ liệu vị trí" shows no location data."""
     if not headings or applies.cue is None or applies.not_cue is None:
         return set()
     cue, not_cue = applies.cue, applies.not_cue
-    matched = {clause_id for clause_id, _, text, low in can_show if cue.search(text, low)}
-    naming = matched & set(headings)
+    naming = {clause_id for clause_id, _, text, low in policy.of(cue)
+              if clause_id in headings and cue.search(text, low)}
     denied: set[int] = set()
     heading = None
-    for clause_id, _, text, low in clauses if naming else ():
+    for clause_id, _, text, low in policy.rows if naming else ():
         if clause_id in headings:
             heading = clause_id if clause_id in naming else None
-        elif heading is not None and clause_id in matched and not_cue.search(text, low):
+        elif heading is not None and cue.search(text, low) and not_cue.search(text, low):
             denied.add(heading)
     return denied
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Generic, TypeVar
 
 from ..gates import Gated, GateText, fold, gate, index_version, needles
 from ..memo import Memo, memo_key
@@ -40,14 +41,20 @@ def cue_text(text: str, memo: Memo | None = None) -> CueText:
         >>> cue.search(text, first).group(0), cue_text(text, memo).found[cue].group(0)
         ('LƯU TRỮ', 'LƯU TRỮ')
     """
-    key = memo_key(text) if memo is not None else ""
-    kept = memo.get(key) if memo is not None else None
+    if memo is None:
+        return _new_cue_text(text)
+    key = memo_key(text)
+    kept = memo.get(key)
     if kept is None:
-        kept = CueText(fold(text))
-        kept.found = {}
-        if memo is not None:
-            memo.put(key, kept)
+        kept = _new_cue_text(text)
+        memo.put(key, kept)
     return kept
+
+
+def _new_cue_text(text: str) -> CueText:
+    low = CueText(fold(text))
+    low.found = {}
+    return low
 
 
 class Cue(Gated):
@@ -86,32 +93,39 @@ class Cue(Gated):
         return f"Cue({self.pattern!r})"
 
 
-class Candidates:
-    """Which of a policy's clauses each cue can match: those holding one of its trigger
-    strings (`gates.Gated.impossible`). An audit asks some 40 cues about every clause and
-    most clauses hold none of a cue's words, so loops run over these positions only; the
-    others could not match, so results are unchanged.
+Row = TypeVar("Row", bound=tuple)
+
+
+class Candidates(Generic[Row]):
+    """A policy's clause rows, and which of them each cue can match: those whose text holds
+    one of its trigger strings (`gates.Gated.impossible`). An audit asks some 40 cues about
+    every clause and most clauses hold none of a cue's words, so loops run over these rows
+    only; the others could not match, so results are unchanged.
 
     Examples:
         >>> texts = ["Chúng tôi dùng cookie.", "Bạn có quyền rút lại sự đồng ý."]
-        >>> Candidates([cue_text(t) for t in texts]).of(Cue(r"(rút lại|thu hồi) sự đồng ý"))
-        [1]
+        >>> rows = [(i, cue_text(t)) for i, t in enumerate(texts)]
+        >>> Candidates(rows, [low for _, low in rows]).of(Cue(r"(rút lại|thu hồi) sự đồng ý"))
+        [(1, 'bạn có quyền rút lại sự đồng ý.')]
     """
 
-    def __init__(self, lows: Sequence[str]) -> None:
+    def __init__(self, rows: Sequence[Row], lows: Sequence[str]) -> None:
+        if len(rows) != len(lows):
+            raise ValueError(f"{len(rows)} rows but {len(lows)} texts")
+        self.rows = rows
         self._lows = lows
         self._held: list[frozenset[int] | None] = []
         self._version = -1
 
-    def of(self, *cues: Cue | None) -> list[int]:
-        """Positions, in order, of the clauses one of `cues` can match (None: no cue)."""
+    def of(self, *cues: Cue | None) -> Sequence[Row]:
+        """The rows, in order, one of `cues` can match (None: no cue)."""
         every = [cue.triggers for cue in cues if cue is not None]
         if any(triggers is None for triggers in every):
-            return list(range(len(self._lows)))
+            return self.rows
         if self._version != index_version():  # gate strings were added since
             self._version = index_version()
             self._held = [low.held() if isinstance(low, GateText) else None
                           for low in self._lows]
         needed = frozenset().union(*every)
-        return [at for at, held in enumerate(self._held)
+        return [row for row, held in zip(self.rows, self._held, strict=True)
                 if held is None or not needed.isdisjoint(held)]

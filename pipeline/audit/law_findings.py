@@ -34,14 +34,13 @@ class Policy:
     audit: Mapping[str, Mapping]
 
     @cached_property
-    def candidates(self) -> Candidates:
-        """Which clauses each cue can match."""
-        return Candidates([low for _, _, low in self.clauses])
+    def candidates(self) -> Candidates[tuple[int, str, str]]:
+        """The clauses with which of them each cue can match."""
+        return Candidates(self.clauses, [low for _, _, low in self.clauses])
 
     def matching(self, pattern: Cue, unless: Cue | None = None) -> list[int]:
         """Ids of the clauses matching `pattern` and not `unless`."""
-        return [cid for cid, text, low in map(self.clauses.__getitem__,
-                                              self.candidates.of(pattern))
+        return [cid for cid, text, low in self.candidates.of(pattern)
                 if pattern.search(text, low) and (unless is None or not unless.search(text, low))]
 
 
