@@ -24,6 +24,10 @@ from pipeline.extract.addresses import find_addresses
      "23 Phan Chu Trinh, phường Hội An, tỉnh Quảng Nam"),
     ("Văn phòng đại diện khu vực Miền Trung: 9 Bạch Đằng, P. Hải Châu, TP. Đà Nẵng.",
      "9 Bạch Đằng, P. Hải Châu, TP. Đà Nẵng"),
+    ("Văn phòng đại diện đặt tại 45 Lê Lợi, phường Bến Nghé, Quận 1, TP. Hồ Chí Minh.",
+     "45 Lê Lợi, phường Bến Nghé, Quận 1, TP. Hồ Chí Minh"),
+    ("Chi nhánh giao dịch của công ty nằm ở 7 Lạch Tray, phường Lạch Tray, TP. Hải Phòng.",
+     "7 Lạch Tray, phường Lạch Tray, TP. Hải Phòng"),
 ])
 def test_address_forms(text, expected):
     assert [f.value for f in find_addresses(text)] == [expected]
@@ -42,6 +46,8 @@ def test_two_labelled_addresses_on_one_line_are_two():
     "Địa chỉ: vui lòng liên hệ bộ phận chăm sóc khách hàng",
     "Trụ sở:\nĐiện thoại: 028 3822 1234",
     "Dữ liệu được lưu trữ tại máy chủ ở Singapore và Hà Nội.",
+    "Văn phòng làm việc tại Hà Nội và TP. Hồ Chí Minh luôn sẵn sàng hỗ trợ.",
+    "Chi nhánh kinh doanh tại Đà Nẵng phụ trách khu vực miền Trung.",
 ])
 def test_sentences_that_name_places_are_no_address(text):
     assert list(find_addresses(text)) == []

@@ -51,6 +51,7 @@ _HOUSE_NUMBER = (r"(?:[Ss]ố[ \t]+)?\d{1,4}[A-Z]?(?:/\d{1,4}[A-Z]?)*[ \t]+"
 _SENTENCE_CHAR = r"(?:[^\n.;:]|(?<=[ ,][PQHXpqhx])\.|(?<=[ ,]TP)\.|(?<=[ ,]Tp)\.)"
 _INLINE_ADDRESS_RE = re.compile(
     r"(?:(?:trụ sở(?:\s+chính)?(?:\s+đăng ký)?|địa chỉ|văn phòng|chi nhánh|cửa hàng|cơ sở)\s+"
+    r"(?:(?:chính|đại diện|giao dịch|làm việc|kinh doanh)\s+)?"  # "văn phòng đại diện đặt tại"
     r"(?:(?:của\s+)?(?:công ty|chúng tôi)\s+)?"  # "văn phòng công ty tọa lạc tại"
     r"(?:(?:được\s+)?(?:đặt|nằm|đóng|tọa lạc|toạ lạc)\s+)?(?:tại|ở)\s+"
     r"|địa chỉ(?:\s+là)?[ \t]+(?=" + _HOUSE_NUMBER + CAPITAL + r"))"  # "địa chỉ 88 Trần Phú"
