@@ -28,6 +28,8 @@ def _names(text):
      "Ngân hàng Thương mại cổ phần Sông Hồng (SHB2)"),
     ("Công ty Liên Doanh TNHH Rồng Vàng - Mã số thuế: 0100697769",
      "Công ty Liên Doanh TNHH Rồng Vàng"),
+    ("Tổng Công ty Bưu chính Sao Bắc cam kết bảo vệ dữ liệu.", "Tổng Công ty Bưu chính Sao Bắc"),
+    ("Tập Đoàn Hoa Sen Việt thu thập dữ liệu khách hàng.", "Tập Đoàn Hoa Sen Việt"),
 ])
 def test_legal_names_with_their_business_line(text, expected):
     assert [f.value for f in find_organizations(text)] == [expected]

@@ -27,8 +27,9 @@ from .letters import CAPITAL, CAPITALS
 _SCHOOL_LEVEL = (r"(?:Đại học|Đại Học|ĐẠI HỌC|Cao đẳng|Cao Đẳng|CAO ĐẲNG|Trung cấp|TRUNG CẤP"
                  r"|THPT|THCS|Tiểu học|TIỂU HỌC|Mầm non|MẦM NON|Mẫu giáo|Phổ thông|PHỔ THÔNG)")
 _ORG_RE = re.compile(
-    r"(?<!\w)(?:(?:CÔNG TY|Công ty|Công Ty|công ty|CTY|Cty|Tập đoàn|TẬP ĐOÀN|Tổng công ty"
-    r"|TỔNG CÔNG TY)[ \t]+(?:(?:TNHH|Tnhh|CỔ PHẦN|Cổ phần|Cổ Phần|cổ phần|CP|MTV|một thành viên"
+    r"(?<!\w)(?:(?:(?:Tổng[ \t]+|TỔNG[ \t]+)?(?:CÔNG TY|Công ty|Công Ty|công ty|CTY|Cty)"
+    r"|Tập đoàn|Tập Đoàn|TẬP ĐOÀN)[ \t]+"
+    r"(?:(?:TNHH|Tnhh|CỔ PHẦN|Cổ phần|Cổ Phần|cổ phần|CP|MTV|một thành viên"
     r"|Một Thành Viên|MỘT THÀNH VIÊN|trách nhiệm hữu hạn|Trách nhiệm hữu hạn|TRÁCH NHIỆM HỮU HẠN"
     r"|hợp danh|HỢP DANH|Hợp danh|liên doanh|Liên doanh|Liên Doanh|LIÊN DOANH)[ \t]+)*"
     r"|(?:Ngân hàng|NGÂN HÀNG)[ \t]+(?:TMCP|Thương mại cổ phần|Thương mại Cổ phần|Thương Mại Cổ"
