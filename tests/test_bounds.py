@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from pipeline.audit import audit_document
 from pipeline.clean.decode import decode_document, html_depth, html_to_text, looks_like_html
 from pipeline.cli import app
 from pipeline.config import CleanParams
@@ -86,6 +87,11 @@ GROWTH = {
     "words and spaces of a long text": (
         lambda n: words_and_spaces(["Dữ liệu", "được", "lưu."] * n, "Dữ liệu được lưu. " * n),
         20_000),
+    # one clause asked about by every cue: a gate string at nearly every position
+    "audit of a clause full of cue words": (
+        lambda n: audit_document("d", [{"clause_id": 0, "labels": ["purpose"], "text":
+                                        "ai eu mỹ thu thập vị trí cookie " * n}], [], "pdp"),
+        2_000),
 }
 
 
