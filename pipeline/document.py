@@ -225,18 +225,21 @@ def document_row(outcome: Outcome) -> dict:
             "warnings": text_warnings(text)}
 
 
-def outcome_rows(outcome: Outcome) -> dict[str, list[dict]]:
-    """The rows a document contributes to each dataset table."""
-    clauses = outcome.clauses or []
-    rows: dict[str, list[dict]] = {
-        "documents": [document_row(outcome)] if outcome.document is not None else [],
-        "clauses": [result.to_row(clause)
-                    for clause, result in zip(clauses, outcome.labels, strict=True)],
-        "facts": [fact.to_row() for fact in outcome.facts],
-        "audit": outcome.audit,
-        "findings": outcome.findings,
-        "errors": [error.to_row() for error in outcome.errors],
-        "trackers": [{"doc_id": outcome.doc_id, **row} for row in outcome.trackers],
-    }
-    assert tuple(rows) == DATASET_TABLES
-    return rows
+def outcome_rows(outcome: Outcome, tables: Sequence[str] = DATASET_TABLES
+                 ) -> dict[str, list[dict]]:
+    """The rows a document contributes to each of `tables` (every dataset table)."""
+    return {name: _TABLE_ROWS[name](outcome) for name in tables}
+
+
+_TABLE_ROWS: dict[str, Callable[[Outcome], list[dict]]] = {
+    "documents": lambda outcome: [document_row(outcome)] if outcome.document is not None
+    else [],
+    "clauses": lambda outcome: [result.to_row(clause) for clause, result in zip(
+        outcome.clauses or [], outcome.labels, strict=True)],
+    "facts": lambda outcome: [fact.to_row() for fact in outcome.facts],
+    "audit": lambda outcome: outcome.audit,
+    "findings": lambda outcome: outcome.findings,
+    "errors": lambda outcome: [error.to_row() for error in outcome.errors],
+    "trackers": lambda outcome: [{"doc_id": outcome.doc_id, **row} for row in outcome.trackers],
+}
+assert tuple(_TABLE_ROWS) == DATASET_TABLES

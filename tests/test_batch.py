@@ -360,3 +360,24 @@ def test_classifier_is_loaded_once_per_process(templated_dir, tmp_path, small_ta
     report = _run([templated_dir], tmp_path, use_cache=False)
     worker.classifier.cache_clear()
     assert report.n_out == 4 and len(loads) == 1
+
+
+def test_worker_columns_are_the_rows_of_every_table_packed():
+    """The worker reads the clauses off their records, not off `outcome_rows`: same values."""
+    from pipeline.batch.cache import PACKED_LISTS
+    from pipeline.config import CleanParams, SegmentParams
+    from pipeline.document import Settings, outcome_rows, process_documents
+
+    text = ("CHÍNH SÁCH BẢO MẬT\n1. Thời gian lưu trữ\nDữ liệu được lưu trong 24 tháng.\n"
+            "- Liên hệ hotro@hoasen.vn để yêu cầu xóa dữ liệu.\n").encode()
+    outcome = process_documents([("hoa-sen", "hoa-sen.txt", text)],
+                                Settings(CleanParams(), SegmentParams(), "pdp"),
+                                worker.classifier())[0]
+    columns, rows = worker._columns(outcome), outcome_rows(outcome)
+    assert set(columns) == set(rows) and len(rows["clauses"]) == 4
+    for name, table in rows.items():
+        for column, values in columns[name].items():
+            expected = [row[column] for row in table]
+            if column in PACKED_LISTS:
+                expected = [PACKED_LISTS[column].join(map(str, v)) for v in expected]
+            assert json.dumps(values) == json.dumps(expected), (name, column)

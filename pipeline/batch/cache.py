@@ -28,6 +28,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from .. import __version__
 from ..config import CLAUSE_LABELS, MODEL_META_PATH, MODEL_PATH, CleanParams, SegmentParams
 from ..io import atomic_write
@@ -71,21 +73,23 @@ def input_key(data: bytes, path: Path) -> str:
 PACKED_LISTS: dict[str, str] = {"tokens": "\n", "token_starts": " "}
 
 
+# msgspec's JSON: the standard library's JSON (but NaN, which no row holds, as null), written
+# ~3x and read ~4x faster; the lists it reads that hold no container are not tracked by the
+# garbage collector.
+_JSON_ENCODER = msgspec.json.Encoder()
+_JSON_DECODER = msgspec.json.Decoder()
+
+
 def encode_rows(rows: Rows) -> bytes:
-    """Compact gzip'd JSON with `PACKED_LISTS` columns packed (mtime 0: the same rows always
-    give the same bytes)."""
-    packed = {name: {column: [PACKED_LISTS[column].join(map(str, items)) for items in values]
-                     if column in PACKED_LISTS else values
-                     for column, values in columns.items()}
-              for name, columns in rows.items()}
-    text = json.dumps(packed, ensure_ascii=False, separators=(",", ":"))
-    return gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0)
+    """Compact gzip'd JSON of rows whose `PACKED_LISTS` columns are packed already (the
+    worker packs them as it builds the columns); mtime 0: the same rows, the same bytes."""
+    return gzip.compress(_JSON_ENCODER.encode(rows), compresslevel=1, mtime=0)
 
 
 def decode_rows(payload: bytes) -> Rows:
     """The rows `encode_rows` stored, `PACKED_LISTS` columns still packed (`writer` unpacks
     them)."""
-    return json.loads(gzip.decompress(payload))
+    return _JSON_DECODER.decode(gzip.decompress(payload))
 
 
 _PACKED_INTS_RE = re.compile(r"(?:\d+(?: \d+)*)?")

@@ -12,15 +12,16 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..document import Outcome, Settings, outcome_rows, process_documents
 from ..errors import PipelineError
 from ..memo import Memos
+from ..records import split_section_path
 from ..schema import DATASET_TABLES, INPUT_COLUMNS, TABLES
-from .cache import Rows, code_version, encode_rows, load_key, load_memo
+from .cache import PACKED_LISTS, Rows, code_version, encode_rows, load_key, load_memo
 
 if TYPE_CHECKING:
     from ..classify.predict import ClauseClassifier
@@ -108,8 +109,34 @@ def _freeze_what_is_loaded() -> None:
 
 
 def _columns(outcome: Outcome) -> Rows:
-    """A document's rows as columns of the contract, without the input's name."""
-    rows = outcome_rows(outcome)
-    return {name: {column: [row[column] for row in rows[name]]
-                   for column in TABLES[name] if column not in INPUT_COLUMNS}
+    """A document's rows as columns of the contract, without the input's name, with the
+    `PACKED_LISTS` columns packed (as `cache.encode_rows` takes them)."""
+    rows = outcome_rows(outcome, [name for name in DATASET_TABLES if name != "clauses"])
+    return {name: _clause_columns(outcome) if name == "clauses" else
+            {column: [row[column] for row in rows[name]] for column in _own_columns(name)}
             for name in DATASET_TABLES}
+
+
+def _clause_columns(outcome: Outcome) -> dict[str, list]:
+    """The `clauses` rows (`ClauseLabels.to_row`) as columns, read off the records with no
+    row dict between (most of a document's rows); tuples stay tuples, JSON writes lists."""
+    clauses, results = outcome.clauses or [], outcome.labels
+    columns = {
+        "clause_id": [c.clause_id for c in clauses], "section": [c.section for c in clauses],
+        "text": [c.text for c in clauses], "start": [c.start for c in clauses],
+        "end": [c.end for c in clauses],
+        "tokens": [PACKED_LISTS["tokens"].join(c.tokens) for c in clauses],
+        "labels": [r.labels for r in results], "scores": [r.scores for r in results],
+        "kind": [c.kind for c in clauses],
+        "section_path": [split_section_path(c.section_path) for c in clauses],
+        "token_starts": [PACKED_LISTS["token_starts"].join(map(str, c.token_starts))
+                         for c in clauses],
+        "heading_level": [c.heading_level for c in clauses],
+    }
+    return {column: columns[column] for column in _own_columns("clauses")}
+
+
+@cache
+def _own_columns(name: str) -> tuple[str, ...]:
+    """A table's columns of the contract less the input's name, in the contract's order."""
+    return tuple(column for column in TABLES[name] if column not in INPUT_COLUMNS)
