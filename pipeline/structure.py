@@ -145,12 +145,17 @@ def _starts_sentence(word: str) -> bool:
     return word[:1].isupper() and word[1:2].islower()
 
 
+_ITEM_NUMBER_RE = re.compile(r"\d{1,2}[.)]")
+
+
 def _caps_run(words: list[str]) -> int:
-    """How many words at the start are in capitals, when a sentence follows them."""
+    """How many words at the start are in capitals, when a sentence or a numbered item
+    follows them ("... Napas. NGUYÊN TẮC HOẠT ĐỘNG 1. Ứng dụng ...")."""
     n = 0
     while n < len(words) and _is_caps(words[n]):
         n += 1
-    return n if n < len(words) and _starts_sentence(words[n]) else 0
+    return n if n < len(words) and (_starts_sentence(words[n]) or _ITEM_NUMBER_RE.fullmatch(
+        words[n])) else 0
 
 
 def _starts_heading(rest: str) -> bool:

@@ -59,6 +59,18 @@ def test_inlined_lettered_headings_of_a_one_line_scrape():
     assert "F. Cam kết bảo mật thông tin" in headings
 
 
+def test_capitals_heading_before_a_numbered_item_of_a_one_line_scrape():
+    text = ("Ứng dụng Gây Quỹ Xanh kết nối người ủng hộ với các dự án cộng đồng trên cả nước. "
+            "NGUYÊN TẮC HOẠT ĐỘNG 1. Mọi khoản ủng hộ được chuyển thẳng vào tài khoản của dự án "
+            "và công khai trên ứng dụng. 2. Người gây quỹ cập nhật tiến độ dự án mỗi tháng. "
+            "THÔNG TIN THU THẬP 1. Chúng tôi thu thập họ tên, số điện thoại và lịch sử ủng hộ "
+            "của người dùng. 2. Dữ liệu chỉ dùng để xác minh giao dịch và hỗ trợ người dùng.")
+    assert len(text) > 400 and "\n" not in text
+    headings = [h for h, _ in _headings(text)]
+    assert "NGUYÊN TẮC HOẠT ĐỘNG" in headings and "THÔNG TIN THU THẬP" in headings
+    assert not any(h.startswith(("1.", "2.")) for h in headings)
+
+
 def test_unnumbered_decree_52_headings_between_paragraphs():
     text = ("Chính sách bảo mật\nChúng tôi tôn trọng quyền riêng tư của khách hàng và bảo vệ "
             "thông tin cá nhân.\nMục đích thu thập thông tin:\nChúng tôi thu thập họ tên và số "
