@@ -229,15 +229,22 @@ def _numbering_kind(text: str) -> tuple[str, int, int | None]:
     return "arabic", len(parts), int(parts[-1]) if parts and parts[-1].isdigit() else None
 
 
+_MARKS_RE = re.compile(r"^(?:- |#{1,6}\s+)")
+_DIGIT_RE = re.compile(r"\d")
+_CONTACT_RE = re.compile(r"@|https?:|www\.|\.vn\b|\.com\b")
+_DATE_RE = re.compile(r"[\d/.\- ]{6,}|.{0,30}\b(?:ngày|tháng|năm)\s+\d.*")
+
+
 def _body(text: str) -> str:
     """The line without its numbering, Markdown marks or bullet."""
-    text = re.sub(r"^(?:- |#{1,6}\s+)", "", text)
+    text = _MARKS_RE.sub("", text)
     match = NUMBERING_RE.match(text)
     return text[match.end() :].lstrip("–—-:. ") if match else text
 
 
-def _shape(text: str) -> dict[str, float | str]:
-    body = _body(text)
+def _shape(text: str, body: str | None = None) -> dict[str, float]:
+    """Features of the line's shape (`body`: `_body(text)`, if known)."""
+    body = _body(text) if body is None else body
     words = body.split()
     letters = list(filter(str.isalpha, body))  # C loops: a paragraph is thousands of chars
     capitalised = [w for w in words if w[:1].isupper()]
@@ -245,7 +252,7 @@ def _shape(text: str) -> dict[str, float | str]:
     return {
         "n_words": min(len(words), 60) / 60, "few_words": float(len(words) <= 3),
         "short": float(len(words) <= 12), "long": float(len(words) > 25),
-        f"ends={end if end in '.:?!;,)' else 'word'}": 1.0,
+        sys.intern(f"ends={end if end in '.:?!;,)' else 'word'}"): 1.0,
         "upper_share": sum(map(str.isupper, letters)) / max(len(letters), 1),
         "all_caps": float(len(letters) >= 4 and all(map(str.isupper, letters))),
         "title_share": len(capitalised) / max(len(words), 1),
@@ -253,10 +260,9 @@ def _shape(text: str) -> dict[str, float | str]:
         "colon_inside": float(":" in text.rstrip()[:-1]),
         "question": float(text.rstrip().endswith("?")),
         "question_words": float(bool(_QUESTION_RE.search(body.rstrip()))),
-        "has_digit_inside": float(bool(re.search(r"\d", body))),
-        "has_email_or_url": float(bool(re.search(r"@|https?:|www\.|\.vn\b|\.com\b", body))),
-        "is_date": float(bool(re.fullmatch(r"[\d/.\- ]{6,}|.{0,30}\b(?:ngày|tháng|năm)\s+\d.*",
-                                           body.lower()))),
+        "has_digit_inside": float(bool(_DIGIT_RE.search(body))),
+        "has_email_or_url": float(bool(_CONTACT_RE.search(body))),
+        "is_date": float(bool(_DATE_RE.fullmatch(body.lower()))),
     }
 
 
@@ -267,29 +273,30 @@ def _template_re() -> re.Pattern[str]:
     return re.compile("(?:" + "|".join(f"(?:{phrase})" for phrase in phrases) + r")(?!\w)")
 
 
-def _template(text: str) -> dict[str, float]:
+def _template(body: str, numbering: str) -> dict[str, float]:
     """Whether a line begins like a section of the Decree 52 template and goes on as a
     heading does: numbered ("d) Địa chỉ ..., bao gồm ..." may run to 40 words), or naming only
     what the section is about ("Mục đích thu thập thông tin cá nhân:"), not saying it in a
-    sentence ("Phạm vi sử dụng thông tin chỉ trong nội bộ")."""
-    body = _body(text).lower()
+    sentence ("Phạm vi sử dụng thông tin chỉ trong nội bộ"). `numbering`: the line's kind."""
+    body = body.lower()
     match = _template_re().match(body)
     if match is None or len(body.split()) > _TEMPLATE_MAX_WORDS:
         return {}
     rest = body[match.end() :]
-    numbered = _numbering_kind(text)[0] not in ("none", "bullet")
+    numbered = numbering not in ("none", "bullet")
     if not numbered and (len(rest.split()) > _TEMPLATE_REST_WORDS or _PREDICATE_RE.search(rest)):
         return {}
     return {"template_heading": 1.0}
 
 
-def _words(text: str) -> dict[str, float]:
-    """Lower-case word unigrams and bigrams of the line body (policy vocabulary)."""
-    words = [m.group(0).lower() for m in islice(_WORD_RE.finditer(_body(text)), 12)]
-    grams = {f"w={w}": 1.0 for w in words}
-    grams.update({f"b={a}_{b}": 1.0 for a, b in zip(words, words[1:], strict=False)})
+def _words(body: str) -> dict[str, float]:
+    """Lower-case word unigrams and bigrams of the line body (policy vocabulary), their names
+    interned (the memo of lines keeps thousands)."""
+    words = [m.group(0).lower() for m in islice(_WORD_RE.finditer(body), 12)]
+    grams = {sys.intern(f"w={w}"): 1.0 for w in words}
+    grams.update({sys.intern(f"b={a}_{b}"): 1.0 for a, b in zip(words, words[1:], strict=False)})
     if words:
-        grams[f"first={words[0]}"] = 1.0
+        grams[sys.intern(f"first={words[0]}")] = 1.0
     return grams
 
 
@@ -301,12 +308,11 @@ def _line_parts(text: str) -> tuple[tuple[str, int, int | None], dict[str, float
     """What a line's own text gives (its numbering, and the features of its shape, words and
     template), once per distinct line: templated policies repeat most of their lines. The
     dict is shared between calls and never changed."""
-    shape = _shape(text)
-    own = {sys.intern(k): v for k, v in shape.items() if isinstance(v, float)}
-    own.update({sys.intern(k): 1.0 for k, v in shape.items() if isinstance(v, str)})
-    own.update({sys.intern(k): v for k, v in _words(text).items()})
-    own.update(_template(text))
-    return _numbering_kind(text), own
+    body, numbering = _body(text), _numbering_kind(text)
+    own = _shape(text, body)
+    own.update(_words(body))
+    own.update(_template(body, numbering[0]))
+    return numbering, own
 
 
 def line_features(lines: Sequence[Line]) -> list[dict[str, float]]:
