@@ -64,7 +64,8 @@ class ClauseLabels:
         return json.dumps(self.scores)
 
     def to_row(self, clause: Clause) -> dict:
-        """A row of the `clauses` table: `scores` a map, `section_path` the list of headings."""
+        """A row of the `clauses` table: `scores` a map, `section_path` the list of headings.
+        (`batch.worker._clause_columns` makes the same rows as columns: change both.)"""
         return {**clause.to_row(), "labels": list(self.labels), "scores": dict(self.scores),
                 "section_path": split_section_path(clause.section_path)}
 

@@ -145,17 +145,27 @@ def _starts_sentence(word: str) -> bool:
     return word[:1].isupper() and word[1:2].islower()
 
 
+# In a one-line scrape, a numbered item may end a capitals heading ("... Napas. NGUYÊN TẮC HOẠT
+# ĐỘNG 1. Ứng dụng ..."), unless the last capital word takes that number ("QUẬN 1.", "ĐIỀU 5.").
 _ITEM_NUMBER_RE = re.compile(r"\d{1,2}[.)]")
+_TAKES_A_NUMBER = frozenset((
+    "quận", "phường", "điều", "mục", "khoản", "phần", "chương", "tầng", "lầu", "số", "lô",
+    "bản", "kỳ", "khu", "ngõ", "hẻm", "phòng", "tập", "năm", "tháng", "ngày", "bước"))
 
 
-def _caps_run(words: list[str]) -> int:
-    """How many words at the start are in capitals, when a sentence or a numbered item
-    follows them ("... Napas. NGUYÊN TẮC HOẠT ĐỘNG 1. Ứng dụng ...")."""
+def _caps_run(words: list[str], items: bool = False) -> int:
+    """How many words at the start are in capitals, when a sentence follows them or (with
+    `items`) a numbered item starting with a capital."""
     n = 0
     while n < len(words) and _is_caps(words[n]):
         n += 1
-    return n if n < len(words) and (_starts_sentence(words[n]) or _ITEM_NUMBER_RE.fullmatch(
-        words[n])) else 0
+    if n == len(words):
+        return 0
+    if _starts_sentence(words[n]):
+        return n
+    item = (items and n + 1 < len(words) and _ITEM_NUMBER_RE.fullmatch(words[n])
+            and words[n + 1][:1].isupper() and words[n - 1].lower() not in _TAKES_A_NUMBER)
+    return n if item else 0
 
 
 def _starts_heading(rest: str) -> bool:
@@ -163,7 +173,7 @@ def _starts_heading(rest: str) -> bool:
     numbering = NUMBERING_RE.match(rest)
     if numbering:
         return rest[numbering.end() :][:1].isupper()
-    return _caps_run(rest.split()[:9]) >= 2
+    return _caps_run(rest.split()[:9], items=True) >= 2
 
 
 def _heading_end(piece: str, strict: bool) -> int:
@@ -183,7 +193,7 @@ def _heading_end(piece: str, strict: bool) -> int:
     numbering = NUMBERING_RE.match(piece)
     if not numbering:
         words = piece.split()
-        run = _caps_run(words[:9])
+        run = _caps_run(words[:9], items=not strict)
         if run < 2:
             return 0
         return len(piece) - len(piece.split(None, run)[-1]) if len(words) > run else 0

@@ -71,6 +71,18 @@ def test_capitals_heading_before_a_numbered_item_of_a_one_line_scrape():
     assert not any(h.startswith(("1.", "2.")) for h in headings)
 
 
+@pytest.mark.parametrize("line, scraped", [
+    ("TRỤ SỞ CHÍNH QUẬN 1. Tòa nhà Hoa Sen, số 5 Lê Lợi.", True),  # the district's number
+    ("THEO QUY ĐỊNH TẠI ĐIỀU 5. Chúng tôi bảo vệ dữ liệu của khách hàng.", True),
+    ("CÔNG TY TNHH HOA SEN 1. Địa chỉ: 5 Lê Lợi, Huế.", False),  # a short line is no scrape
+])
+def test_capitals_before_a_number_that_is_no_heading_stay_whole(line, scraped):
+    texts = [line, "Chúng tôi tôn trọng quyền riêng tư của khách hàng. " * 8 + line] if scraped \
+        else [line]
+    for text in texts:
+        assert structure_lines(text)[-1].text.endswith(line)
+
+
 def test_unnumbered_decree_52_headings_between_paragraphs():
     text = ("Chính sách bảo mật\nChúng tôi tôn trọng quyền riêng tư của khách hàng và bảo vệ "
             "thông tin cá nhân.\nMục đích thu thập thông tin:\nChúng tôi thu thập họ tên và số "

@@ -121,6 +121,8 @@ def _clause_columns(outcome: Outcome) -> dict[str, list]:
     """The `clauses` rows (`ClauseLabels.to_row`) as columns, read off the records with no
     row dict between (most of a document's rows); tuples stay tuples, JSON writes lists."""
     clauses, results = outcome.clauses or [], outcome.labels
+    if len(results) != len(clauses):
+        raise ValueError(f"{outcome.doc_id}: {len(results)} labels for {len(clauses)} clauses")
     columns = {
         "clause_id": [c.clause_id for c in clauses], "section": [c.section for c in clauses],
         "text": [c.text for c in clauses], "start": [c.start for c in clauses],
