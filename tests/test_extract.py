@@ -164,6 +164,26 @@ def test_handling_time_in_a_complaints_section_is_a_deadline():
     ("4. Thời gian lưu trữ\nDữ liệu được lưu trong 5 năm, trừ trường hợp cơ quan nhà nước có "
      "thẩm quyền yêu cầu theo quy định của pháp luật.", ["1825"]),
     ("Bình luận được lưu giữ vĩnh viễn cho đến khi bạn yêu cầu xóa.", ["until_deletion_request"]),
+    # the relationship or the processing ends; the law's time, said other ways
+    ("Chúng tôi lưu trữ thông tin trong thời gian bạn là khách hàng của chúng tôi.",
+     ["until_purpose_fulfilled"]),
+    ("Dữ liệu được lưu trữ cho đến khi bạn ngừng sử dụng dịch vụ.", ["until_purpose_fulfilled"]),
+    ("Thời gian lưu trữ dữ liệu: trong thời gian hợp đồng có hiệu lực.",
+     ["until_purpose_fulfilled"]),
+    ("Dữ liệu được lưu giữ cho đến khi kết thúc mục đích xử lý.", ["until_purpose_fulfilled"]),
+    ("Thông tin được lưu trữ cho đến khi hoàn tất việc cung cấp dịch vụ.",
+     ["until_purpose_fulfilled"]),
+    ("Dữ liệu cá nhân được lưu trữ đến khi không còn phục vụ mục đích xử lý.",
+     ["until_purpose_fulfilled"]),
+    ("Thông tin tài khoản sẽ được lưu trữ đến khi người dùng đề nghị xóa bỏ.",
+     ["until_deletion_request"]),
+    ("Chúng tôi chỉ lưu giữ thông tin trong khoảng thời gian mà pháp luật cho phép.",
+     ["as_required_by_law"]),
+    ("Thông tin được lưu trữ theo thời hạn luật định.", ["as_required_by_law"]),
+    ("Chúng tôi lưu giữ thông tin khách hàng trong thời hạn phù hợp với quy định của pháp luật.",
+     ["as_required_by_law"]),
+    ("Trong phạm vi pháp luật cho phép, chúng tôi không chịu trách nhiệm về dữ liệu bạn tự lưu "
+     "trữ trên thiết bị.", []),
 ])
 def test_retention_forms(text, expected):
     assert [f.normalized for f in _of_type(text, "retention_period")] == expected
@@ -205,6 +225,10 @@ def test_no_duplicate_rows_for_the_same_fact_at_the_same_place():
      "200 Hai Bà Trưng, Quận 1, Thành phố Hồ Chí Minh"),
     ("Cửa hàng của chúng tôi ở 34 Quang Trung, thành phố Vinh, tỉnh Nghệ An.",
      "34 Quang Trung, thành phố Vinh, tỉnh Nghệ An"),
+    # a city, then its province; the short label "ĐC"
+    ("Công ty Cổ phần Sao Mai, địa chỉ tại 20 Trần Phú, TP. Nha Trang, Khánh Hòa.",
+     "20 Trần Phú, TP. Nha Trang, Khánh Hòa"),
+    ("ĐC: 102 Lê Duẩn, Hải Châu, Đà Nẵng", "102 Lê Duẩn, Hải Châu, Đà Nẵng"),
 ])
 def test_address_forms(text, expected):
     assert [f.value for f in _of_type(text, "address")] == [expected]

@@ -29,7 +29,8 @@ _PLACE_LABEL = (r"(?:trụ sở(?:\s+chính)?|văn phòng|chi nhánh|showroom|c�
 _ADDRESS_LABEL = (r"địa chỉ(?! email| e-mail| thư| website| web| mail)(?:[ \t]+" + _LABEL_WORDS
                   + r"){0,4}")
 _ADDRESS_RE = re.compile(
-    r"(?:" + _ADDRESS_LABEL + r"|(?P<place>" + _PLACE_LABEL + r")|add(?:ress)?)"
+    r"(?:" + _ADDRESS_LABEL + r"|(?P<place>" + _PLACE_LABEL + r")|add(?:ress)?"
+    r"|(?<!\w)(?-i:ĐC|Đ/C|đ/c))"
     r"(?:[ \t]+\d{1,2})?[ \t]*:"
     r"[ \t]*(?:\n[ \t]*)?"  # the address may start on the next line
     r"(?P<addr>[^\n\"”]+?)(?=\s{0,8}(?:$|\n|[\"”]|[-–|,;.]?\s{0,8}\b(?:" + _CONTACT_LABEL
@@ -58,9 +59,10 @@ _INLINE_ADDRESS_RE = re.compile(
     r"(?P<addr>" + _SENTENCE_CHAR + r"{5,160}?" + _PROVINCE + r")",
     re.I,
 )
-# After a province that names a street, the address goes on with a ward, district or city.
-_GOES_ON_RE = re.compile(r",[ \t]*(?:phường|quận|huyện|xã|thị xã|thị trấn|tỉnh|thành phố|TP|Tp"
-                         r"|P\.|Q\.)(?!\w)", re.I)
+# After a province that names a street, the address goes on with a ward, district or city;
+# after a city, with its province ("TP. Nha Trang, Khánh Hòa").
+_GOES_ON_RE = re.compile(r",[ \t]*(?:(?:phường|quận|huyện|xã|thị xã|thị trấn|tỉnh|thành phố|TP"
+                         r"|Tp|P\.|Q\.)(?!\w)|" + _PLACE_NAMES + ")", re.I)
 _PROVINCE_TAIL_RE = re.compile(_SENTENCE_CHAR + r"{0,120}?" + _PROVINCE, re.I)
 _MAX_UNITS_AFTER = 3
 _STREET_END_RE = re.compile(r"(?<!\w)(?:đường|phố|xa lộ|quốc lộ|đại lộ)[ \t]+[^,\n]{2,30}$", re.I)

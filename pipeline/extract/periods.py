@@ -77,7 +77,8 @@ def duration_days(n: int, unit: str) -> int:
 
 _RETENTION_KINDS = (
     ("until_deletion_request", "retention_period.until_request.v1", re.compile(
-        r"(?:cho\s+)?(?:đến|tới)\s+(?:khi|ngày)[^.;\n]{0,60}?yêu cầu(?:\s+(?:hủy|xóa)(?:\s+bỏ)?)?"
+        r"(?:cho\s+)?(?:đến|tới)\s+(?:khi|ngày)[^.;\n]{0,60}?(?:yêu cầu|đề nghị)"
+        r"(?:\s+(?:hủy|xóa)(?:\s+bỏ)?)?"
         r"|(?:chỉ\s+)?(?:xóa|hủy)[^.;\n]{0,80}?(?:nếu|khi|có)\s+(?:nhận được\s+|có\s+)?(?:sự\s+)?"
         r"yêu cầu|(?:khi|nếu)\s+(?:có\s+)?(?:sự\s+)?yêu cầu\s+(?:hủy|xóa|gỡ)"
         r"|(?:xóa|hủy|gỡ)[^.;\n]{0,40}?theo yêu cầu"
@@ -98,8 +99,16 @@ _RETENTION_KINDS = (
         r"|thời gian cần thiết[^.;\n]{0,40}?mục đích|lâu hơn (?:mức |thời gian )?cần thiết"
         r"|(?:miễn là|chừng nào|khi nào)\s+(?:còn\s+)?(?:cần thiết|tài khoản[^.;\n]{0,20}?"
         r"(?:hoạt động|tồn tại|hiệu lực))"
-        r"|trong (?:suốt )?thời gian (?:bạn|quý khách|khách hàng|người dùng|tài khoản)"
-        r"[^.;\n]{0,20}?(?:là thành viên|sử dụng|hoạt động|tồn tại|hiệu lực)"
+        r"|trong (?:suốt )?thời gian (?:bạn|quý khách|khách hàng|người dùng|tài khoản|hợp đồng)"
+        r"[^.;\n]{0,20}?(?:là (?:thành viên|khách hàng|người dùng)|sử dụng|hoạt động|tồn tại"
+        r"|hiệu lực)"
+        # the relationship or the processing ends: "đến khi bạn ngừng sử dụng dịch vụ",
+        # "cho đến khi kết thúc mục đích xử lý", "đến khi không còn phục vụ mục đích"
+        r"|(?:đến|tới)\s+khi\s+(?:bạn|quý khách|khách hàng|người dùng|thành viên)\s+"
+        r"(?:ngừng|thôi|chấm dứt|không còn)\s+sử dụng"
+        r"|(?:đến|tới)\s+khi\s+(?:kết thúc|hoàn tất|hoàn thành|chấm dứt)[^.;\n]{0,30}?"
+        r"(?:mục đích|dịch vụ|hợp đồng|giao dịch)"
+        r"|khi không còn (?:phục vụ|cần)[^.;\n]{0,20}?mục đích"
         r"|trong (?:khoảng )?thời gian cần thiết để (?:cung cấp|thực hiện|phục vụ)"
         r"|trong suốt (?:quá trình|thời gian)[^.;\n]{0,30}?(?:hợp tác|sử dụng|cung cấp|giao dịch)",
         re.I)),
@@ -108,7 +117,11 @@ _RETENTION_KINDS = (
         r"(?![^.;\n]{0,20}?(?:đến|tới)\s+khi)", re.I)),  # "vĩnh viễn cho đến khi ...": until
     ("as_required_by_law", "retention_period.by_law.v1", re.compile(
         r"theo (?:quy định|yêu cầu) (?:của )?(?:pháp luật|luật pháp)"
-        r"|(?:pháp luật|luật pháp) (?:có )?(?:quy định|yêu cầu)|theo luật định"
+        r"|(?:pháp luật|luật pháp) (?:có )?(?:quy định|yêu cầu)"
+        # a time the law allows, not "trong phạm vi pháp luật cho phép" (a hedge)
+        r"|(?:thời gian|thời hạn)[^.;\n]{0,10}?(?:pháp luật|luật pháp) cho phép"
+        r"|(?:theo|thời hạn|thời gian) luật định"
+        r"|(?:phù hợp với|tuân theo|căn cứ) (?:các )?quy định (?:của )?(?:pháp luật|luật pháp)"
         r"|(?:tuân thủ|thực hiện|đáp ứng) (?:các |những )?(?:nghĩa vụ|yêu cầu) (?:pháp lý|"
         r"(?:của |theo )?pháp luật)", re.I)),
 )
