@@ -98,6 +98,20 @@ def test_complaint_deadline_forms(text, expected):
     assert found == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Chúng tôi sẽ liên hệ lại với bạn trong vòng 48h.",
+     [("2", "calendar_days;hours=48;phase=respond")]),
+    ("Kết quả giải quyết khiếu nại sẽ được gửi đến bạn trong vòng 5 ngày.",
+     [("5", "calendar_days")]),
+    # the customer's time to complain, not the controller's to answer
+    ("Quý khách vui lòng gửi khiếu nại trong vòng 3 ngày kể từ khi nhận hàng.", []),
+    ("Khiếu nại phải được gửi trong vòng 7 ngày kể từ ngày nhận hàng.", []),
+])
+def test_deadlines_in_a_complaints_section(text, expected):
+    text = "5. Cơ chế giải quyết khiếu nại\n" + text
+    assert [(f.normalized, f.qualifier) for f in _of_type(text, "complaint_deadline")] == expected
+
+
 def test_two_phase_complaint_deadline():
     text = "Khiếu nại sẽ được phản hồi trong 02 ngày làm việc, giải quyết trong 07 ngày."
     found = [(f.normalized, f.qualifier) for f in _of_type(text, "complaint_deadline")]

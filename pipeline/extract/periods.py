@@ -176,6 +176,8 @@ def find_complaint_deadlines(text: str, windows: list[Window]) -> Iterator[RawFa
                 continue
             days, qualifiers = deadline
             phase = _phase(before[-40:])
+            if phase == "file":
+                continue
             if phase:
                 qualifiers.append(f"phase={phase}")
             yield RawFact("complaint_deadline", match.group(0), str(days),
@@ -204,14 +206,25 @@ def _deadline(match: re.Match[str], before: str) -> tuple[int, list[str]] | None
     return (days, qualifiers) if 0 < days <= 365 else None
 
 
+_PHASES = {"phản hồi": "respond", "trả lời": "respond", "xác nhận": "respond",
+           "liên hệ lại": "respond", "giải quyết": "resolve", "xử lý": "resolve"}
+# The customer's time to complain ("Khiếu nại phải được gửi trong vòng 7 ngày", "gửi khiếu
+# nại trong vòng 3 ngày kể từ khi nhận hàng"), not the controller's to answer.
+_FILING_RE = re.compile(r"(?:gửi|nộp)\s+(?:đơn\s+)?(?:khiếu nại|phản ánh)"
+                        r"|khiếu nại\s+(?:phải|cần)\s+(?:được\s+)?(?:gửi|nộp)"
+                        r"|thời hạn\s+(?:gửi|nộp)", re.I)
+
+
 def _phase(before: str) -> str:
+    """What the nearest verb before a deadline says is done in it: respond, resolve, or
+    file (the customer's window to complain); "" when none is said."""
     before = before.lower()
-    last = {word: before.rfind(word) for word in ("phản hồi", "trả lời", "xác nhận",
-                                                  "giải quyết", "xử lý")}
+    last = {word: before.rfind(word) for word in _PHASES}
     word = max(last, key=lambda w: last[w])
-    if last[word] < 0:
-        return ""
-    return "respond" if word in ("phản hồi", "trả lời", "xác nhận") else "resolve"
+    filing = [m.end() for m in _FILING_RE.finditer(before)]
+    if filing and filing[-1] > last[word]:
+        return "file"
+    return _PHASES[word] if last[word] >= 0 else ""
 
 
 def find_retention_periods(text: str, windows: list[Window]) -> Iterator[RawFact]:
