@@ -128,6 +128,18 @@ CORE_CASES = [
     ("rights_procedure", ["user_rights"],
      "Để thực hiện các quyền trên, vui lòng gửi yêu cầu qua email hotro@anphat.vn.",
      "Bạn có quyền được biết về việc xử lý dữ liệu của mình."),
+    ("rights_procedure", ["user_rights"],
+     "Quý khách đến quầy giao dịch và điền phiếu đề nghị thực hiện quyền đối với dữ liệu.",
+     "Quý khách có quyền đề nghị chỉnh sửa dữ liệu của mình."),
+    ("rights", ["user_rights"],
+     "Khách hàng có quyền đồng ý hoặc không đồng ý và có quyền yêu cầu bồi thường thiệt hại.",
+     "Khách hàng có quyền yêu cầu bồi thường thiệt hại."),
+    ("dpo_contact", ["contact"],
+     "Chúng tôi thuê một tổ chức dịch vụ bảo vệ dữ liệu cá nhân: baove@anphat.vn.",
+     "Doanh nghiệp được miễn chỉ định nhân sự bảo vệ dữ liệu cá nhân."),
+    ("response_deadlines", ["user_rights"],
+     "Trong vòng 3 ngày làm việc kể từ khi nhận đề nghị, chúng tôi xác nhận đã tiếp nhận.",
+     "Sau khi bạn gửi yêu cầu, mã xác nhận chỉ có hiệu lực trong 10 phút, tức 1 giờ tối đa."),
     ("response_deadlines", ["user_rights"],
      "Chúng tôi sẽ phản hồi yêu cầu của bạn trong vòng 02 ngày làm việc.",
      "Khiếu nại được giải quyết trong vòng 15 ngày kể từ khi nhận được yêu cầu."),
@@ -330,6 +342,41 @@ def test_a_refusal_that_cannot_be_made_is_no_way_to_refuse():
     shows = (["purpose"], "Sàn dùng web beacon và mã theo dõi của đối tác quảng cáo.")
     cannot = (["purpose"], "Cookie thiết yếu phục vụ đăng nhập không thể tắt.")
     assert _audit([shows, cannot])["cookies_tracking"]["status"] == "absent"
+
+
+# Wording of the fourth batch of development probes, said in sentences of our own
+CONDITIONAL_CASES += [
+    ("cookies_tracking", "Trang web dùng Microsoft Clarity để ghi lại thao tác cuộn trang.",
+     "Bạn có thể không chấp thuận cookie phân tích ở lần truy cập đầu tiên.",
+     "Ảnh tải lên cần tối thiểu 1.200 pixel chiều ngang."),
+    ("cookies_tracking", "Ứng dụng đọc mã định danh quảng cáo của điện thoại.",
+     "Bạn có thể xóa mã quảng cáo trong phần cài đặt của điện thoại.",
+     "Chúng tôi gửi hóa đơn qua email sau mỗi đơn hàng."),
+    ("sensitive_data", "Người vay chụp ảnh căn cước để xác minh hồ sơ.",
+     "Ảnh căn cước được làm mờ số định danh khi nhân viên xem.",
+     "Chúng tôi giúp doanh nghiệp định vị thương hiệu trên mạng xã hội."),
+    ("cross_border", "Đặt chỗ được thanh toán qua PayPal.",
+     "Dữ liệu đặt chỗ được truyền sang hệ thống của tập đoàn tại Ireland.",
+     "Thanh toán bằng tiền mặt khi nhận hàng."),
+    ("cross_border", "Dữ liệu được lưu trên dịch vụ đám mây của nhà cung cấp.",
+     "Dữ liệu của bạn sẽ rời khỏi lãnh thổ Việt Nam khi được xử lý.",
+     "Chúng tôi liên hệ với bạn vào bất kỳ lúc nào trong giờ hành chính."),
+    ("marketing_optout", "Trung tâm gửi email giới thiệu khóa học mới mỗi tháng.",
+     'Nhắn "DỪNG" cho trang để không nhận những tin này nữa.',
+     "Chúng tôi không thêm email của bạn vào danh sách gửi thư quảng cáo."),
+    ("children", "Câu lạc bộ nhận học viên từ 8 đến 13 tuổi.",
+     "Cha mẹ ký phiếu đồng ý trước buổi học đầu tiên.",
+     "Hội thảo diễn ra tại Nhà Thiếu nhi thành phố, dành cho người đã đi làm."),
+    ("children", "Người chơi chưa đủ 16 tuổi cũng có thể tạo tài khoản.",
+     "Tài khoản của người chơi dưới 16 tuổi cần phụ huynh xác nhận.",
+     "Tài khoản con do chủ doanh nghiệp tạo cho nhân viên."),
+    ("automated_processing", "Hệ thống tự động so khớp ảnh chân dung với ảnh giấy tờ.",
+     "Kết quả không khớp được chuyển cho giao dịch viên xem lại hồ sơ.",
+     "Cửa hàng bán máy giặt AI Inverter và tủ lạnh AI Eco."),
+    ("automated_processing", "Bình luận được bộ lọc tự động quét trước khi đăng.",
+     "Hội viên có thể chọn không bị chấm điểm tự động khi đăng ký gói thường.",
+     "Bạn nhận email xác nhận ngay sau khi đăng ký."),
+]
 
 
 @pytest.mark.parametrize("element, shows, addresses, none", CONDITIONAL_CASES)
