@@ -240,6 +240,18 @@ def test_committed_heading_model_was_trained_on_the_committed_headings():
     assert meta["training_data_sha256"] == digest.hexdigest()
 
 
+def test_every_synthetic_layout_is_a_policy_with_headings():
+    # a layout once held a copy of the model's JSON weights: one line, no heading
+    from pipeline.annotations import load_synthetic_structure
+
+    layouts = load_synthetic_structure()
+    assert layouts
+    for doc, headings in layouts:
+        assert headings, doc.doc_id
+        assert max(map(len, doc.text.splitlines())) < 5000, doc.doc_id
+        assert not doc.text.lstrip().startswith("{"), doc.doc_id
+
+
 def _meta_for(model: Path, folder: Path) -> Path:
     """The committed metadata, recording `model`'s sha256: what a tamperer who also edits the
     JSON leaves, so the type audit behind the hash is tested too."""
