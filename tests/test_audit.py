@@ -134,6 +134,15 @@ CORE_CASES = [
     ("rights", ["user_rights"],
      "Khách hàng có quyền đồng ý hoặc không đồng ý và có quyền yêu cầu bồi thường thiệt hại.",
      "Khách hàng có quyền yêu cầu bồi thường thiệt hại."),
+    ("retention", ["retention"],
+     "File ghi âm cuộc gọi được giữ sáu tháng rồi bị ghi đè.",
+     "File ghi âm cuộc gọi giúp kiểm tra chất lượng phục vụ."),
+    ("security", ["security"],
+     "Hồ sơ học viên được quản lý bằng phần mềm có mã hóa và phân quyền.",
+     "Năm tới, trung tâm dự kiến chuyển hồ sơ sang phần mềm có mã hóa."),
+    ("withdraw_consent", ["user_rights"],
+     "Nếu không còn đồng ý cho lưu bản ghi giọng nói, bạn gạt tắt mục đó trong ứng dụng.",
+     "Bạn có thể gạt tắt thông báo trong ứng dụng."),
     ("dpo_contact", ["contact"],
      "Chúng tôi thuê một tổ chức dịch vụ bảo vệ dữ liệu cá nhân: baove@anphat.vn.",
      "Doanh nghiệp được miễn chỉ định nhân sự bảo vệ dữ liệu cá nhân."),
@@ -376,6 +385,29 @@ CONDITIONAL_CASES += [
     ("automated_processing", "Bình luận được bộ lọc tự động quét trước khi đăng.",
      "Hội viên có thể chọn không bị chấm điểm tự động khi đăng ký gói thường.",
      "Bạn nhận email xác nhận ngay sau khi đăng ký."),
+]
+
+
+# ... and of the fifth batch
+CONDITIONAL_CASES += [
+    ("sensitive_data", "Học viên nộp hồ sơ bệnh án khi xin hoãn thi.",
+     "Hồ sơ bệnh án được lưu tách biệt với hồ sơ học tập.",
+     "Diễn đàn không cho đăng nội dung nhạy cảm hay phản cảm."),
+    ("cross_border", "Dịch vụ nhận dạng giọng nói có máy chủ đặt tại bang Oregon, Hoa Kỳ.",
+     "Đoạn ghi âm được gửi tới máy chủ của đối tác tại Hoa Kỳ để chuyển thành văn bản.",
+     "Ví không cho phép chuyển tiền ra nước ngoài."),
+    ("cookies_tracking", "Ứng dụng tích hợp AppsFlyer để đo nguồn cài đặt.",
+     "Công cụ đo lường chỉ chạy khi bạn bật nó trong phần tùy chọn theo dõi.",
+     "Cửa hàng nhận sửa điện thoại Google Pixel và Samsung."),
+    ("marketing_optout", "Tổng đài có thể gọi điện ghi âm sẵn để giới thiệu gói khám mới.",
+     "Khi nghe, bạn bấm phím 9 để không nhận cuộc gọi này nữa.",
+     "Tin nhắn cảnh báo thời tiết không kèm nội dung quảng cáo."),
+    ("children", "Trường nhận trẻ mầm non từ 3 tuổi.",
+     "Phụ huynh ký đơn đồng ý cho nhà trường chụp ảnh của bé.",
+     "Sinh viên ngành Giáo dục Mầm non đăng ký thực tập bằng mã sinh viên."),
+    ("automated_processing", "Hệ thống tự động đối chiếu số định danh với cơ sở dữ liệu dân cư.",
+     "Nếu không muốn qua bước kiểm tra tự động, bạn có thể nộp hồ sơ giấy.",
+     "Hồ sơ được cán bộ một cửa tiếp nhận trong giờ hành chính."),
 ]
 
 
