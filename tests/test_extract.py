@@ -99,8 +99,13 @@ def test_complaint_deadline_forms(text, expected):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("Chúng tôi sẽ liên hệ lại với bạn trong vòng 48h.",
+    ("Khiếu nại sẽ được liên hệ lại trong vòng 48h.",
      [("2", "calendar_days;hours=48;phase=respond")]),
+    # the customer's sending is the reference point of the controller's deadline
+    ("Thời gian phản hồi sau khi quý khách gửi khiếu nại là 3 ngày làm việc.",
+     [("3", "working_days")]),
+    ("Sau khi gửi khiếu nại, trong vòng 48h bộ phận CSKH sẽ phản hồi Quý khách.",
+     [("2", "calendar_days;hours=48")]),
     ("Kết quả giải quyết khiếu nại sẽ được gửi đến bạn trong vòng 5 ngày.",
      [("5", "calendar_days")]),
     # the customer's time to complain, not the controller's to answer
@@ -198,6 +203,8 @@ def test_handling_time_in_a_complaints_section_is_a_deadline():
      ["as_required_by_law"]),
     ("Trong phạm vi pháp luật cho phép, chúng tôi không chịu trách nhiệm về dữ liệu bạn tự lưu "
      "trữ trên thiết bị.", []),
+    ("Chúng tôi thu thập, lưu trữ và xử lý dữ liệu phù hợp với quy định của pháp luật.", []),
+    ("Dữ liệu được lưu trữ cho đến khi chúng tôi giải quyết xong đề nghị hỗ trợ của bạn.", []),
 ])
 def test_retention_forms(text, expected):
     assert [f.normalized for f in _of_type(text, "retention_period")] == expected
@@ -243,6 +250,8 @@ def test_no_duplicate_rows_for_the_same_fact_at_the_same_place():
     ("Công ty Cổ phần Sao Mai, địa chỉ tại 20 Trần Phú, TP. Nha Trang, Khánh Hòa.",
      "20 Trần Phú, TP. Nha Trang, Khánh Hòa"),
     ("ĐC: 102 Lê Duẩn, Hải Châu, Đà Nẵng", "102 Lê Duẩn, Hải Châu, Đà Nẵng"),
+    ("Chúng tôi có chi nhánh tại 5 Nguyễn Huệ, Quận 1, TP. Hồ Chí Minh, Hà Nội, Cần Thơ.",
+     "5 Nguyễn Huệ, Quận 1, TP. Hồ Chí Minh"),
 ])
 def test_address_forms(text, expected):
     assert [f.value for f in _of_type(text, "address")] == [expected]

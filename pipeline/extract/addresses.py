@@ -59,10 +59,13 @@ _INLINE_ADDRESS_RE = re.compile(
     r"(?P<addr>" + _SENTENCE_CHAR + r"{5,160}?" + _PROVINCE + r")",
     re.I,
 )
-# After a province that names a street, the address goes on with a ward, district or city;
-# after a city, with its province ("TP. Nha Trang, Khánh Hòa").
-_GOES_ON_RE = re.compile(r",[ \t]*(?:(?:phường|quận|huyện|xã|thị xã|thị trấn|tỉnh|thành phố|TP"
-                         r"|Tp|P\.|Q\.)(?!\w)|" + _PLACE_NAMES + ")", re.I)
+# After a province that names a street, the address goes on with a ward, district or city.
+_GOES_ON_RE = re.compile(r",[ \t]*(?:phường|quận|huyện|xã|thị xã|thị trấn|tỉnh|thành phố|TP|Tp"
+                         r"|P\.|Q\.)(?!\w)", re.I)
+# After a city that is no province, with its province ("TP. Nha Trang, Khánh Hòa"); not a list
+# of provinces after one ("TP. Hồ Chí Minh, Hà Nội, Cần Thơ").
+_THEN_PROVINCE_RE = re.compile(r",[ \t]*" + _PLACE_NAMES, re.I)
+_ENDS_IN_PROVINCE_RE = re.compile(_PLACE_NAMES + r"$", re.I)
 _PROVINCE_TAIL_RE = re.compile(_SENTENCE_CHAR + r"{0,120}?" + _PROVINCE, re.I)
 _MAX_UNITS_AFTER = 3
 _STREET_END_RE = re.compile(r"(?<!\w)(?:đường|phố|xa lộ|quốc lộ|đại lộ)[ \t]+[^,\n]{2,30}$", re.I)
@@ -109,7 +112,7 @@ def _inline_end(text: str, end: int) -> int:
     """The end of an inline address that goes on with more units after a province, or after
     a street named after one ("12 đường Tiền Giang, Tân Bình, Thành phố Hồ Chí Minh")."""
     for _ in range(_MAX_UNITS_AFTER):
-        if not (_GOES_ON_RE.match(text, end) or (
+        if not (_GOES_ON_RE.match(text, end) or _city_then_province(text, end) or (
                 _STREET_END_RE.search(text, max(0, end - 40), end) and text.startswith(",", end))):
             break
         more = _PROVINCE_TAIL_RE.match(text, end)
@@ -117,6 +120,11 @@ def _inline_end(text: str, end: int) -> int:
             break
         end = more.end()
     return end
+
+
+def _city_then_province(text: str, end: int) -> bool:
+    return bool(_THEN_PROVINCE_RE.match(text, end)
+                and not _ENDS_IN_PROVINCE_RE.search(text, max(0, end - 40), end))
 
 
 def _is_place_address(value: str) -> bool:

@@ -77,8 +77,8 @@ def duration_days(n: int, unit: str) -> int:
 
 _RETENTION_KINDS = (
     ("until_deletion_request", "retention_period.until_request.v1", re.compile(
-        r"(?:cho\s+)?(?:đến|tới)\s+(?:khi|ngày)[^.;\n]{0,60}?(?:yêu cầu|đề nghị)"
-        r"(?:\s+(?:hủy|xóa)(?:\s+bỏ)?)?"
+        r"(?:cho\s+)?(?:đến|tới)\s+(?:khi|ngày)[^.;\n]{0,60}?"
+        r"(?:yêu cầu(?:\s+(?:hủy|xóa)(?:\s+bỏ)?)?|đề nghị\s+(?:hủy|xóa)(?:\s+bỏ)?)"
         r"|(?:chỉ\s+)?(?:xóa|hủy)[^.;\n]{0,80}?(?:nếu|khi|có)\s+(?:nhận được\s+|có\s+)?(?:sự\s+)?"
         r"yêu cầu|(?:khi|nếu)\s+(?:có\s+)?(?:sự\s+)?yêu cầu\s+(?:hủy|xóa|gỡ)"
         r"|(?:xóa|hủy|gỡ)[^.;\n]{0,40}?theo yêu cầu"
@@ -121,7 +121,8 @@ _RETENTION_KINDS = (
         # a time the law allows, not "trong phạm vi pháp luật cho phép" (a hedge)
         r"|(?:thời gian|thời hạn)[^.;\n]{0,10}?(?:pháp luật|luật pháp) cho phép"
         r"|(?:theo|thời hạn|thời gian) luật định"
-        r"|(?:phù hợp với|tuân theo|căn cứ) (?:các )?quy định (?:của )?(?:pháp luật|luật pháp)"
+        r"|(?:thời hạn|thời gian)[^.;\n]{0,20}(?:phù hợp với|tuân theo|theo) (?:các )?quy định"
+        r" (?:của )?(?:pháp luật|luật pháp)"
         r"|(?:tuân thủ|thực hiện|đáp ứng) (?:các |những )?(?:nghĩa vụ|yêu cầu) (?:pháp lý|"
         r"(?:của |theo )?pháp luật)", re.I)),
 )
@@ -210,7 +211,10 @@ _PHASES = {"phản hồi": "respond", "trả lời": "respond", "xác nhận": "
            "liên hệ lại": "respond", "giải quyết": "resolve", "xử lý": "resolve"}
 # The customer's time to complain ("Khiếu nại phải được gửi trong vòng 7 ngày", "gửi khiếu
 # nại trong vòng 3 ngày kể từ khi nhận hàng"), not the controller's to answer.
-_FILING_RE = re.compile(r"(?:gửi|nộp)\s+(?:đơn\s+)?(?:khiếu nại|phản ánh)"
+# Only a duty or a request of the customer's: "sau khi quý khách gửi khiếu nại, trong vòng 3
+# ngày ..." is the reference point of the controller's deadline.
+_FILING_RE = re.compile(r"(?:vui lòng|phải|cần|nên|hãy)\s+(?:được\s+)?(?:gửi|nộp)"
+                        r"(?:\s+(?:đơn\s+)?(?:khiếu nại|phản ánh))?"
                         r"|khiếu nại\s+(?:phải|cần)\s+(?:được\s+)?(?:gửi|nộp)"
                         r"|thời hạn\s+(?:gửi|nộp)", re.I)
 
