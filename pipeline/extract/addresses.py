@@ -123,6 +123,7 @@ def _inline_end(text: str, end: int) -> int:
 
 
 def _city_then_province(text: str, end: int) -> bool:
+    """Whether a province follows at `end` an address that does not end in one already."""
     return bool(_THEN_PROVINCE_RE.match(text, end)
                 and not _ENDS_IN_PROVINCE_RE.search(text, max(0, end - 40), end))
 

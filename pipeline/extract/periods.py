@@ -209,10 +209,9 @@ def _deadline(match: re.Match[str], before: str) -> tuple[int, list[str]] | None
 
 _PHASES = {"phản hồi": "respond", "trả lời": "respond", "xác nhận": "respond",
            "liên hệ lại": "respond", "giải quyết": "resolve", "xử lý": "resolve"}
-# The customer's time to complain ("Khiếu nại phải được gửi trong vòng 7 ngày", "gửi khiếu
-# nại trong vòng 3 ngày kể từ khi nhận hàng"), not the controller's to answer.
-# Only a duty or a request of the customer's: "sau khi quý khách gửi khiếu nại, trong vòng 3
-# ngày ..." is the reference point of the controller's deadline.
+# The customer's time to complain, said as a duty or a request ("Khiếu nại phải được gửi trong
+# vòng 7 ngày", "vui lòng gửi khiếu nại trong vòng 3 ngày"), not the controller's to answer: in
+# "sau khi quý khách gửi khiếu nại, trong vòng 3 ngày ..." the sending is the reference point.
 _FILING_RE = re.compile(r"(?:vui lòng|phải|cần|nên|hãy)\s+(?:được\s+)?(?:gửi|nộp)"
                         r"(?:\s+(?:đơn\s+)?(?:khiếu nại|phản ánh))?"
                         r"|khiếu nại\s+(?:phải|cần)\s+(?:được\s+)?(?:gửi|nộp)"
