@@ -9,6 +9,11 @@ there is no gate and the regex always runs: a gate never changes a result, it on
 work. `Gated` wraps a compiled regex with its gate; the audit's cues (`audit.cues`) and the
 extractors use them.
 
+`starts` reads, the same way, the strings one of which every match begins with: `Gated`
+then tries the regex only where the folded text holds one (found in one Aho-Corasick pass)
+instead of at every position, as `re` does for a case-insensitive pattern that begins with a
+letter.
+
 A text that many gates are asked about (a clause the audit checks against every cue) is read
 once instead: `GateText` finds, in one Aho-Corasick pass (pyahocorasick), which gate strings it
 holds, and each gate is then a test on that set (`Gated.possible` with a `GateText`).
@@ -16,6 +21,8 @@ holds, and each gate is then a test on that set (`Gated.possible` with a `GateTe
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -32,6 +39,8 @@ _LITERAL, _SUBPATTERN, _BRANCH = _sre.LITERAL, _sre.SUBPATTERN, _sre.BRANCH
 _REPEATS = tuple(getattr(_sre, name) for name in ("MAX_REPEAT", "MIN_REPEAT",
                                                     "POSSESSIVE_REPEAT") if hasattr(_sre, name))
 _LOOKAROUND = _sre.ASSERT
+_ZERO_WIDTH = (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT)
+_IN = _sre.IN
 Needles = frozenset[str]
 
 
@@ -318,7 +327,8 @@ def _trigger_strings(found: Gate) -> Needles | None:
 
 
 class Gated:
-    r"""A compiled regex that is not run on a text lacking what its matches need.
+    r"""A compiled regex that is not run on a text lacking what its matches need, and, when
+    its matches begin with known strings (`starts`), is tried only where one begins.
 
     Examples:
         >>> cue = Gated(re.compile(r"(?:cập nhật|hiệu lực)\s+(?:ngày\s+)?\d+", re.I))
@@ -335,6 +345,8 @@ class Gated:
                                                     else gate_test(self.gate))
         self.gated_set: SetTest | None = None if self.gate is None else set_test(self.gate)
         self.triggers = None if self.gate is None else triggers(self.gate)
+        self.starts = starts(regex.pattern, regex.flags)
+        self._beginnings: Any = None if self.starts is None else _automaton(self.starts)
 
     def impossible(self, lowered: GateText) -> bool:
         """Whether the text holds none of the strings one of which every match needs: the
@@ -352,8 +364,123 @@ class Gated:
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """`regex.finditer(text)`, empty at once when no match is possible."""
-        return self.regex.finditer(text) if self.possible(text) else iter(())
+        places = self.places(text)
+        if places is None:
+            return self.regex.finditer(text) if self.possible(text) else iter(())
+        return self._anchored(text, places)
 
-    def search(self, text: str) -> re.Match[str] | None:
-        """`regex.search(text)`, None at once when no match is possible."""
-        return self.regex.search(text) if self.possible(text) else None
+    def search(self, text: str, pos: int = 0, places: Sequence[int] | None = None
+               ) -> re.Match[str] | None:
+        """`regex.search(text, pos)`, None at once when no match is possible; `places`:
+        `places(text)`, if known (a caller searching one text from many positions)."""
+        places = self.places(text) if places is None else places
+        if places is None:
+            return self.regex.search(text, pos) if self.possible(text) else None
+        return next(self._anchored(text, places[bisect.bisect_left(places, pos):]), None)
+
+    def places(self, text: str, lowered: str | None = None) -> list[int] | None:
+        """Where in `text` a match may begin, in order (none when the text cannot hold a
+        match); None when the regex has no `starts` and may begin anywhere. `lowered`: the
+        text's `fold`, if known."""
+        if self._beginnings is None:
+            return None
+        low = fold(text) if lowered is None else lowered  # as long as the text: offsets hold
+        if not self.possible(text, low):
+            return []
+        return sorted({last - size + 1 for last, size in self._beginnings.iter(low)})
+
+    def _anchored(self, text: str, places: Sequence[int]) -> Iterator[re.Match[str]]:
+        """`regex.finditer(text)` from the first of `places`, the regex tried only there: a
+        match begins at one of them, and `match` at a place reads the text around it as
+        `finditer` does (lookbehinds, `^`, `\\b`), so the matches are the same."""
+        end = 0
+        for at in places:
+            found = self.regex.match(text, at) if at >= end else None
+            if found is not None:
+                end = found.end()
+                yield found
+
+
+def _automaton(strings: Needles) -> Any:
+    """An Aho-Corasick automaton over `strings`, each found with its length."""
+    automaton = ahocorasick.Automaton()
+    for string in strings:
+        automaton.add_word(string, len(string))
+    automaton.make_automaton()
+    return automaton
+
+
+_SMALL_CLASS = 8  # a class of at most this many characters ("[\"“']") begins with one of them
+
+
+def starts(pattern: str, flags: int = re.I) -> Needles | None:
+    r"""The folded strings one of which every match of `pattern` begins with, read off the
+    parsed pattern as `gate` reads what matches hold (lookarounds and anchors are skipped; an
+    optional part adds what may follow it); None when a match may begin with a character no
+    string fixes, or be empty.
+
+    Examples:
+        >>> sorted(starts(r"(?<!\w)(?:cho\s+)?(?:đến|Tới)\s+khi"))
+        ['cho', 'tới', 'đến']
+        >>> starts(r"\d+ ngày"), starts(r"(?:tối đa )?")
+        (None, None)
+    """
+    try:
+        tree = _sre.parse(pattern, flags)
+    except (re.error, TypeError, ValueError):
+        return None
+    found, empty = _first(list(tree))
+    if found is None or empty:
+        return None
+    # where "khi không còn" begins, "khi" does: the shorter is enough
+    return frozenset(s for s in found if not any(s.startswith(o) for o in found if o != s))
+
+
+def _first(items: Sequence[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
+    """The strings a match of a sequence of parsed items may begin with (None: not known),
+    and whether it may be empty."""
+    found: set[str] = set()
+    for i, (op, av) in enumerate(items):
+        if op in _ZERO_WIDTH:
+            continue
+        if op is _LITERAL:
+            run = [chr(code) for _, code in itertools.takewhile(
+                lambda item: item[0] is _LITERAL, items[i:])]
+            found |= _then(fold("".join(run)), items[i + len(run):])
+            return found, False
+        begins, empty = _first_of(op, av)
+        if begins is None:
+            return None, False
+        found |= begins
+        if not empty:
+            return found, False
+    return found, True
+
+
+_MAX_STARTS = 64
+
+
+def _then(run: str, rest: Sequence[tuple[Any, Any]]) -> set[str]:
+    """A literal run and what the items after it begin with ("N" then "gân hàng|GÂN HÀNG", as
+    `re` parses "Ngân hàng|NGÂN HÀNG"), or the run alone when that is not known or too many."""
+    after, empty = _first(rest)
+    if after is None or empty or not after or len(after) > _MAX_STARTS:
+        return {run}
+    return {run + string for string in after}
+
+
+def _first_of(op: Any, av: Any) -> tuple[set[str] | None, bool]:
+    """`_first` of one parsed item that is no literal."""
+    if op is _SUBPATTERN:
+        return _first(list(av[-1]))
+    if op is _BRANCH:
+        branches = [_first(list(branch)) for branch in av[1]]
+        if any(begins is None for begins, _ in branches):
+            return None, False
+        return set().union(*(b for b, _ in branches)), any(e for _, e in branches)  # type: ignore[arg-type]
+    if op in _REPEATS:
+        begins, empty = _first(list(av[2]))
+        return begins, empty or av[0] == 0
+    if op is _IN and len(av) <= _SMALL_CLASS and all(kind is _LITERAL for kind, _ in av):
+        return {fold(chr(code)) for _, code in av}, False
+    return None, False

@@ -1,5 +1,6 @@
-"""`gates.Gated`: a regex with its literal pre-test finds what the regex finds, under its own
-flags, on the extractors' regexes and on random sentences."""
+"""`gates.Gated`: a regex with its literal pre-test, tried only where its matches can begin,
+finds what the regex finds, under its own flags, on the extractors' regexes and on random
+sentences."""
 
 import re
 
@@ -7,15 +8,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.audit import findings
-from pipeline.extract import contacts, dates
-from pipeline.gates import Gated, GateText, _Index, fold, gate, set_test, triggers
+from pipeline.extract import addresses, contacts, dates, organizations, periods
+from pipeline.gates import Gated, GateText, _Index, fold, gate, set_test, starts, triggers
 
-GATED = [dates._CUED, contacts._TAX, findings._PLACEHOLDER]
+GATED = [dates._CUED, contacts._TAX, findings._PLACEHOLDER, addresses._ADDRESS_RE,
+         addresses._INLINE_ADDRESS_RE, organizations._ORG_RE,
+         *(pattern for _, _, pattern in periods._RETENTION_KINDS)]
 WORDS = ["Cập nhật", "cập nhật lần cuối", "hiệu lực", "Áp dụng", "ban hành", "MST", "Mã số thuế",
          "ĐKKD", "đăng ký kinh doanh", "ngày", "01/07/2025", "0312345678", "Last updated",
          "phiên bản 2.1", "công ty", ":", ",", "-", "\n", "İ", "ſ", "[điền", "tên công ty]", "]",
          "___", "__/__", "XXX", "xx", "{{ten}}", "{", "}", "yourdomain.com", "0123 456 789",
-         "DD/MM/YYYY", ".....", "abc.example", "example.com"]
+         "DD/MM/YYYY", ".....", "abc.example", "example.com", "Địa chỉ", "ĐỊA CHỈ", "trụ sở",
+         "Trụ sở chính:", "văn phòng", "kho", "không", "Kho hàng", "ĐC", "Đ/C", "Address", "tại",
+         "12 Lê Lợi", "phường Bến Nghé", "Hà Nội", "TP. Hồ Chí Minh", "CÔNG TY", "Công ty",
+         "TNHH", "Cổ phần", "An Phát", "cho đến khi", "yêu cầu xóa", "vô thời hạn", "pháp luật",
+         "theo quy định của", "mục đích", "hoàn thành", ".", ";"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -47,3 +54,33 @@ def test_a_text_is_read_once_for_the_strings_every_gate_needs():
         low = GateText(fold(text))
         assert test(low, low.held()) is expected, text
         assert bool(needed & low.held()) or not expected
+
+
+def test_the_strings_a_match_begins_with():
+    assert starts(r"(?<!\w)(?:Địa chỉ|trụ sở)(?:\s+chính)?:") == {"địa chỉ", "trụ sở"}
+    # an optional part: it, or what follows it
+    assert starts(r"(?:cho\s+)?(?:đến|tới) khi") == {"cho", "đến", "tới"}
+    assert starts(r"[\"“]tên") == {'"', "“"} and starts(r"^\b(?=x)abc") == {"abc"}
+    for anywhere in (r"\d+ ngày", r"(?:mailto:)?[a-z]+@", r"(?:x)?", r"a|\w", r"[^x]y"):
+        assert starts(anywhere) is None, anywhere
+
+
+def test_a_match_that_begins_inside_an_earlier_beginning_is_found():
+    # "kho" begins "không": both are tried, in order, and a match ends where the next starts
+    found = Gated(re.compile(r"kho(?:ng)?\b|không có|ng", re.I))
+    text = "KHÔNG có kho nào, khong"
+    assert [m.span() for m in found.finditer(text)] == [
+        m.span() for m in found.regex.finditer(text)] == [(0, 8), (9, 12), (18, 23)]
+
+
+def test_a_search_from_a_position_uses_the_places_found_once():
+    found = organizations._ORG_RE
+    text = "Công ty TNHH An Phát và Công ty Cổ phần Bình Minh cam kết"
+    places = found.places(text)
+    assert places == [0, 24] and found.places("Không có tên") == []
+    for pos in (0, 1, 24, 25):
+        assert _span(found.search(text, pos, places)) == _span(found.regex.search(text, pos))
+
+
+def _span(match):
+    return match and match.span()

@@ -87,7 +87,10 @@ class Cue(Gated):
         return found[self]
 
     def _search(self, text: str, lowered: str | None) -> re.Match[str] | None:
-        return self.regex.search(text) if self.possible(text, lowered) else None
+        places = None if lowered is None else self.places(text, lowered)
+        if places is None:
+            return self.regex.search(text) if self.possible(text, lowered) else None
+        return next(self._anchored(text, places), None)
 
     def __repr__(self) -> str:
         return f"Cue({self.pattern!r})"

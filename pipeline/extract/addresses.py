@@ -15,6 +15,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..gates import Gated
 from ..records import RawFact
 from .letters import CAPITAL
 
@@ -28,7 +29,7 @@ _PLACE_LABEL = (r"(?:trụ sở(?:\s+chính)?|văn phòng|chi nhánh|showroom|c�
                 r"(?:[ \t]+[^:\n.;]{1,40}?)?")
 _ADDRESS_LABEL = (r"địa chỉ(?! email| e-mail| thư| website| web| mail)(?:[ \t]+" + _LABEL_WORDS
                   + r"){0,4}")
-_ADDRESS_RE = re.compile(
+_ADDRESS_RE = Gated(re.compile(
     r"(?:" + _ADDRESS_LABEL + r"|(?P<place>" + _PLACE_LABEL + r")|add(?:ress)?"
     r"|(?<!\w)(?-i:ĐC|Đ/C|đ/c))"
     r"(?:[ \t]+\d{1,2})?[ \t]*:"
@@ -36,7 +37,7 @@ _ADDRESS_RE = re.compile(
     r"(?P<addr>[^\n\"”]+?)(?=\s{0,8}(?:$|\n|[\"”]|[-–|,;.]?\s{0,8}\b(?:" + _CONTACT_LABEL
     + r"|(?:" + _ADDRESS_LABEL + r"|" + _PLACE_LABEL + r")(?:[ \t]+\d{1,2})?[ \t]*:)))",
     re.I | re.M,  # \s bounded: a run of \v, \f or U+2028 is linear
-)
+))
 # What a place label ("Cơ sở pháp lý:", "Văn phòng làm việc:") may head that is no address:
 # a law, opening days and hours.
 _NOT_ADDRESS_RE = re.compile(
@@ -50,7 +51,7 @@ _HOUSE_NUMBER = (r"(?:[Ss]ố[ \t]+)?\d{1,4}[A-Z]?(?:/\d{1,4}[A-Z]?)*[ \t]+"
                  r"(?:(?:đường|phố|ngõ|hẻm)[ \t]+)?")
 # Inside a sentence no full stop ends an address, except after "P.", "Q.", "TP." and the like.
 _SENTENCE_CHAR = r"(?:[^\n.;:]|(?<=[ ,][PQHXpqhx])\.|(?<=[ ,]TP)\.|(?<=[ ,]Tp)\.)"
-_INLINE_ADDRESS_RE = re.compile(
+_INLINE_ADDRESS_RE = Gated(re.compile(
     r"(?:(?:trụ sở(?:\s+chính)?(?:\s+đăng ký)?|địa chỉ|văn phòng|chi nhánh|cửa hàng|cơ sở)\s+"
     r"(?:(?:chính|đại diện|giao dịch|làm việc|kinh doanh)\s+)?"  # "văn phòng đại diện đặt tại"
     r"(?:(?:của\s+)?(?:công ty|chúng tôi)\s+)?"  # "văn phòng công ty tọa lạc tại"
@@ -58,7 +59,7 @@ _INLINE_ADDRESS_RE = re.compile(
     r"|địa chỉ(?:\s+là)?[ \t]+(?=" + _HOUSE_NUMBER + CAPITAL + r"))"  # "địa chỉ 88 Trần Phú"
     r"(?P<addr>" + _SENTENCE_CHAR + r"{5,160}?" + _PROVINCE + r")",
     re.I,
-)
+))
 # After a province that names a street, the address goes on with a ward, district or city.
 _GOES_ON_RE = re.compile(r",[ \t]*(?:phường|quận|huyện|xã|thị xã|thị trấn|tỉnh|thành phố|TP|Tp"
                          r"|P\.|Q\.)(?!\w)", re.I)

@@ -20,13 +20,14 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
+from ..gates import Gated
 from ..records import TRADING_NAME, RawFact
 from .letters import CAPITAL, CAPITALS
 
 # Schools name their level first: "Trường Đại học Bách khoa", "Trường THPT Nguyễn Du".
 _SCHOOL_LEVEL = (r"(?:Đại học|Đại Học|ĐẠI HỌC|Cao đẳng|Cao Đẳng|CAO ĐẲNG|Trung cấp|TRUNG CẤP"
                  r"|THPT|THCS|Tiểu học|TIỂU HỌC|Mầm non|MẦM NON|Mẫu giáo|Phổ thông|PHỔ THÔNG)")
-_ORG_RE = re.compile(
+_ORG_RE = Gated(re.compile(
     r"(?<!\w)(?:(?:(?:Tổng[ \t]+|TỔNG[ \t]+)?(?:CÔNG TY|Công ty|Công Ty|công ty|CTY|Cty)"
     r"|Tập đoàn|Tập Đoàn|TẬP ĐOÀN)[ \t]+"
     r"(?:(?:TNHH|Tnhh|CỔ PHẦN|Cổ phần|Cổ Phần|cổ phần|CP|MTV|một thành viên"
@@ -39,7 +40,7 @@ _ORG_RE = re.compile(
     r"|HỢP TÁC XÃ|Học viện|HỌC VIỆN|(?:Trường|TRƯỜNG)[ \t]+" + _SCHOOL_LEVEL
     + r"|" + _SCHOOL_LEVEL + r")[ \t]+)"
     r"(?:[\w&][\w&'-]*(?:[ \t]+|(?=[\n.,;:)]|$))){1,12}(?:\([^()\n]{1,40}\))?"
-)
+))
 _LEGAL_FORM_WORDS = re.compile(
     r"(?:công ty|cty|tập đoàn|tổng công ty|phòng khám|bệnh viện|cửa hàng|hộ kinh doanh|"
     r"doanh nghiệp tư nhân|ngân hàng|nhà thuốc|hợp tác xã|học viện|"
@@ -162,8 +163,8 @@ def find_organizations(text: str) -> Iterator[RawFact]:
         >>> [f.value for f in find_organizations("Công ty TNHH Công nghệ và Giải pháp Omega có")]
         ['Công ty TNHH Công nghệ và Giải pháp Omega']
     """
-    position = 0
-    while match := _ORG_RE.search(text, position):
+    position, places = 0, _ORG_RE.places(text)
+    while match := _ORG_RE.search(text, position, places):
         start = match.start()
         plural = _PLURAL_RE.search(text, max(0, start - 8), start)
         value = "" if plural else _legal_name(text, match)

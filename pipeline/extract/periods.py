@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..gates import Gated
 from ..records import RawFact
 from .amounts import AMOUNT, amount_value
 
@@ -76,7 +77,7 @@ def duration_days(n: int, unit: str) -> int:
 
 
 _RETENTION_KINDS = (
-    ("until_deletion_request", "retention_period.until_request.v1", re.compile(
+    ("until_deletion_request", "retention_period.until_request.v1", Gated(re.compile(
         r"(?:cho\s+)?(?:đến|tới)\s+(?:khi|ngày)[^.;\n]{0,60}?"
         r"(?:yêu cầu(?:\s+(?:hủy|xóa)(?:\s+bỏ)?)?|đề nghị\s+(?:hủy|xóa)(?:\s+bỏ)?)"
         r"|(?:chỉ\s+)?(?:xóa|hủy)[^.;\n]{0,80}?(?:nếu|khi|có)\s+(?:nhận được\s+|có\s+)?(?:sự\s+)?"
@@ -89,8 +90,8 @@ _RETENTION_KINDS = (
         # the data subject ends it: deletes or closes the account, withdraws consent
         r"|(?:đến|tới)\s+khi\s+(?:bạn|quý khách|khách hàng|người dùng|thành viên|chủ thể dữ liệu)"
         r"[^.;\n]{0,20}?(?:(?:xóa|hủy|đóng)\s+tài khoản|rút lại[^.;\n]{0,10}?đồng ý)"
-        r"|(?:đến|tới)\s+khi\s+tài khoản[^.;\n]{0,30}?bị\s+(?:xóa|hủy|đóng)", re.I)),
-    ("until_purpose_fulfilled", "retention_period.until_purpose.v1", re.compile(
+        r"|(?:đến|tới)\s+khi\s+tài khoản[^.;\n]{0,30}?bị\s+(?:xóa|hủy|đóng)", re.I))),
+    ("until_purpose_fulfilled", "retention_period.until_purpose.v1", Gated(re.compile(
         r"(?:cho\s+)?(?:đến|tới)\s+khi[^.;\n]{0,50}?(?:hoàn thành|đạt được|hoàn tất)"
         r"[^.;\n]{0,20}?mục đích|khi không còn cần thiết"
         r"|khi\s+(?:đã\s+)?(?:hoàn thành|đạt được|hoàn tất)[^.;\n]{0,20}?mục đích"
@@ -111,11 +112,11 @@ _RETENTION_KINDS = (
         r"|khi không còn (?:phục vụ|cần)[^.;\n]{0,20}?mục đích"
         r"|trong (?:khoảng )?thời gian cần thiết để (?:cung cấp|thực hiện|phục vụ)"
         r"|trong suốt (?:quá trình|thời gian)[^.;\n]{0,30}?(?:hợp tác|sử dụng|cung cấp|giao dịch)",
-        re.I)),
-    ("indefinite", "retention_period.indefinite.v1", re.compile(
+        re.I))),
+    ("indefinite", "retention_period.indefinite.v1", Gated(re.compile(
         r"(?:vô thời hạn|vĩnh viễn|không giới hạn(?: về)? thời gian)"
-        r"(?![^.;\n]{0,20}?(?:đến|tới)\s+khi)", re.I)),  # "vĩnh viễn cho đến khi ...": until
-    ("as_required_by_law", "retention_period.by_law.v1", re.compile(
+        r"(?![^.;\n]{0,20}?(?:đến|tới)\s+khi)", re.I))),  # "vĩnh viễn cho đến khi ...": until
+    ("as_required_by_law", "retention_period.by_law.v1", Gated(re.compile(
         r"theo (?:quy định|yêu cầu) (?:của )?(?:pháp luật|luật pháp)"
         r"|(?:pháp luật|luật pháp) (?:có )?(?:quy định|yêu cầu)"
         # a time the law allows, not "trong phạm vi pháp luật cho phép" (a hedge)
@@ -124,7 +125,7 @@ _RETENTION_KINDS = (
         r"|(?:thời hạn|thời gian)[^.;\n]{0,20}(?:phù hợp với|tuân theo|theo) (?:các )?quy định"
         r" (?:của )?(?:pháp luật|luật pháp)"
         r"|(?:tuân thủ|thực hiện|đáp ứng) (?:các |những )?(?:nghĩa vụ|yêu cầu) (?:pháp lý|"
-        r"(?:của |theo )?pháp luật)", re.I)),
+        r"(?:của |theo )?pháp luật)", re.I))),
 )
 # "... trừ trường hợp pháp luật có quy định khác", "(trừ khi pháp luật yêu cầu lưu trữ)": an
 # exception to another rule, not the rule that ends retention.
