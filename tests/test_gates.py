@@ -84,3 +84,27 @@ def test_a_search_from_a_position_uses_the_places_found_once():
 
 def _span(match):
     return match and match.span()
+
+
+# Pieces of addresses and hosts, joined with or without spaces: where a match begins far from
+# its "@" or its first "." ("tên.rất.dài.của.người.dùng [at] ...", "mailto:", "https://").
+CONTACT_PIECES = ["tam", "nguyen.van.an.01", "an_01", "info", "cskh", "mailto:", "MAILTO:", "@",
+                  " @ ", "[at]", " [AT] ", "(at)", "(a)", "{at}", " [@] ", "[dot]", " (dot) ", ".",
+                  ":", "/", "//", "https", "http://", "ftp:", "www", "www.", "khatra", "com",
+                  "vn", ".com.vn", "-", "+", "%", "_", "x" * 70, "Liên hệ", "qua", "(", ")",
+                  "\n", "ẩn", "tên"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(CONTACT_PIECES), max_size=16).flatmap(
+    lambda pieces: st.sampled_from(["", " "]).map(lambda glue: glue.join(pieces))))
+def test_emails_and_hosts_tried_near_their_marks_are_the_regexs_matches(text):
+    for fast, pattern in ((contacts._emails_in, contacts._EMAIL_RE),
+                          (contacts._urls_in, contacts._URL_RE)):
+        assert [m.span() for m in fast(text)] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_a_long_user_name_before_a_spelled_out_at_is_read_whole():
+    text = "Gửi tới nguyen.van.an.phong.cham.soc.khach.hang [at] khatra.com.vn nhé"
+    assert [m.group(1) for m in contacts._emails_in(text)] == [
+        "nguyen.van.an.phong.cham.soc.khach.hang [at] khatra.com.vn"]

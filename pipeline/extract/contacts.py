@@ -26,6 +26,9 @@ _EMAIL_RE = re.compile(
     r"(?:\.|\s?\[dot\]\s?|\s?\(dot\)\s?)[A-Za-z]{2,24})(?![\w@-])",
     re.I,
 )
+# Where an address's separator begins, and the characters its user name is made of.
+_SEPARATOR_RE = re.compile(r"@|\[at\]|\(at\)|\(a\)|\{at\}|\[@\]", re.I)
+_USER_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
 # Top-level domains seen on Vietnamese sites; a bare host needs one of them, so that
 # "v.v" or "T.P.HCM" are not read as websites. URLs with a scheme need none.
 _TLDS = (
@@ -71,6 +74,46 @@ _TAX = Gated(re.compile(
     r"đăng ký kinh doanh|đăng ký doanh nghiệp)[^0-9\n]{0,40}?(\d{10}(?:-\d{3})?)(?!\d)",
     re.I,
 ))
+# Where a URL or host may hold its first "." or ":" ("https:", "khatra.com"), and what the
+# characters before it in the match are made of.
+_URL_MARK_RE = re.compile(r"[.:]")
+_HOST_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def _emails_in(text: str) -> Iterator[re.Match[str]]:
+    """`_EMAIL_RE.finditer(text)`, the regex tried only just before a separator ("@", "[at]"
+    ...): a match holds one, after its user name and an optional "mailto:" and space."""
+    return _matches_before(_EMAIL_RE, text, (m.start() for m in _SEPARATOR_RE.finditer(text)),
+                           _USER_CHARS, len("mailto:"))
+
+
+def _urls_in(text: str) -> Iterator[re.Match[str]]:
+    """`_URL_RE.finditer(text)`, the regex tried only before a "." or ":": a match holds one
+    after its scheme or first label, which are made of `_HOST_CHARS`."""
+    return _matches_before(_URL_RE, text, (m.start() for m in _URL_MARK_RE.finditer(text)),
+                           _HOST_CHARS, 0)
+
+
+def _matches_before(pattern: re.Pattern[str], text: str, marks: Iterator[int],
+                    chars: frozenset[str], slack: int) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern whose every match holds one of `marks` (in
+    order) after a space or none, a run of `chars` and at most `slack` other characters
+    ("mailto:"): it is tried there only, from the left, as `finditer` does."""
+    end = 0
+    for mark in marks:
+        if mark < end:
+            continue
+        first = mark - 1 if mark and text[mark - 1].isspace() else mark
+        while first > 0 and text[first - 1] in chars:
+            first -= 1
+        for at in range(max(first - slack, end), mark):
+            found = pattern.match(text, at)
+            if found is not None:
+                end = found.end()
+                yield found
+                break
+
+
 def find_emails(text: str) -> Iterator[RawFact]:
     """E-mail addresses, also in `mailto:` links and as `tam [at] khatra.com.vn`.
 
@@ -78,7 +121,7 @@ def find_emails(text: str) -> Iterator[RawFact]:
         >>> [f.normalized for f in find_emails("Email: Tam [at] Khatra.com.vn.")]
         ['tam@khatra.com.vn']
     """
-    for match in _EMAIL_RE.finditer(text):
+    for match in _emails_in(text):
         value = match.group(1)
         normalized = re.sub(r"\s?(?:\[at\]|\(at\)|\(a\)|\{at\}|\[@\])\s?", "@", value, flags=re.I)
         normalized = re.sub(r"\s?(?:\[dot\]|\(dot\))\s?", ".", normalized, flags=re.I)
@@ -127,7 +170,7 @@ def find_websites(text: str, emails: list[RawFact]) -> Iterator[RawFact]:
     `third_party` when the policy only names another party's site (`website_owner`)."""
     taken = [(f.start, f.end) for f in emails]
     domains = frozenset(f.normalized.split("@")[-1] for f in emails)
-    for match in _URL_RE.finditer(text):
+    for match in _urls_in(text):
         start, end = match.span()
         value = match.group(0).rstrip(".,;:!?…")
         end = start + len(value)
