@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -51,26 +52,39 @@ def base_policies() -> list[Path]:
 
 def run_cli(args: list[str], log: Path) -> tuple[float, float, float]:
     """Wall time (s), CPU time (s) and peak resident memory (MiB) of `vnpolicy run ARGS` and
-    its children. CPU time is each process's last sample (every 0.2 s), summed: it is what
-    other jobs on a shared machine do not inflate."""
-    start = time.perf_counter()
+    its children. The wall time is taken when the process ends; memory and CPU time are
+    sampled every 0.2 s beside it, and CPU time is each process's last sample, summed: it is
+    what other jobs on a shared machine do not inflate."""
     cpu: dict[int, float] = {}
+    peak = [0]
     with log.open("w") as stderr:
+        start = time.perf_counter()
         process = psutil.Popen([sys.executable, "-m", "pipeline", "run", *args],
                                stdout=subprocess.DEVNULL, stderr=stderr)
-        peak = 0
-        while process.poll() is None:
-            try:
-                tree = [process, *process.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree))
-                cpu.update({p.pid: sum(p.cpu_times()[:2]) for p in tree})
-            except psutil.Error:
-                pass  # a process ended while we looked
-            time.sleep(0.2)
-    wall = time.perf_counter() - start
+        done = threading.Event()
+        sampler = threading.Thread(target=_sample, args=(process, done, peak, cpu))
+        sampler.start()
+        process.wait()
+        wall = time.perf_counter() - start
+        done.set()
+        sampler.join()
     if process.returncode:  # the generated policies all go through
         sys.exit(f"vnpolicy run {' '.join(args)} failed:\n{log.read_text()}")
-    return wall, sum(cpu.values()), peak / 2**20
+    return wall, sum(cpu.values()), peak[0] / 2**20
+
+
+def _sample(process: psutil.Popen, done: threading.Event, peak: list[int],
+            cpu: dict[int, float]) -> None:
+    """Peak resident memory of the process tree and each process's CPU time, every 0.2 s
+    until `done`."""
+    while not done.is_set():
+        try:
+            tree = [process, *process.children(recursive=True)]
+            peak[0] = max(peak[0], sum(p.memory_info().rss for p in tree))
+            cpu.update({p.pid: sum(p.cpu_times()[:2]) for p in tree})
+        except psutil.Error:
+            pass  # a process ended while we looked
+        done.wait(0.2)
 
 
 def time_tokenizer(tokenize, texts: list[str],  # type: ignore[no-untyped-def]

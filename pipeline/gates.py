@@ -100,11 +100,16 @@ def gate(pattern: str, flags: int = re.I) -> Gate | None:
         >>> gate(r"(a|\d)x?") is None
         True
     """
+    tree = _parsed(pattern, flags)
+    return None if tree is None else _all(_gates(tree))
+
+
+def _parsed(pattern: str, flags: int) -> list[tuple[Any, Any]] | None:
+    """The items of the parsed pattern, or None when it cannot be read."""
     try:
-        tree = _sre.parse(pattern, flags)
+        return list(_sre.parse(pattern, flags))
     except (re.error, TypeError, ValueError):
         return None
-    return _all(_gates(list(tree)))
 
 
 def gate_test(found: Gate) -> Callable[[str], bool]:
@@ -340,13 +345,14 @@ class Gated:
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
-        self.gate: Gate | None = gate(regex.pattern, regex.flags)
+        tree = _parsed(regex.pattern, regex.flags)  # read once for the gate and the starts
+        self.gate: Gate | None = None if tree is None else _all(_gates(tree))
         self.gated: Callable[[str], bool] | None = (None if self.gate is None
                                                     else gate_test(self.gate))
         self.gated_set: SetTest | None = None if self.gate is None else set_test(self.gate)
         self.triggers = None if self.gate is None else triggers(self.gate)
-        self.starts = starts(regex.pattern, regex.flags)
-        self._beginnings: Any = None if self.starts is None else _automaton(self.starts)
+        self.starts = None if tree is None else _starts(tree)
+        self._automaton: Any = None  # over the starts, built on first use
 
     def impossible(self, lowered: GateText) -> bool:
         """Whether the text holds none of the strings one of which every match needs: the
@@ -382,12 +388,14 @@ class Gated:
         """Where in `text` a match may begin, in order (none when the text cannot hold a
         match); None when the regex has no `starts` and may begin anywhere. `lowered`: the
         text's `fold`, if known."""
-        if self._beginnings is None:
+        if self.starts is None:
             return None
         low = fold(text) if lowered is None else lowered  # as long as the text: offsets hold
         if not self.possible(text, low):
             return []
-        return sorted({last - size + 1 for last, size in self._beginnings.iter(low)})
+        if self._automaton is None:  # two threads may both build it: the same automaton
+            self._automaton = _automaton(self.starts)
+        return sorted({last - size + 1 for last, size in self._automaton.iter(low)})
 
     def _anchored(self, text: str, places: Sequence[int]) -> Iterator[re.Match[str]]:
         """`regex.finditer(text)` from the first of `places`, the regex tried only there: a
@@ -425,11 +433,12 @@ def starts(pattern: str, flags: int = re.I) -> Needles | None:
         >>> starts(r"\d+ ngày"), starts(r"(?:tối đa )?")
         (None, None)
     """
-    try:
-        tree = _sre.parse(pattern, flags)
-    except (re.error, TypeError, ValueError):
-        return None
-    found, empty = _first(list(tree))
+    tree = _parsed(pattern, flags)
+    return None if tree is None else _starts(tree)
+
+
+def _starts(tree: list[tuple[Any, Any]]) -> Needles | None:
+    found, empty = _first(tree)
     if found is None or empty:
         return None
     # where "khi không còn" begins, "khi" does: the shorter is enough
