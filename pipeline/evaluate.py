@@ -199,7 +199,8 @@ def evaluate_all(annotations: Path = ANNOTATED_DIR, families: tuple[str, ...] = 
                  show_progress: bool = False, probes: bool = True) -> dict:
     """Every figure, on the development policies (grouped CV) and on the frozen test ones;
     with `probes`, also the law probes (`law_probes/`, if there), scored with the committed
-    classifier (training, which may have none yet, asks for none)."""
+    classifier (training, which may have none yet, asks for none), and the fact probes
+    (`fact_probes/`)."""
     from .classify.train import build_training_set, cross_val_proba, fit
 
     test_ids = _test_ids(annotations)
@@ -235,9 +236,14 @@ def evaluate_all(annotations: Path = ANNOTATED_DIR, families: tuple[str, ...] = 
 
         logger.info("law audit (pdp) of the probe excerpts, with the committed classifier")
         law_probes = evaluate_law_probes(annotations / "law_probes")
+    fact_probes = {}
+    if probes and (annotations / "fact_probes").is_dir():
+        from .evaluate_fact_probes import evaluate_fact_probes
+
+        fact_probes = evaluate_fact_probes(annotations / "fact_probes")
     return {"policies": {"dev": len(set(data.groups[dev])), "test": len(set(data.groups[test]))},
             "headings": headings, "classifier": classifier, "audit": audit, "law": law,
-            "facts": facts, "law_probes": law_probes}
+            "facts": facts, "law_probes": law_probes, "fact_probes": fact_probes}
 
 
 def summary(result: dict) -> dict:
@@ -316,4 +322,10 @@ def format_report(result: dict) -> str:
         lines += ["", "== Law audit (pdp) on probe excerpts written from LAW.md and GUIDELINES "
                       "(development shaped the cues; heldout only scored) ==",
                   *format_probe_report(result["law_probes"])]
+    if result.get("fact_probes"):
+        from .evaluate_fact_probes import format_fact_probe_report
+
+        lines += ["", "== Facts (organization, address, retention_period) on probe excerpts "
+                      "written from TAXONOMY and GUIDELINES (heldout only scored) ==",
+                  *format_fact_probe_report(result["fact_probes"])]
     return "\n".join(lines)

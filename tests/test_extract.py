@@ -407,3 +407,48 @@ def test_a_foreign_company_phone_is_read_in_its_country_format():
 ])
 def test_breach_notification_is_the_controllers_own_promise(text, found):
     assert _text_facts(text, "breach_notification") == found
+
+
+def _normalized_of(text: str, kind: str) -> list[str]:
+    return [f.normalized for f in extract_text_facts(text) if f.type == kind]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    # weeks are 7 days; a range gives both ends
+    ("4. Thời gian lưu trữ\nẢnh từ camera ở quầy thu ngân được lưu trữ trong 3 tuần.", ["21"]),
+    ("4. Thời gian lưu trữ\nHồ sơ khách thuê xe được lưu trữ từ 2 đến 4 năm tùy loại hợp đồng.",
+     ["730", "1460"]),
+    # a reply deadline in working days, or after "phản hồi", is not how long data is kept
+    ("4. Thời gian lưu trữ\nDữ liệu được lưu trữ 5 năm. Yêu cầu xem dữ liệu được trả lời trong"
+     " vòng 05 ngày làm việc.", ["1825"]),
+    ("4. Thời gian lưu trữ\nHồ sơ lưu trữ tối đa 2 năm; mọi thắc mắc được phản hồi trong 10 "
+     "ngày.", ["730"]),
+    # a period the law sets for that kind of record
+    ("4. Thời gian lưu trữ\nHồ sơ khám bệnh được lưu trữ theo thời hạn do pháp luật về khám "
+     "bệnh, chữa bệnh quy định.", ["as_required_by_law"]),
+])
+def test_retention_in_weeks_ranges_and_law_set_periods(text, found):
+    found_now = _normalized_of("Chính sách bảo mật\n" + text, "retention_period")
+    assert sorted(found_now) == sorted(found)
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Nhà sách Trúc Xanh – Đ/c: 15/2 Lê Văn Sỹ, P. 13, Q. 3, TP. HCM – ĐT: 028 3844 1234",
+     ["15/2 Lê Văn Sỹ, P. 13, Q. 3, TP. HCM"]),
+    ("Hệ thống cửa hàng\n- CN2: 27 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội",
+     ["27 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội"]),
+    ("Tiệm Bánh Mơ | 88 Trần Hưng Đạo, P. 5, Q. 5, TP. HCM | Hotline: 0903 111 222",
+     ["88 Trần Hưng Đạo, P. 5, Q. 5, TP. HCM"]),
+    # a labelled address that ends with its province, then a new sentence
+    ("Địa chỉ: 9 đường Hoa Sứ, phường Phú Nhuận, Thành phố Hồ Chí Minh. Quý khách có thể đến "
+     "trực tiếp cửa hàng.", ["9 đường Hoa Sứ, phường Phú Nhuận, Thành phố Hồ Chí Minh"]),
+])
+def test_addresses_after_abbreviated_labels_in_footers_and_before_a_sentence(text, found):
+    assert _normalized_of("Chính sách bảo mật\nLiên hệ\n" + text, "address") == found
+
+
+def test_a_partner_or_group_named_as_such_is_not_the_controller():
+    text = ("Chính sách bảo mật\nChia sẻ thông tin\nCông ty TNHH Nội thất Gỗ Mộc quản lý "
+            "website này. Thanh toán được xử lý qua cổng thanh toán của Công ty Cổ phần Thanh "
+            "toán Mây Xanh. Chúng tôi là thành viên của Tập đoàn Gỗ Mộc Việt.")
+    assert _normalized_of(text, "organization") == ["Công ty TNHH Nội thất Gỗ Mộc"]

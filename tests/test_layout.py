@@ -21,6 +21,7 @@ LAYERS: dict[str, float] = {
     "pipeline.document": 7, "pipeline.compare": 8, "pipeline.stages": 8,
     "pipeline.batch": 8, "pipeline.annotation_tool": 8, "pipeline.report": 9,
     "pipeline.split": 9, "pipeline.about": 9, "pipeline.api": 9, "pipeline.evaluate_law": 9.5,
+    "pipeline.evaluate_fact_probes": 9.5,
     "pipeline.evaluate": 10, "pipeline.cli": 11, "pipeline.__main__": 12,
 }
 

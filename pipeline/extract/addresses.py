@@ -25,13 +25,13 @@ _LABEL_WORDS = (r"(?:trụ sở|văn phòng|công ty|liên hệ|kinh doanh|đăn
                 r"đại diện|doanh nghiệp|cửa hàng|showroom|kho|nhà máy|ĐKKD|ĐKDN|theo ĐKKD)")
 _CONTACT_LABEL = (r"(?:điện thoại|ĐT|Tel|SĐT|Hotline|Email|E-mail|Website|Fax|MST|Mã số)\b")
 # A place's label may name it ("Văn phòng đại diện khu vực Miền Nam:").
-_PLACE_LABEL = (r"(?:trụ sở(?:\s+chính)?|văn phòng|chi nhánh|showroom|cơ sở|cửa hàng|kho)"
-                r"(?:[ \t]+[^:\n.;]{1,40}?)?")
+_PLACE_LABEL = (r"(?:(?:trụ sở(?:\s+chính)?|văn phòng|chi nhánh|showroom|cơ sở|cửa hàng|kho)"
+                r"(?:[ \t]+[^:\n.;]{1,40}?)?|(?-i:CN)[ \t]?\d{1,2})")  # "CN2:", a branch
 _ADDRESS_LABEL = (r"địa chỉ(?! email| e-mail| thư| website| web| mail)(?:[ \t]+" + _LABEL_WORDS
                   + r"){0,4}")
 _ADDRESS_RE = Gated(re.compile(
     r"(?:" + _ADDRESS_LABEL + r"|(?P<place>" + _PLACE_LABEL + r")|add(?:ress)?"
-    r"|(?<!\w)(?-i:ĐC|Đ/C|đ/c))"
+    r"|(?<!\w)(?-i:ĐC|Đ/C|Đ/c|đ/c))"
     r"(?:[ \t]+\d{1,2})?[ \t]*:"
     r"[ \t]*(?:\n[ \t]*)?"  # the address may start on the next line
     r"(?P<addr>[^\n\"”]+?)(?=\s{0,8}(?:$|\n|[\"”]|[-–|,;.]?\s{0,8}\b(?:" + _CONTACT_LABEL
@@ -60,6 +60,9 @@ _INLINE_ADDRESS_RE = Gated(re.compile(
     r"(?P<addr>" + _SENTENCE_CHAR + r"{5,160}?" + _PROVINCE + r")",
     re.I,
 ))
+# A labelled address that ends in a province, then a full stop and a new sentence.
+_SENTENCE_AFTER_RE = re.compile(
+    _PLACE_NAMES + r"(?P<dot>\.)[ \t]+(?=(?-i:" + CAPITAL + r")\w*[ \t])", re.I)
 # After a province that names a street, the address goes on with a ward, district or city.
 _GOES_ON_RE = re.compile(r",[ \t]*(?:phường|quận|huyện|xã|thị xã|thị trấn|tỉnh|thành phố|TP|Tp"
                          r"|P\.|Q\.)(?!\w)", re.I)
@@ -74,9 +77,9 @@ _STREET_END_RE = re.compile(r"(?<!\w)(?:đường|phố|xa lộ|quốc lộ|đ�
 _COUNT_RE = re.compile(r"\b\d+[ \t]+(?:tỉnh|thành phố|miền|quốc gia|nước|chi nhánh|văn phòng|"
                        r"cửa hàng|cơ sở|showroom)(?!\w)", re.I)
 # A bare line that is only an address: house number first, then administrative units.
-_ADDRESS_LINE_RE = re.compile(
-    r"^(?:- )?(?P<addr>(?:số\s+)?[A-Z]{0,2}[0-9][0-9A-Za-z/-]*[ \t,][^\n]{5,150}?" + _PROVINCE
-    + r")[ \t.]*$",
+_ADDRESS_LINE_RE = re.compile(  # or alone between the bars of a footer ("Shop X | 45 ... |")
+    r"(?:^(?:- )?|(?<=\|)[ \t]*)(?P<addr>(?:số\s+)?[A-Z]{0,2}[0-9][0-9A-Za-z/-]*[ \t,]"
+    r"[^\n|]{5,150}?" + _PROVINCE + r")[ \t.]*(?:$|(?=\|))",
     re.I | re.M,
 )
 _ADMIN_UNIT_RE = re.compile(r"\b(?:phường|P\.|quận|Q\.|huyện|H\.|xã|X\.|thị xã|thị trấn|ấp|"
@@ -102,6 +105,8 @@ def _candidate(text: str, match: re.Match[str], rule_id: str) -> tuple[int, str]
     if rule_id == "address.inline.v1":
         end = _inline_end(text, end)
     raw = text[start:end]
+    if rule_id == "address.label.v1" and (stop := _SENTENCE_AFTER_RE.search(raw)):
+        raw = raw[:stop.start("dot")]  # the address ended with its province; a sentence follows
     value = raw.strip().rstrip(".,;")
     if not _is_address(value, rule_id == "address.label.v1", rule_id == "address.inline.v1") or (
             match.groupdict().get("place") and not _is_place_address(value)):

@@ -55,6 +55,11 @@ _NOT_A_NAME = frozenset({"con", "mẹ", "liên", "thành", "đối", "khác", "n
 _NOT_A_NAME_START = frozenset({"cam kết", "bảo mật", "bảo vệ", "thu thập", "sử dụng",
                                "chịu trách", "đảm bảo", "tôn trọng", "chia sẻ", "cung cấp"})
 _PLURAL_RE = re.compile(r"(?:các|những|mọi|nhiều)[ \t]+$", re.I)  # "các công ty Việt Nam"
+# Another party than the controller, named as such just before: a partner, a payment gateway,
+# a group it belongs to ("qua cổng thanh toán của Công ty ...", "thành viên của Tập đoàn ...").
+_OTHER_PARTY_RE = re.compile(
+    r"(?:đối tác|bên thứ ba|cổng thanh toán của|thành viên của|hệ sinh thái của|công ty mẹ"
+    r"|dịch vụ của)[^.;!?\n]{0,25}$", re.I)
 _ALIAS_RE = re.compile(r"^\((?-i:[A-ZĐ0-9][A-ZĐÀ-Ỹ0-9 &.-]{1,24})\)")
 _MAX_LOWER_RUN = 8  # lower-case business-line words between a legal form and a proper name
 # A name with a foreign legal form after it ("Shopee Pte. Ltd."), read only where the policy
@@ -167,7 +172,8 @@ def find_organizations(text: str) -> Iterator[RawFact]:
     while match := _ORG_RE.search(text, position, places):
         start = match.start()
         plural = _PLURAL_RE.search(text, max(0, start - 8), start)
-        value = "" if plural else _legal_name(text, match)
+        other = _OTHER_PARTY_RE.search(text, max(0, start - 40), start)
+        value = "" if plural or other else _legal_name(text, match)
         if value:
             yield RawFact("organization", value, value[0].upper() + value[1:], start,
                           start + len(value), "organization.legal_name.v1", "")

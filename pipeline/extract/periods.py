@@ -54,17 +54,22 @@ _DEADLINE_LEAD_RE = re.compile(
 )
 _DURATION_RE = re.compile(
     r"(?<![\d/.])(?P<lead>(?:(?:tối đa|tối thiểu|ít nhất|không quá)(?:\s+là)?|trong vòng"
-    r"|trong thời hạn|trong|vòng|thời hạn|sau|là|khoảng)\s+)?(?P<n>" + AMOUNT + r")"
-    r"\s*(?P<unit>ngày|tháng|năm|giờ(?!\s*(?:sáng|chiều|tối|trưa|đêm|mỗi|hằng|hàng)))"
-    r"(?!\s*\d)(?![\w/])",
+    r"|trong thời hạn|trong|vòng|thời hạn|sau|là|khoảng|từ)\s+)?"
+    r"(?:(?P<low>" + AMOUNT + r")\s*(?:-|–|đến|tới)\s*)?(?P<n>" + AMOUNT + r")"  # "từ 1 đến 3"
+    r"\s*(?P<unit>ngày|tuần|tháng|năm|giờ(?!\s*(?:sáng|chiều|tối|trưa|đêm|mỗi|hằng|hàng)))"
+    r"(?!\s*\d)(?![\w/])(?!\s+làm\s+việc)",  # working days: a deadline, never a retention
     re.I,
 )
+# What a duration after them is not how long data is kept: a reply, a delivery, a warranty.
+_NOT_KEPT_RE = re.compile(
+    r"(?:phản hồi|trả lời|xử lý|giải quyết|bảo hành|giao hàng|đổi trả|hoàn tiền)"
+    r"[^.;!?\n]{0,40}$", re.I)
 
 
 def duration_days(n: int, unit: str) -> int:
-    """Days in "n ngày/tháng/năm/giờ": a year is 365 days, whole years of months count as
-    years ("24 tháng" = 730), other months as 30 days ("3 tháng" = 90), hours as the days
-    they start ("24 giờ" = 1, "36 giờ" = 2)."""
+    """Days in "n ngày/tuần/tháng/năm/giờ": a year is 365 days, whole years of months count
+    as years ("24 tháng" = 730), other months as 30 days ("3 tháng" = 90), a week 7, hours as
+    the days they start ("24 giờ" = 1, "36 giờ" = 2)."""
     unit = unit.lower()
     if unit == "giờ":
         return -(-n // 24)
@@ -72,7 +77,7 @@ def duration_days(n: int, unit: str) -> int:
         return n * 365
     if unit == "tháng":
         return n // 12 * 365 if n % 12 == 0 else n * 30
-    return n
+    return n * 7 if unit == "tuần" else n
 
 
 
@@ -122,6 +127,7 @@ _RETENTION_KINDS = (
         # a time the law allows, not "trong phạm vi pháp luật cho phép" (a hedge)
         r"|(?:thời gian|thời hạn)[^.;\n]{0,10}?(?:pháp luật|luật pháp) cho phép"
         r"|(?:theo|thời hạn|thời gian) luật định"
+        r"|(?:thời hạn|thời gian)[^.;\n]{0,10}?do (?:pháp luật|luật)[^.;\n]{0,60}?quy định"
         r"|(?:thời hạn|thời gian)[^.;\n]{0,20}(?:phù hợp với|tuân theo|theo) (?:các )?quy định"
         r" (?:của )?(?:pháp luật|luật pháp)"
         r"|(?:tuân thủ|thực hiện|đáp ứng) (?:các |những )?(?:nghĩa vụ|yêu cầu) (?:pháp lý|"
@@ -257,19 +263,27 @@ _HOURS_LEADS = frozenset({"trong", "trong vòng", "trong thời hạn", "tối �
 
 
 def _durations(clause: str, offset: int, about_retention: bool) -> Iterator[RawFact]:
-    """ "trong 24 tháng", "tối đa là 5 năm" (a bound is the qualifier), "sau 48 giờ"."""
+    """ "trong 24 tháng", "tối đa là 5 năm" (a bound is the qualifier), "sau 48 giờ", both
+    ends of "từ 1 đến 3 năm"; not "được phản hồi trong vòng 30 ngày"."""
     for match in _DURATION_RE.finditer(clause):
         lead = " ".join((match.group("lead") or "").lower().split())
         hours = match.group("unit").lower() == "giờ"
         if (hours and lead not in _HOURS_LEADS) or (not lead and not about_retention):
             continue  # "sau 48 giờ", not "khoảng 2 giờ" (a time of day)
-        days = duration_days(amount_value(match.group("n")), match.group("unit"))
-        if days == 0:
+        if _NOT_KEPT_RE.search(clause, max(0, match.start() - 60), match.start()) or (
+                lead == "từ" and not match.group("low")):
             continue
         lead = lead.split(" là")[0]
-        yield RawFact("retention_period", match.group(0), str(days), offset + match.start(),
-                      offset + match.end(), "retention_period.duration.v1",
-                      _BOUNDS.get(lead, ""))
+        for group, bound in (("low", "min"), ("n", "max")):  # each end from its own number
+            days = duration_days(amount_value(match.group(group)), match.group("unit")) if (
+                match.group(group)) else 0
+            if days:
+                start = match.start() if group == "low" or not match.group("low") else (
+                    match.start("n"))
+                yield RawFact("retention_period", clause[start:match.end()], str(days),
+                              offset + start, offset + match.end(),
+                              "retention_period.duration.v1",
+                              bound if match.group("low") else _BOUNDS.get(lead, ""))
 
 
 def _retention_kinds(clause: str, offset: int, about_retention: bool) -> Iterator[RawFact]:
