@@ -452,3 +452,26 @@ def test_a_partner_or_group_named_as_such_is_not_the_controller():
             "website này. Thanh toán được xử lý qua cổng thanh toán của Công ty Cổ phần Thanh "
             "toán Mây Xanh. Chúng tôi là thành viên của Tập đoàn Gỗ Mộc Việt.")
     assert _normalized_of(text, "organization") == ["Công ty TNHH Nội thất Gỗ Mộc"]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    # a sentence that ends inside the words after a name ends the name
+    ("Website banhmo.example.vn do Công ty TNHH Bánh Mơ vận hành. Bánh Mơ cam kết bảo mật.",
+     "Công ty TNHH Bánh Mơ"),
+    # an alias in brackets, labelled or an English name in capitals, is part of the name
+    ("Công ty Cổ phần Thực phẩm Sông Hậu (tên viết tắt: SONG HAU FOODS JSC) quản lý dữ liệu.",
+     "Công ty Cổ phần Thực phẩm Sông Hậu (tên viết tắt: SONG HAU FOODS JSC)"),
+    ("CÔNG TY TNHH DU LỊCH MÂY NÚI (MAY NUI TRAVEL COMPANY LIMITED) là bên kiểm soát dữ liệu.",
+     "CÔNG TY TNHH DU LỊCH MÂY NÚI (MAY NUI TRAVEL COMPANY LIMITED)"),
+])
+def test_a_legal_name_ends_with_its_sentence_and_keeps_its_alias(text, found):
+    assert _normalized_of("Chính sách bảo mật\nGiới thiệu\n" + text, "organization")[0] == found
+
+
+def test_a_labelled_address_whose_line_ends_with_a_comma_goes_on_on_the_next_line():
+    text = ("Chính sách bảo mật\nLiên hệ\nTrung tâm Anh ngữ Sao Mai\nĐịa chỉ: Số 4, ngõ 12 phố "
+            "Chùa Láng,\nphường Láng, Hà Nội\nĐiện thoại: 024 3775 1122")
+    assert _normalized_of(text, "address") == [
+        "Số 4, ngõ 12 phố Chùa Láng,\nphường Láng, Hà Nội"]
+    text = text.replace("Láng,\nphường", "Láng, phường").replace("Hà Nội\n", "Hà Nội,\n")
+    assert _normalized_of(text, "address") == ["Số 4, ngõ 12 phố Chùa Láng, phường Láng, Hà Nội"]

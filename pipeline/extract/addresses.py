@@ -34,7 +34,9 @@ _ADDRESS_RE = Gated(re.compile(
     r"|(?<!\w)(?-i:ĐC|Đ/C|Đ/c|đ/c))"
     r"(?:[ \t]+\d{1,2})?[ \t]*:"
     r"[ \t]*(?:\n[ \t]*)?"  # the address may start on the next line
-    r"(?P<addr>[^\n\"”]+?)(?=\s{0,8}(?:$|\n|[\"”]|[-–|,;.]?\s{0,8}\b(?:" + _CONTACT_LABEL
+    # a line that ends with a comma goes on on the next one
+    r"(?P<addr>(?:[^\n\"”]|(?<=,)\n[ \t]*)+?)"
+    r"(?=\s{0,8}(?:(?<!,)$|(?<!,)\n|[\"”]|[-–|,;.]?\s{0,8}\b(?:" + _CONTACT_LABEL
     + r"|(?:" + _ADDRESS_LABEL + r"|" + _PLACE_LABEL + r")(?:[ \t]+\d{1,2})?[ \t]*:)))",
     re.I | re.M,  # \s bounded: a run of \v, \f or U+2028 is linear
 ))

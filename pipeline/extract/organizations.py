@@ -60,7 +60,11 @@ _PLURAL_RE = re.compile(r"(?:các|những|mọi|nhiều)[ \t]+$", re.I)  # "các
 _OTHER_PARTY_RE = re.compile(
     r"(?:đối tác|bên thứ ba|cổng thanh toán của|thành viên của|hệ sinh thái của|công ty mẹ"
     r"|dịch vụ của)[^.;!?\n]{0,25}$", re.I)
-_ALIAS_RE = re.compile(r"^\((?-i:[A-ZĐ0-9][A-ZĐÀ-Ỹ0-9 &.-]{1,24})\)")
+# A name's alias in brackets right after it: "(KHATRA)", "(tên viết tắt: KALIX JSC)", an
+# English name in capitals.
+_ALIAS_RE = re.compile(
+    r"^\((?:(?i:tên viết tắt|viết tắt|tên tiếng anh|tên giao dịch|tên quốc tế)[ \t]*:[ \t]*)?"
+    r"(?-i:[A-ZĐ0-9][A-ZĐÀ-Ỹ0-9 &.-]{1,60})\)")
 _MAX_LOWER_RUN = 8  # lower-case business-line words between a legal form and a proper name
 # A name with a foreign legal form after it ("Shopee Pte. Ltd."), read only where the policy
 # says who owns or runs the service: policies name foreign partners ("Google LLC") too.
@@ -135,6 +139,8 @@ def _lower_run_kept(words: Sequence[str], i: int) -> int:
     if run >= len(words) or not _capitalised(words[run]) or _LEGAL_FORM_WORDS.match(
             " ".join(words[run : run + 2])):  # "Alpha và Công ty TNHH Beta": a second name
         return i
+    if any(word.endswith((".", ";", ":", "!", "?")) for word in words[i:run]):
+        return i  # "Công ty TNHH Alpha vận hành. Alpha cam kết": the sentence ended
     business = all(word in _business_syllables() for word in words[i:run])
     return run if business or (i > 0 and run - i <= 2) else i
 
