@@ -92,7 +92,7 @@ CONTACT_PIECES = ["tam", "nguyen.van.an.01", "an_01", "info", "cskh", "mailto:",
                   " @ ", "[at]", " [AT] ", "(at)", "(a)", "{at}", " [@] ", "[dot]", " (dot) ", ".",
                   ":", "/", "//", "https", "http://", "ftp:", "www", "www.", "khatra", "com",
                   "vn", ".com.vn", "-", "+", "%", "_", "x" * 70, "Liên hệ", "qua", "(", ")",
-                  "\n", "ẩn", "tên"]
+                  "\n", "ẩn", "tên", "İ", "ı", "ſ", "\u212a"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -108,3 +108,12 @@ def test_a_long_user_name_before_a_spelled_out_at_is_read_whole():
     text = "Gửi tới nguyen.van.an.phong.cham.soc.khach.hang [at] khatra.com.vn nhé"
     assert [m.group(1) for m in contacts._emails_in(text)] == [
         "nguyen.van.an.phong.cham.soc.khach.hang [at] khatra.com.vn"]
+
+
+def test_letters_a_case_insensitive_class_holds_equal_to_ascii_ones_do_not_hide_a_match():
+    # "İ", "ı", "ſ" and the Kelvin sign match [A-Za-z] under re.I (found by a review)
+    for text in ("İstanbul.İnfo@khatra.com.vn", "Liên hệ İstanbul.com.vn", "\u212aHATRA.VN",
+                 "httpſ://khatra.vn", "ıı.ſſ.\u212a.com"):
+        for fast, pattern in ((contacts._emails_in, contacts._EMAIL_RE),
+                              (contacts._urls_in, contacts._URL_RE)):
+            assert [m.span() for m in fast(text)] == [m.span() for m in pattern.finditer(text)]

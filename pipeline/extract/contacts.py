@@ -26,9 +26,16 @@ _EMAIL_RE = re.compile(
     r"(?:\.|\s?\[dot\]\s?|\s?\(dot\)\s?)[A-Za-z]{2,24})(?![\w@-])",
     re.I,
 )
+def _classed(chars: str) -> str:
+    """Every character a case-insensitive class matches: its ASCII letters and also "İ", "ı",
+    "ſ" and the Kelvin sign, which `re.I` holds equal to "i", "s" and "k"."""
+    pattern = re.compile(chars, re.I)
+    return "".join(c for c in map(chr, range(0x2200)) if pattern.fullmatch(c))
+
+
 # Where an address's separator begins, and the characters its user name is made of.
 _SEPARATOR_RE = re.compile(r"@|\[at\]|\(at\)|\(a\)|\{at\}|\[@\]", re.I)
-_USER_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
+_USER_CHARS = frozenset(_classed(r"[A-Za-z0-9._%+-]"))
 # Top-level domains seen on Vietnamese sites; a bare host needs one of them, so that
 # "v.v" or "T.P.HCM" are not read as websites. URLs with a scheme need none.
 _TLDS = (
@@ -77,7 +84,7 @@ _TAX = Gated(re.compile(
 # Where a URL or host may hold its first "." or ":" ("https:", "khatra.com"), and what the
 # characters before it in the match are made of.
 _URL_MARK_RE = re.compile(r"[.:]")
-_HOST_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
+_HOST_CHARS = frozenset(_classed(r"[a-z0-9-]"))
 
 
 def _emails_in(text: str) -> Iterator[re.Match[str]]:
