@@ -423,6 +423,8 @@ def _normalized_of(text: str, kind: str) -> list[str]:
      " vòng 05 ngày làm việc.", ["1825"]),
     ("4. Thời gian lưu trữ\nHồ sơ lưu trữ tối đa 2 năm; mọi thắc mắc được phản hồi trong 10 "
      "ngày.", ["730"]),
+    # "được giữ trong": how long it is kept, under a heading that does not say so
+    ("9. Nhật ký hệ thống\nNhật ký truy cập được giữ trong 60 ngày rồi tự động xóa.", ["60"]),
     # a period the law sets for that kind of record
     ("4. Thời gian lưu trữ\nHồ sơ khám bệnh được lưu trữ theo thời hạn do pháp luật về khám "
      "bệnh, chữa bệnh quy định.", ["as_required_by_law"]),
