@@ -477,3 +477,47 @@ def test_a_labelled_address_whose_line_ends_with_a_comma_goes_on_on_the_next_lin
         "Số 4, ngõ 12 phố Chùa Láng,\nphường Láng, Hà Nội"]
     text = text.replace("Láng,\nphường", "Láng, phường").replace("Hà Nội\n", "Hà Nội,\n")
     assert _normalized_of(text, "address") == ["Số 4, ngõ 12 phố Chùa Láng, phường Láng, Hà Nội"]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("**Địa chỉ:** Tầng 4, 21 đường Hoa Cau, phường Cầu Kiệu, TP. Hồ Chí Minh\n**Email:** "
+     "hotro@hoacau.example.vn", ["Tầng 4, 21 đường Hoa Cau, phường Cầu Kiệu, TP. Hồ Chí Minh"]),
+    ("Trụ sở chính\t8 đường Bến Đá, phường Vũng Tàu, TP. Hồ Chí Minh\nHotline\t0254 3111 222",
+     ["8 đường Bến Đá, phường Vũng Tàu, TP. Hồ Chí Minh"]),
+    ("Cơ sở 1 – 12 đường Tre Xanh, phường Thủ Dầu Một, TP. Hồ Chí Minh",
+     ["12 đường Tre Xanh, phường Thủ Dầu Một, TP. Hồ Chí Minh"]),
+    ("VPGD: Phòng 702, 15 phố Lò Đúc Mới, phường Hai Bà Trưng, Hà Nội",
+     ["Phòng 702, 15 phố Lò Đúc Mới, phường Hai Bà Trưng, Hà Nội"]),
+    ("Thắc mắc xin gửi về công ty theo địa chỉ Tầng 3, số 9 phố Hàng Nón Mới, phường Hoàn "
+     "Kiếm, Hà Nội.", ["Tầng 3, số 9 phố Hàng Nón Mới, phường Hoàn Kiếm, Hà Nội"]),
+    ("Đơn hàng được đóng gói tại kho của chúng tôi ở Số 5 đường Lúa Mới, phường Bình Tân, "
+     "TP. Hồ Chí Minh.", ["Số 5 đường Lúa Mới, phường Bình Tân, TP. Hồ Chí Minh"]),
+    # a bracket closes a labelled address; an authority a complaint goes on to is not us
+    ("Cửa hàng Gốm Lam (địa chỉ: 7 đường Men Lam, phường Thuận An, TP. Hồ Chí Minh) chỉ chia sẻ "
+     "dữ liệu khi cần.", ["7 đường Men Lam, phường Thuận An, TP. Hồ Chí Minh"]),
+    ("Khiếu nại gửi về văn phòng công ty tại 15 đường Thanh Đa, phường Bình Quới, TP. Hồ Chí "
+     "Minh. Nếu chưa thỏa "
+     "đáng, khách hàng có thể gửi đơn đến Sở Công Thương, địa chỉ 59 đường Lê Thủy, phường "
+     "Sài Gòn, TP. Hồ Chí Minh.", ["15 đường Thanh Đa, phường Bình Quới, TP. Hồ Chí Minh"]),
+    # a province the places list does not hold still ends a labelled address's sentence
+    ("Trụ sở: số 2 đường Mây Trắng, phường Phú Lâm, tỉnh Sông Mây. Sở là cơ quan chủ quản.",
+     ["số 2 đường Mây Trắng, phường Phú Lâm, tỉnh Sông Mây"]),
+])
+def test_addresses_in_tables_markdown_brackets_and_sentences(text, found):
+    assert _normalized_of("Chính sách bảo mật\nLiên hệ\n" + text, "address") == found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Trường Trung học phổ thông Tư thục Cánh Diều tôn trọng thông tin của học sinh.",
+     ["Trường Trung học phổ thông Tư thục Cánh Diều"]),
+    ("Trường Tiểu học và THCS Sao Khuê thu thập họ tên học sinh.",
+     ["Trường Tiểu học và THCS Sao Khuê"]),
+    ("Phần mềm do Công ty TNHH Phần mềm Diệc Xanh (Blue Heron Software Company Limited) cung "
+     "cấp.", ["Công ty TNHH Phần mềm Diệc Xanh (Blue Heron Software Company Limited)"]),
+    ("Công ty TNHH Gió Nam (Singapore) là đối tác.", ["Công ty TNHH Gió Nam"]),
+    ("Công ty TNHH Thời trang Lụa Mây chuyển địa chỉ nhận hàng cho đơn vị vận chuyển là Công ty "
+     "Cổ phần Giao vận Bắc Nam; thanh toán được xử lý qua Công ty Cổ phần Thanh toán Hòa Vân.",
+     ["Công ty TNHH Thời trang Lụa Mây"]),
+])
+def test_school_levels_english_names_in_brackets_and_carriers(text, found):
+    assert _normalized_of("Chính sách bảo mật\nGiới thiệu\n" + text, "organization") == found

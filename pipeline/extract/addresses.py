@@ -26,14 +26,14 @@ _LABEL_WORDS = (r"(?:trụ sở|văn phòng|công ty|liên hệ|kinh doanh|đăn
 _CONTACT_LABEL = (r"(?:điện thoại|ĐT|Tel|SĐT|Hotline|Email|E-mail|Website|Fax|MST|Mã số)\b")
 # A place's label may name it ("Văn phòng đại diện khu vực Miền Nam:").
 _PLACE_LABEL = (r"(?:(?:trụ sở(?:\s+chính)?|văn phòng|chi nhánh|showroom|cơ sở|cửa hàng|kho)"
-                r"(?:[ \t]+[^:\n.;]{1,40}?)?|(?-i:CN)[ \t]?\d{1,2})")  # "CN2:", a branch
+                r"(?:[ \t]+[^:\n.;]{1,40}?)?|(?-i:CN)[ \t]?\d{1,2}|(?-i:VPGD|VPĐD))")  # "CN2:"
 _ADDRESS_LABEL = (r"địa chỉ(?! email| e-mail| thư| website| web| mail)(?:[ \t]+" + _LABEL_WORDS
                   + r"){0,4}")
 _ADDRESS_RE = Gated(re.compile(
     r"(?:" + _ADDRESS_LABEL + r"|(?P<place>" + _PLACE_LABEL + r")|add(?:ress)?"
     r"|(?<!\w)(?-i:ĐC|Đ/C|Đ/c|đ/c))"
-    r"(?:[ \t]+\d{1,2})?[ \t]*:"
-    r"[ \t]*(?:\n[ \t]*)?"  # the address may start on the next line
+    r"(?:(?:[ \t]+\d{1,2})?[ \t]*:|\t|[ \t]+\d{1,2}[ \t]+[–-](?=[ \t]))"  # ":", a cell, "1 –"
+    r"[ \t*]*(?:\n[ \t]*)?"  # Markdown's "**Địa chỉ:**"; the address may start on the next line
     # a line that ends with a comma goes on on the next one
     r"(?P<addr>(?:[^\n\"”]|(?<=,)\n[ \t]*)+?)"
     r"(?=\s{0,8}(?:(?<!,)$|(?<!,)\n|[\"”]|[-–|,;.]?\s{0,8}\b(?:" + _CONTACT_LABEL
@@ -54,17 +54,24 @@ _HOUSE_NUMBER = (r"(?:[Ss]ố[ \t]+)?\d{1,4}[A-Z]?(?:/\d{1,4}[A-Z]?)*[ \t]+"
 # Inside a sentence no full stop ends an address, except after "P.", "Q.", "TP." and the like.
 _SENTENCE_CHAR = r"(?:[^\n.;:]|(?<=[ ,][PQHXpqhx])\.|(?<=[ ,]TP)\.|(?<=[ ,]Tp)\.)"
 _INLINE_ADDRESS_RE = Gated(re.compile(
-    r"(?:(?:trụ sở(?:\s+chính)?(?:\s+đăng ký)?|địa chỉ|văn phòng|chi nhánh|cửa hàng|cơ sở)\s+"
+    r"(?:(?:trụ sở(?:\s+chính)?(?:\s+đăng ký)?|địa chỉ|văn phòng|chi nhánh|cửa hàng|cơ sở"
+    r"|kho(?:\s+hàng)?|nhà máy)\s+"
     r"(?:(?:chính|đại diện|giao dịch|làm việc|kinh doanh)\s+)?"  # "văn phòng đại diện đặt tại"
     r"(?:(?:của\s+)?(?:công ty|chúng tôi)\s+)?"  # "văn phòng công ty tọa lạc tại"
     r"(?:(?:được\s+)?(?:đặt|nằm|đóng|tọa lạc|toạ lạc)\s+)?(?:tại|ở)\s+"
-    r"|địa chỉ(?:\s+là)?[ \t]+(?=" + _HOUSE_NUMBER + CAPITAL + r"))"  # "địa chỉ 88 Trần Phú"
+    r"|địa chỉ(?:\s+là)?[ \t]+(?=" + _HOUSE_NUMBER + CAPITAL  # "địa chỉ 88 Trần Phú"
+    + r"|(?-i:Tầng|Lầu|Phòng|Lô|Ấp|Thôn|Tổ|Kiốt)[ \t]))"
     r"(?P<addr>" + _SENTENCE_CHAR + r"{5,160}?" + _PROVINCE + r")",
     re.I,
 ))
 # A labelled address that ends in a province, then a full stop and a new sentence.
 _SENTENCE_AFTER_RE = re.compile(
-    _PLACE_NAMES + r"(?P<dot>\.)[ \t]+(?=(?-i:" + CAPITAL + r")\w*[ \t])", re.I)
+    r"(?:" + _PLACE_NAMES + r"|(?:tỉnh|thành phố)[ \t]+(?-i:" + CAPITAL + r")\w*(?:[ \t]+(?-i:"
+    + CAPITAL + r")\w*){0,3})(?P<dot>\.)[ \t]+(?=(?-i:" + CAPITAL + r")\w*[ \t])", re.I)
+# Where a complaint goes on to an authority: the address after it is the authority's.
+_ESCALATION_RE = re.compile(
+    r"(?:gửi|khiếu nại|phản ánh|khởi kiện)[^.;\n]{0,40}?(?:đến|tới|lên)\s+(?:Sở|Bộ|Cục|Ủy ban|"
+    r"UBND|Tòa án|cơ quan)[^.;\n]{0,80}$", re.I)
 # After a province that names a street, the address goes on with a ward, district or city.
 _GOES_ON_RE = re.compile(r",[ \t]*(?:phường|quận|huyện|xã|thị xã|thị trấn|tỉnh|thành phố|TP|Tp"
                          r"|P\.|Q\.)(?!\w)", re.I)
@@ -109,7 +116,11 @@ def _candidate(text: str, match: re.Match[str], rule_id: str) -> tuple[int, str]
     raw = text[start:end]
     if rule_id == "address.label.v1" and (stop := _SENTENCE_AFTER_RE.search(raw)):
         raw = raw[:stop.start("dot")]  # the address ended with its province; a sentence follows
-    value = raw.strip().rstrip(".,;")
+    if ")" in raw and raw.index(")") < (raw + "(").index("("):
+        raw = raw[:raw.index(")")]  # "(địa chỉ: ...) cung cấp": the bracket closes it
+    if _ESCALATION_RE.search(text, max(0, start - 160), start):
+        return None
+    value = raw.strip().strip("*").strip().rstrip(".,;")
     if not _is_address(value, rule_id == "address.label.v1", rule_id == "address.inline.v1") or (
             match.groupdict().get("place") and not _is_place_address(value)):
         return None

@@ -25,8 +25,10 @@ from ..records import TRADING_NAME, RawFact
 from .letters import CAPITAL, CAPITALS
 
 # Schools name their level first: "Trường Đại học Bách khoa", "Trường THPT Nguyễn Du".
-_SCHOOL_LEVEL = (r"(?:Đại học|Đại Học|ĐẠI HỌC|Cao đẳng|Cao Đẳng|CAO ĐẲNG|Trung cấp|TRUNG CẤP"
-                 r"|THPT|THCS|Tiểu học|TIỂU HỌC|Mầm non|MẦM NON|Mẫu giáo|Phổ thông|PHỔ THÔNG)")
+_ONE_LEVEL = (r"(?:Đại học|Đại Học|ĐẠI HỌC|Cao đẳng|Cao Đẳng|CAO ĐẲNG|Trung cấp|TRUNG CẤP"
+              r"|Trung học phổ thông|Trung học cơ sở|TRUNG HỌC PHỔ THÔNG|TRUNG HỌC CƠ SỞ"
+              r"|THPT|THCS|Tiểu học|TIỂU HỌC|Mầm non|MẦM NON|Mẫu giáo|Phổ thông|PHỔ THÔNG)")
+_SCHOOL_LEVEL = _ONE_LEVEL + r"(?:[ \t]+(?:và|VÀ)[ \t]+" + _ONE_LEVEL + ")?"  # "Tiểu học và THCS"
 _ORG_RE = Gated(re.compile(
     r"(?<!\w)(?:(?:(?:Tổng[ \t]+|TỔNG[ \t]+)?(?:CÔNG TY|Công ty|Công Ty|công ty|CTY|Cty)"
     r"|Tập đoàn|Tập Đoàn|TẬP ĐOÀN)[ \t]+"
@@ -41,11 +43,13 @@ _ORG_RE = Gated(re.compile(
     + r"|" + _SCHOOL_LEVEL + r")[ \t]+)"
     r"(?:[\w&][\w&'-]*(?:[ \t]+|(?=[\n.,;:)]|$))){1,12}(?:\([^()\n]{1,40}\))?"
 ))
+_LOWER_LEVEL = (r"(?:đại học|cao đẳng|trung cấp|trung học phổ thông|trung học cơ sở|thpt|thcs|"
+                r"tiểu học|mầm non|mẫu giáo|phổ thông)")
 _LEGAL_FORM_WORDS = re.compile(
     r"(?:công ty|cty|tập đoàn|tổng công ty|phòng khám|bệnh viện|cửa hàng|hộ kinh doanh|"
     r"doanh nghiệp tư nhân|ngân hàng|nhà thuốc|hợp tác xã|học viện|"
-    r"(?:trường[ \t]+)?(?:đại học|cao đẳng|trung cấp|thpt|thcs|tiểu học|mầm non|mẫu giáo|"
-    r"phổ thông))(?:[ \t]+(?:tnhh|cổ phần|cp|mtv|một thành viên|"
+    r"(?:trường[ \t]+)?" + _LOWER_LEVEL + r"(?:[ \t]+và[ \t]+" + _LOWER_LEVEL + r")?)"
+    r"(?:[ \t]+(?:tnhh|cổ phần|cp|mtv|một thành viên|"
     r"trách nhiệm hữu hạn|hợp danh|liên doanh|tmcp|thương mại cổ phần))*", re.I)
 _NAME_STOP = re.compile(r"^(?:MST|Email|E-mail|Website|Hotline|Tel|SĐT|Fax|ĐT)$")
 _NOT_A_NAME = frozenset({"con", "mẹ", "liên", "thành", "đối", "khác", "này", "chúng", "của",
@@ -59,12 +63,15 @@ _PLURAL_RE = re.compile(r"(?:các|những|mọi|nhiều)[ \t]+$", re.I)  # "các
 # a group it belongs to ("qua cổng thanh toán của Công ty ...", "thành viên của Tập đoàn ...").
 _OTHER_PARTY_RE = re.compile(
     r"(?:đối tác|bên thứ ba|cổng thanh toán của|thành viên của|hệ sinh thái của|công ty mẹ"
-    r"|dịch vụ của)[^.;!?\n]{0,25}$", re.I)
+    r"|dịch vụ của|đơn vị vận chuyển|xử lý qua|giao bởi)[^.;!?\n]{0,25}$", re.I)
 # A name's alias in brackets right after it: "(KHATRA)", "(tên viết tắt: KALIX JSC)", an
 # English name in capitals.
 _ALIAS_RE = re.compile(
     r"^\((?:(?i:tên viết tắt|viết tắt|tên tiếng anh|tên giao dịch|tên quốc tế)[ \t]*:[ \t]*)?"
-    r"(?-i:[A-ZĐ0-9][A-ZĐÀ-Ỹ0-9 &.-]{1,60})\)")
+    r"(?-i:[A-ZĐ0-9][A-ZĐÀ-Ỹ0-9 &.-]{1,60}"
+    # or an English name with its legal form: "(White Crane Software Company Limited)"
+    r"|[A-Z][A-Za-z0-9&.'-]*(?:[ \t]+[A-Za-z0-9&.'-]+){0,6}[ \t]+(?:Company|Limited|Co\.|"
+    r"Ltd\.?|JSC|Corporation|Corp\.?|Group|Foundation|Holdings|Inc\.?))\)")
 _MAX_LOWER_RUN = 8  # lower-case business-line words between a legal form and a proper name
 # A name with a foreign legal form after it ("Shopee Pte. Ltd."), read only where the policy
 # says who owns or runs the service: policies name foreign partners ("Google LLC") too.
