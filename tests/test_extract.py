@@ -521,3 +521,39 @@ def test_addresses_in_tables_markdown_brackets_and_sentences(text, found):
 ])
 def test_school_levels_english_names_in_brackets_and_carriers(text, found):
     assert _normalized_of("Chính sách bảo mật\nGiới thiệu\n" + text, "organization") == found
+
+
+# What a review of the day's fact rules found (each passed before those rules and failed
+# after them until fixed).
+@pytest.mark.parametrize(("text", "kind", "found"), [
+    ("Chia sẻ với đối tác\nCông ty Cổ phần Dược phẩm An Tâm không bán dữ liệu cá nhân.",
+     "organization", ["Công ty Cổ phần Dược phẩm An Tâm"]),
+    ("Chính sách này áp dụng cho khách hàng và đối tác của Công ty TNHH Thương mại Hoàng Phát.",
+     "organization", ["Công ty TNHH Thương mại Hoàng Phát"]),
+    ("Khi sử dụng dịch vụ của Công ty Cổ phần Công nghệ Sao Việt, bạn đồng ý với chính sách này.",
+     "organization", ["Công ty Cổ phần Công nghệ Sao Việt"]),
+    ("CÔNG TY CỔ PHẦN ĐẦU TƯ MINH AN (SAU ĐÂY GỌI LÀ CÔNG TY HOẶC CHÚNG TÔI) cam kết bảo mật.",
+     "organization", ["CÔNG TY CỔ PHẦN ĐẦU TƯ MINH AN"]),
+    ("Công ty Cổ phần Du lịch Biển Xanh (A member of Sun Ocean Group) quản lý website.",
+     "organization", ["Công ty Cổ phần Du lịch Biển Xanh"]),
+    ("Chúng tôi dùng điểm thi tốt nghiệp Trung học phổ thông Quốc gia để xét tuyển.",
+     "organization", []),
+    ("Địa chỉ: 12 Lê Lợi, Phường Bến Nghé, Quận 1,\n0909 123 456", "address",
+     ["12 Lê Lợi, Phường Bến Nghé, Quận 1"]),
+    ("Địa chỉ\t12 Lê Lợi, Quận 1, TP. Hồ Chí Minh\t0909 123 456", "address",
+     ["12 Lê Lợi, Quận 1, TP. Hồ Chí Minh"]),
+    ("Vui lòng gửi khiếu nại đến Bộ phận Chăm sóc khách hàng theo địa chỉ: 12 Lê Lợi, phường "
+     "Bến Thành, TP. Hồ Chí Minh.", "address", ["12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh"]),
+    ("Chi nhánh 1 - Khu vực phía Bắc gồm 12 tỉnh thành.", "address", []),
+    ("Cửa hàng Mây | 3 showroom tại Quận 1, TP. Hồ Chí Minh | Hotline 0909 000 111", "address",
+     []),
+    ("Dữ liệu cá nhân được thu thập, xử lý và lưu trữ trong 5 năm.", "retention_period",
+     ["1825"]),
+    ("Dữ liệu được lưu trữ từ 3 năm trở lên.", "retention_period", ["1095"]),
+    ("Dữ liệu được lưu trữ trong vòng 5 ngày làm việc rồi bị xóa vĩnh viễn.",
+     "retention_period", ["5"]),
+    ("5. Bảo mật\nMật khẩu được giữ trong bí mật; tài khoản không hoạt động trong 6 tháng sẽ bị "
+     "khóa.", "retention_period", []),
+])
+def test_what_the_review_of_the_days_fact_rules_found(text, kind, found):
+    assert _normalized_of("Chính sách bảo mật\n" + text, kind) == found

@@ -32,12 +32,14 @@ _ADDRESS_LABEL = (r"địa chỉ(?! email| e-mail| thư| website| web| mail)(?:[
 _ADDRESS_RE = Gated(re.compile(
     r"(?:" + _ADDRESS_LABEL + r"|(?P<place>" + _PLACE_LABEL + r")|add(?:ress)?"
     r"|(?<!\w)(?-i:ĐC|Đ/C|Đ/c|đ/c))"
-    r"(?:(?:[ \t]+\d{1,2})?[ \t]*:|\t|[ \t]+\d{1,2}[ \t]+[–-](?=[ \t]))"  # ":", a cell, "1 –"
+    # ":", a table's cell, "Cơ sở 1 – 12 ..." (a number or a lot, room or floor after the dash)
+    r"(?:(?:[ \t]+\d{1,2})?[ \t]*:|\t|[ \t]+\d{1,2}[ \t]+[–-](?=[ \t]+(?:\d|(?-i:Số|Lô|Tầng)\b)))"
     r"[ \t*]*(?:\n[ \t]*)?"  # Markdown's "**Địa chỉ:**"; the address may start on the next line
     # a line that ends with a comma goes on on the next one
-    r"(?P<addr>(?:[^\n\"”]|(?<=,)\n[ \t]*)+?)"
-    r"(?=\s{0,8}(?:(?<!,)$|(?<!,)\n|[\"”]|[-–|,;.]?\s{0,8}\b(?:" + _CONTACT_LABEL
-    + r"|(?:" + _ADDRESS_LABEL + r"|" + _PLACE_LABEL + r")(?:[ \t]+\d{1,2})?[ \t]*:)))",
+    r"(?P<addr>(?:[^\n\t\"”]|(?<=,)\n[ \t]*)+?)"  # a tab ends a table's cell
+    r"(?=\s{0,8}(?:(?<!,)$|(?<!,)\n|\t|[\"”]|[-–|,;.]?\s{0,8}\b(?:" + _CONTACT_LABEL
+    + r"|(?:" + _ADDRESS_LABEL + r"|" + _PLACE_LABEL + r")(?:(?:[ \t]+\d{1,2})?[ \t]*:"
+    r"|[ \t]+\d{1,2}[ \t]+[–-][ \t]))))",  # the next "Cơ sở 2 – ..."
     re.I | re.M,  # \s bounded: a run of \v, \f or U+2028 is linear
 ))
 # What a place label ("Cơ sở pháp lý:", "Văn phòng làm việc:") may head that is no address:
@@ -70,8 +72,11 @@ _SENTENCE_AFTER_RE = re.compile(
     + CAPITAL + r")\w*){0,3})(?P<dot>\.)[ \t]+(?=(?-i:" + CAPITAL + r")\w*[ \t])", re.I)
 # Where a complaint goes on to an authority: the address after it is the authority's.
 _ESCALATION_RE = re.compile(
-    r"(?:gửi|khiếu nại|phản ánh|khởi kiện)[^.;\n]{0,40}?(?:đến|tới|lên)\s+(?:Sở|Bộ|Cục|Ủy ban|"
-    r"UBND|Tòa án|cơ quan)[^.;\n]{0,80}$", re.I)
+    r"(?:gửi|khiếu nại|phản ánh|khởi kiện)[^.;\n]{0,40}?(?:đến|tới|lên)\s+(?:Sở|Bộ(?!\s+phận)|Cục"
+    r"|Ủy ban|UBND|Tòa án|cơ quan(?!\s+chủ quản))[^.;\n]{0,80}\Z", re.I)  # not "Bộ phận CSKH"
+# A line after an address's trailing comma that is no part of it: a label, an e-mail, a phone
+# number, a numbered heading.
+_NOT_GOING_ON_RE = re.compile(r"[:@]|^[ \t]*[+\d][\d .()-]{7,}[ \t]*$|^[ \t]*\d+\.[ \t]")
 # After a province that names a street, the address goes on with a ward, district or city.
 _GOES_ON_RE = re.compile(r",[ \t]*(?:phường|quận|huyện|xã|thị xã|thị trấn|tỉnh|thành phố|TP|Tp"
                          r"|P\.|Q\.)(?!\w)", re.I)
@@ -87,7 +92,8 @@ _COUNT_RE = re.compile(r"\b\d+[ \t]+(?:tỉnh|thành phố|miền|quốc gia|nư
                        r"cửa hàng|cơ sở|showroom)(?!\w)", re.I)
 # A bare line that is only an address: house number first, then administrative units.
 _ADDRESS_LINE_RE = re.compile(  # or alone between the bars of a footer ("Shop X | 45 ... |")
-    r"(?:^(?:- )?|(?<=\|)[ \t]*)(?P<addr>(?:số\s+)?[A-Z]{0,2}[0-9][0-9A-Za-z/-]*[ \t,]"
+    r"(?:^(?:- )?|(?<=\|)[ \t]*(?=" + _HOUSE_NUMBER + "(?:(?-i:" + CAPITAL + r")|số\b|\d)))"
+    r"(?P<addr>(?:số\s+)?[A-Z]{0,2}[0-9][0-9A-Za-z/-]*[ \t,]"
     r"[^\n|]{5,150}?" + _PROVINCE + r")[ \t.]*(?:$|(?=\|))",
     re.I | re.M,
 )
@@ -113,11 +119,12 @@ def _candidate(text: str, match: re.Match[str], rule_id: str) -> tuple[int, str]
     start, end = match.span("addr")
     if rule_id == "address.inline.v1":
         end = _inline_end(text, end)
-    raw = text[start:end]
+    raw = _own_lines(text[start:end])
     if rule_id == "address.label.v1" and (stop := _SENTENCE_AFTER_RE.search(raw)):
         raw = raw[:stop.start("dot")]  # the address ended with its province; a sentence follows
-    if ")" in raw and raw.index(")") < (raw + "(").index("("):
-        raw = raw[:raw.index(")")]  # "(địa chỉ: ...) cung cấp": the bracket closes it
+    closing = raw.find(")")
+    if closing > 3 and closing < (raw + "(").index("("):  # not a list's "1)"
+        raw = raw[:closing]  # "(địa chỉ: ...) cung cấp": the bracket closes it
     if _ESCALATION_RE.search(text, max(0, start - 160), start):
         return None
     value = raw.strip().strip("*").strip().rstrip(".,;")
@@ -125,6 +132,15 @@ def _candidate(text: str, match: re.Match[str], rule_id: str) -> tuple[int, str]
             match.groupdict().get("place") and not _is_place_address(value)):
         return None
     return start + raw.index(value), value
+
+
+def _own_lines(raw: str) -> str:
+    """An address that goes on after a trailing comma, without the next line when that line
+    is no part of it ("Quận 1,\nĐiện thoại: ...", a phone number, no place at all)."""
+    if ",\n" not in raw:
+        return raw
+    first, after = raw.split(",\n", 1)
+    return first if _NOT_GOING_ON_RE.search(after) or not _ADDRESS_CUE_RE.search(after) else raw
 
 
 def _inline_end(text: str, end: int) -> int:

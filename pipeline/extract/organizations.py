@@ -54,20 +54,25 @@ _LEGAL_FORM_WORDS = re.compile(
 _NAME_STOP = re.compile(r"^(?:MST|Email|E-mail|Website|Hotline|Tel|SĐT|Fax|ĐT)$")
 _NOT_A_NAME = frozenset({"con", "mẹ", "liên", "thành", "đối", "khác", "này", "chúng", "của",
                          "chủ", "quản", "trong", "có", "được", "sẽ", "là", "không", "xin",
-                         "luôn", "đã", "đang", "phải", "cần", "chỉ", "cũng"})
+                         "luôn", "đã", "đang", "phải", "cần", "chỉ", "cũng", "hoặc", "và"})
 # What a company does, not what it is called: "CÔNG TY CAM KẾT BẢO MẬT ..." is a heading.
 _NOT_A_NAME_START = frozenset({"cam kết", "bảo mật", "bảo vệ", "thu thập", "sử dụng",
-                               "chịu trách", "đảm bảo", "tôn trọng", "chia sẻ", "cung cấp"})
+                               "chịu trách", "đảm bảo", "tôn trọng", "chia sẻ", "cung cấp",
+                               "quốc gia"})  # "kỳ thi Trung học phổ thông Quốc gia"
 _PLURAL_RE = re.compile(r"(?:các|những|mọi|nhiều)[ \t]+$", re.I)  # "các công ty Việt Nam"
 # Another party than the controller, named as such just before: a partner, a payment gateway,
 # a group it belongs to ("qua cổng thanh toán của Công ty ...", "thành viên của Tập đoàn ...").
 _OTHER_PARTY_RE = re.compile(
-    r"(?:đối tác|bên thứ ba|cổng thanh toán của|thành viên của|hệ sinh thái của|công ty mẹ"
-    r"|dịch vụ của|đơn vị vận chuyển|xử lý qua|giao bởi)[^.;!?\n]{0,25}$", re.I)
+    r"(?:đối tác(?!\s+(?:của|và)\b)|bên thứ ba|cổng thanh toán của|hệ sinh thái của|công ty mẹ"
+    r"|chúng tôi\s+(?:có thể\s+)?(?:sử dụng|dùng|thuê)[^.;!?\n]{0,120}dịch vụ của"
+    r"|đơn vị vận chuyển|xử lý qua|giao bởi)[^.;!?\n]{0,25}\Z", re.I)
+_MEMBER_OF_RE = re.compile(r"thành viên của[ \t]*\Z", re.I)  # "... thành viên của Tập đoàn X"
+_OTHER_PARTY_REACH = 200
 # A name's alias in brackets right after it: "(KHATRA)", "(tên viết tắt: KALIX JSC)", an
 # English name in capitals.
 _ALIAS_RE = re.compile(
-    r"^\((?:(?i:tên viết tắt|viết tắt|tên tiếng anh|tên giao dịch|tên quốc tế)[ \t]*:[ \t]*)?"
+    r"^\((?!(?i:sau đây|dưới đây|gọi tắt|a member|member))"  # no "(SAU ĐÂY GỌI LÀ ...)"
+    r"(?:(?i:tên viết tắt|viết tắt|tên tiếng anh|tên giao dịch|tên quốc tế)[ \t]*:[ \t]*)?"
     r"(?-i:[A-ZĐ0-9][A-ZĐÀ-Ỹ0-9 &.-]{1,60}"
     # or an English name with its legal form: "(White Crane Software Company Limited)"
     r"|[A-Z][A-Za-z0-9&.'-]*(?:[ \t]+[A-Za-z0-9&.'-]+){0,6}[ \t]+(?:Company|Limited|Co\.|"
@@ -185,7 +190,9 @@ def find_organizations(text: str) -> Iterator[RawFact]:
     while match := _ORG_RE.search(text, position, places):
         start = match.start()
         plural = _PLURAL_RE.search(text, max(0, start - 8), start)
-        other = _OTHER_PARTY_RE.search(text, max(0, start - 40), start)
+        other = _OTHER_PARTY_RE.search(text, max(0, start - _OTHER_PARTY_REACH), start) or (
+            _MEMBER_OF_RE.search(text, max(0, start - 20), start)
+            and match.group(0).lower().startswith(("tập đoàn", "tổng công ty")))
         value = "" if plural or other else _legal_name(text, match)
         if value:
             yield RawFact("organization", value, value[0].upper() + value[1:], start,

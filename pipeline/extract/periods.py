@@ -57,13 +57,13 @@ _DURATION_RE = re.compile(
     r"|trong thời hạn|trong|vòng|thời hạn|sau|là|khoảng|từ)\s+)?"
     r"(?:(?P<low>" + AMOUNT + r")\s*(?:-|–|đến|tới)\s*)?(?P<n>" + AMOUNT + r")"  # "từ 1 đến 3"
     r"\s*(?P<unit>ngày|tuần|tháng|năm|giờ(?!\s*(?:sáng|chiều|tối|trưa|đêm|mỗi|hằng|hàng)))"
-    r"(?!\s*\d)(?![\w/])(?!\s+làm\s+việc)",  # working days: a deadline, never a retention
+    r"(?!\s*\d)(?![\w/])",
     re.I,
 )
 # What a duration after them is not how long data is kept: a reply, a delivery, a warranty.
 _NOT_KEPT_RE = re.compile(
     r"(?:phản hồi|trả lời|xử lý|giải quyết|bảo hành|giao hàng|đổi trả|hoàn tiền)"
-    r"[^.;!?\n]{0,40}$", re.I)
+    r"(?:(?!lưu|giữ)[^.;!?\n]){0,40}\Z", re.I)  # not "xử lý và lưu trữ trong 5 năm"
 
 
 def duration_days(n: int, unit: str) -> int:
@@ -257,7 +257,8 @@ def find_retention_periods(text: str, windows: list[Window]) -> Iterator[RawFact
         yield from _retention_kinds(clause, window.start, about_retention)
 
 
-_BOUNDS = {"tối đa": "max", "không quá": "max", "tối thiểu": "min", "ít nhất": "min"}
+_BOUNDS = {"tối đa": "max", "không quá": "max", "tối thiểu": "min", "ít nhất": "min",
+           "từ": "min"}  # "từ 3 năm trở lên"
 _HOURS_LEADS = frozenset({"trong", "trong vòng", "trong thời hạn", "tối đa", "tối đa là",
                           "không quá", "không quá là", "sau"})
 
@@ -270,8 +271,7 @@ def _durations(clause: str, offset: int, about_retention: bool) -> Iterator[RawF
         hours = match.group("unit").lower() == "giờ"
         if (hours and lead not in _HOURS_LEADS) or (not lead and not about_retention):
             continue  # "sau 48 giờ", not "khoảng 2 giờ" (a time of day)
-        if _NOT_KEPT_RE.search(clause, max(0, match.start() - 60), match.start()) or (
-                lead == "từ" and not match.group("low")):
+        if _NOT_KEPT_RE.search(clause, max(0, match.start() - 60), match.start()):
             continue
         lead = lead.split(" là")[0]
         for group, bound in (("low", "min"), ("n", "max")):  # each end from its own number
