@@ -273,17 +273,23 @@ def _durations(clause: str, offset: int, about_retention: bool) -> Iterator[RawF
             continue  # "sau 48 giờ", not "khoảng 2 giờ" (a time of day)
         if _NOT_KEPT_RE.search(clause, max(0, match.start() - 60), match.start()):
             continue
-        lead = lead.split(" là")[0]
-        for group, bound in (("low", "min"), ("n", "max")):  # each end from its own number
-            days = duration_days(amount_value(match.group(group)), match.group("unit")) if (
-                match.group(group)) else 0
-            if days:
-                start = match.start() if group == "low" or not match.group("low") else (
-                    match.start("n"))
-                yield RawFact("retention_period", clause[start:match.end()], str(days),
-                              offset + start, offset + match.end(),
-                              "retention_period.duration.v1",
-                              bound if match.group("low") else _BOUNDS.get(lead, ""))
+        for start, days, bound in _ends(match, _BOUNDS.get(lead.split(" là")[0], "")):
+            yield RawFact("retention_period", clause[start:match.end()], str(days),
+                          offset + start, offset + match.end(), "retention_period.duration.v1",
+                          bound)
+
+
+def _ends(match: re.Match[str], bound: str) -> list[tuple[int, int, str]]:
+    """(start, days, qualifier) of each end a duration states: a range's two ("từ 1 đến 3
+    năm": min and max, each from its own number), else the one with its lead's `bound`;
+    zero days are none."""
+    if match.group("low"):
+        ends = [(match.start(), match.group("low"), "min"),
+                (match.start("n"), match.group("n"), "max")]
+    else:
+        ends = [(match.start(), match.group("n"), bound)]
+    return [(start, days, qualifier) for start, amount, qualifier in ends
+            if (days := duration_days(amount_value(amount), match.group("unit")))]
 
 
 def _retention_kinds(clause: str, offset: int, about_retention: bool) -> Iterator[RawFact]:
