@@ -71,9 +71,9 @@ _SENTENCE_AFTER_RE = re.compile(
     r"(?:" + _PLACE_NAMES + r"|(?:tỉnh|thành phố)[ \t]+(?-i:" + CAPITAL + r")\w*(?:[ \t]+(?-i:"
     + CAPITAL + r")\w*){0,3})(?P<dot>\.)[ \t]+(?=(?-i:" + CAPITAL + r")\w*[ \t])", re.I)
 # Where a complaint goes on to an authority: the address after it is the authority's.
-_ESCALATION_RE = re.compile(
+_ESCALATION_RE = Gated(re.compile(
     r"(?:gửi|khiếu nại|phản ánh|khởi kiện)[^.;\n]{0,40}?(?:đến|tới|lên)\s+(?:Sở|Bộ(?!\s+phận)|Cục"
-    r"|Ủy ban|UBND|Tòa án|cơ quan(?!\s+chủ quản))[^.;\n]{0,80}\Z", re.I)  # not "Bộ phận CSKH"
+    r"|Ủy ban|UBND|Tòa án|cơ quan(?!\s+chủ quản))[^.;\n]{0,80}\Z", re.I))  # not "Bộ phận CSKH"
 # A line after an address's trailing comma that is no part of it: a label, an e-mail, a phone
 # number, a numbered heading.
 _NOT_GOING_ON_RE = re.compile(r"[:@]|^[ \t]*[+\d][\d .()-]{7,}[ \t]*$|^[ \t]*\d+\.[ \t]")
@@ -125,7 +125,7 @@ def _candidate(text: str, match: re.Match[str], rule_id: str) -> tuple[int, str]
     closing = raw.find(")")
     if closing > 3 and closing < (raw + "(").index("("):  # not a list's "1)"
         raw = raw[:closing]  # "(địa chỉ: ...) cung cấp": the bracket closes it
-    if _ESCALATION_RE.search(text, max(0, start - 160), start):
+    if _ESCALATION_RE.search(text[max(0, start - 160) : start]):
         return None
     value = raw.strip().strip("*").strip().rstrip(".,;")
     if not _is_address(value, rule_id == "address.label.v1", rule_id == "address.inline.v1") or (

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -62,10 +62,11 @@ _NOT_A_NAME_START = frozenset({"cam kết", "bảo mật", "bảo vệ", "thu th
 _PLURAL_RE = re.compile(r"(?:các|những|mọi|nhiều)[ \t]+$", re.I)  # "các công ty Việt Nam"
 # Another party than the controller, named as such just before: a partner, a payment gateway,
 # a group it belongs to ("qua cổng thanh toán của Công ty ...", "thành viên của Tập đoàn ...").
-_OTHER_PARTY_RE = re.compile(
+# Searched in the text just before a name (`Gated`: most windows hold none of its words).
+_OTHER_PARTY_RE = Gated(re.compile(
     r"(?:đối tác(?!\s+(?:của|và)\b)|bên thứ ba|cổng thanh toán của|hệ sinh thái của|công ty mẹ"
     r"|chúng tôi\s+(?:có thể\s+)?(?:sử dụng|dùng|thuê)[^.;!?\n]{0,120}dịch vụ của"
-    r"|đơn vị vận chuyển|xử lý qua|giao bởi)[^.;!?\n]{0,25}\Z", re.I)
+    r"|đơn vị vận chuyển|xử lý qua|giao bởi)[^.;!?\n]{0,25}\Z", re.I))
 _MEMBER_OF_RE = re.compile(r"thành viên của[ \t]*\Z", re.I)  # "... thành viên của Tập đoàn X"
 _OTHER_PARTY_REACH = 200
 # A name's alias in brackets right after it: "(KHATRA)", "(tên viết tắt: KALIX JSC)", an
@@ -187,13 +188,11 @@ def find_organizations(text: str) -> Iterator[RawFact]:
         ['Công ty TNHH Công nghệ và Giải pháp Omega']
     """
     position, places = 0, _ORG_RE.places(text)
+    others = _OTHER_PARTY_RE.places(text) or []  # where "đối tác", "bên thứ ba" ... begin
     while match := _ORG_RE.search(text, position, places):
         start = match.start()
         plural = _PLURAL_RE.search(text, max(0, start - 8), start)
-        other = _OTHER_PARTY_RE.search(text, max(0, start - _OTHER_PARTY_REACH), start) or (
-            _MEMBER_OF_RE.search(text, max(0, start - 20), start)
-            and match.group(0).lower().startswith(("tập đoàn", "tổng công ty")))
-        value = "" if plural or other else _legal_name(text, match)
+        value = "" if plural or _other_party(text, match, others) else _legal_name(text, match)
         if value:
             yield RawFact("organization", value, value[0].upper() + value[1:], start,
                           start + len(value), "organization.legal_name.v1", "")
@@ -214,6 +213,18 @@ def find_foreign_owners(text: str) -> Iterator[RawFact]:
         if not _LEGAL_FORM_WORDS.match(name):  # a Vietnamese legal name is read as one
             yield RawFact("organization", name, name, match.start("name"), match.end("name"),
                           "organization.foreign_form.v1", "")
+
+
+def _other_party(text: str, match: re.Match[str], others: Sequence[int]) -> bool:
+    """Whether the name `match` starts is named as another party just before it (`others`:
+    where the words that say so begin in `text`)."""
+    start = match.start()
+    reach = max(0, start - _OTHER_PARTY_REACH)
+    if bisect_left(others, reach) < bisect_left(others, start) and _OTHER_PARTY_RE.search(
+            text[reach:start]):
+        return True
+    return bool(_MEMBER_OF_RE.search(text, max(0, start - 20), start)
+                and match.group(0).lower().startswith(("tập đoàn", "tổng công ty")))
 
 
 def _legal_name(text: str, match: re.Match[str]) -> str:
