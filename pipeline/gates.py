@@ -438,6 +438,7 @@ def starts(pattern: str, flags: int = re.I) -> Needles | None:
 
 
 def _starts(tree: list[tuple[Any, Any]]) -> Needles | None:
+    """`starts` of a parsed pattern."""
     found, empty = _first(tree)
     if found is None or empty:
         return None

@@ -26,6 +26,8 @@ _EMAIL_RE = re.compile(
     r"(?:\.|\s?\[dot\]\s?|\s?\(dot\)\s?)[A-Za-z]{2,24})(?![\w@-])",
     re.I,
 )
+
+
 def _classed(chars: str) -> str:
     """Every character a case-insensitive class matches: its ASCII letters and also "İ", "ı",
     "ſ" and the Kelvin sign, which `re.I` holds equal to "i", "s" and "k"."""

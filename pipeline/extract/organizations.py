@@ -70,7 +70,7 @@ _OTHER_PARTY_RE = Gated(re.compile(
 _MEMBER_OF_RE = re.compile(r"thành viên của[ \t]*\Z", re.I)  # "... thành viên của Tập đoàn X"
 _OTHER_PARTY_REACH = 200
 # A name's alias in brackets right after it: "(KHATRA)", "(tên viết tắt: KALIX JSC)", an
-# English name in capitals.
+# English name in capitals or with its legal form ("(Blue Heron Software Company Limited)").
 _ALIAS_RE = re.compile(
     r"^\((?!(?i:sau đây|dưới đây|gọi tắt|a member|member))"  # no "(SAU ĐÂY GỌI LÀ ...)"
     r"(?:(?i:tên viết tắt|viết tắt|tên tiếng anh|tên giao dịch|tên quốc tế)[ \t]*:[ \t]*)?"
