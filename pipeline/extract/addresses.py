@@ -74,6 +74,7 @@ _SENTENCE_AFTER_RE = re.compile(
 _ESCALATION_RE = Gated(re.compile(
     r"(?:gửi|khiếu nại|phản ánh|khởi kiện)[^.;\n]{0,40}?(?:đến|tới|lên)\s+(?:Sở|Bộ(?!\s+phận)|Cục"
     r"|Ủy ban|UBND|Tòa án|cơ quan(?!\s+chủ quản))[^.;\n]{0,80}\Z", re.I))  # not "Bộ phận CSKH"
+_ESCALATION_REACH = 160  # characters before an address where the complaint may go on
 # A line after an address's trailing comma that is no part of it: a label, an e-mail, a phone
 # number, a numbered heading.
 _NOT_GOING_ON_RE = re.compile(r"[:@]|^[ \t]*[+\d][\d .()-]{7,}[ \t]*$|^[ \t]*\d+\.[ \t]")
@@ -117,21 +118,28 @@ def _candidate(text: str, match: re.Match[str], rule_id: str) -> tuple[int, str]
     inline address goes on past a province that names a street ("12 đường Tiền Giang,
     phường ..., Thành phố Hồ Chí Minh")."""
     start, end = match.span("addr")
+    if _ESCALATION_RE.search(text[max(0, start - _ESCALATION_REACH) : start]):
+        return None
     if rule_id == "address.inline.v1":
         end = _inline_end(text, end)
-    raw = _own_lines(text[start:end])
-    if rule_id == "address.label.v1" and (stop := _SENTENCE_AFTER_RE.search(raw)):
-        raw = raw[:stop.start("dot")]  # the address ended with its province; a sentence follows
-    closing = raw.find(")")
-    if closing > 3 and closing < (raw + "(").index("("):  # not a list's "1)"
-        raw = raw[:closing]  # "(địa chỉ: ...) cung cấp": the bracket closes it
-    if _ESCALATION_RE.search(text[max(0, start - 160) : start]):
-        return None
+    raw = _trimmed(text[start:end], rule_id == "address.label.v1")
     value = raw.strip().strip("*").strip().rstrip(".,;")
     if not _is_address(value, rule_id == "address.label.v1", rule_id == "address.inline.v1") or (
             match.groupdict().get("place") and not _is_place_address(value)):
         return None
     return start + raw.index(value), value
+
+
+def _trimmed(raw: str, labelled: bool) -> str:
+    """What a rule matched, without what follows the address: the next line when it is no
+    part of it, the sentence after a labelled address's province, a closing bracket."""
+    raw = _own_lines(raw)
+    if labelled and (stop := _SENTENCE_AFTER_RE.search(raw)):
+        raw = raw[:stop.start("dot")]  # the address ended with its province; a sentence follows
+    closing = raw.find(")")
+    if closing > 3 and closing < (raw + "(").index("("):  # not a list's "1)"
+        raw = raw[:closing]  # "(địa chỉ: ...) cung cấp": the bracket closes it
+    return raw
 
 
 def _own_lines(raw: str) -> str:
