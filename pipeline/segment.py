@@ -268,9 +268,12 @@ def segment_document(doc: Document, params: SegmentParams = SegmentParams(),
 def _unit_clauses(text: str, unit: Line, level: int | None, params: SegmentParams
                   ) -> list[tuple[int, int, str]]:
     """The clause spans of one candidate line and their kind: a heading is one clause, a
-    bullet or numbered item is cut only if overlong, a paragraph is cut into sentences."""
+    bullet or numbered item is cut only if overlong, a paragraph is cut into sentences, a
+    label joined to the lines going on with it is the clauses of those lines."""
     if level is not None:
         return [(unit.start, unit.end, "heading")]
+    if unit.lines:  # a label that is no heading keeps the clauses of its lines
+        return [span for line in unit.lines for span in _unit_clauses(text, line, None, params)]
     if unit.text.startswith("- ") or NUMBERING_RE.match(unit.text) or "\n" in text[
             unit.start : unit.end]:
         return [(a, b, "bullet") for a, b in _split_long(text, unit.start, unit.end, params)]

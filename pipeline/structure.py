@@ -53,6 +53,8 @@ class Line:
     start: int
     end: int
     text: str
+    lines: tuple[Line, ...] = ()  # a label and the lines that go on with it, as scraped
+
 
 
 # Where a policy scraped onto one long line starts a section: after a sentence end, a
@@ -77,12 +79,14 @@ _HEADING_CUES = (
     "an toàn", "tranh chấp", "thay đổi", "đơn vị",
 )
 _MAX_HEADING_WORDS = 16
+_JOINS = frozenset("&/+-–")  # "4. Cookie & Công nghệ theo dõi": the heading goes on
 
 
 def structure_lines(text: str) -> list[Line]:
     """The candidate lines of a text for heading detection: its non-empty lines (long ones
     cut before inline headings, a heading glued to its body split off), a bare numbering
-    line ("2.1.") joined to the line it numbers.
+    line ("2.1.") joined to the line it numbers, a line starting with a colon to the label
+    before it.
 
     Examples:
         >>> [u.text for u in structure_lines("2.1.\\nThời gian lưu trữ\\nLưu 24 tháng.")]
@@ -90,6 +94,7 @@ def structure_lines(text: str) -> list[Line]:
     """
     units: list[Line] = []
     pending: Line | None = None
+    bare_colon = False  # the last unit ends in a colon alone on its line
     for line in _lines(text):
         if BARE_NUMBER_RE.match(line.text) and pending is None:
             pending = line
@@ -97,6 +102,14 @@ def structure_lines(text: str) -> list[Line]:
         if pending is not None:
             line = Line(pending.start, line.end, f"{pending.text} {line.text}")
             pending = None
+        # Text scraped from JSX breaks "Mục đích thu thập: Lý do ..." before the colon and
+        # may leave the colon alone on its line: the label goes on, it is no heading.
+        joined = units and (line.text.startswith(":") or bare_colon)
+        bare_colon = line.text == ":"
+        if joined:
+            label = units.pop()
+            line = Line(label.start, line.end, f"{label.text} {line.text}",
+                        (*(label.lines or (label,)), line))
         units.append(line)
     if pending is not None:  # a numbering on the last line numbers nothing
         units.append(pending)
@@ -200,9 +213,9 @@ def _heading_end(piece: str, strict: bool) -> int:
     words = list(re.finditer(r"\S+", piece[numbering.end() :]))
     for k in range(1, min(len(words) - 1, _MAX_HEADING_WORDS)):
         word, after = words[k].group(0), words[k + 1].group(0)
-        if not (word[:1].isupper() and after[:1].islower()):
-            continue
         head = [w.group(0) for w in words[:k]]
+        if not (word[:1].isupper() and after[:1].islower()) or head[-1] in _JOINS:
+            continue
         title = all(w[:1].isupper() or not w[:1].isalpha() for w in head) and len(head) >= 2
         cued = any(cue in " ".join(head).lower() for cue in _HEADING_CUES)
         ends_clause = any(w[-1:] in ",;" for w in head) or head[-1][-1:] == "." and len(

@@ -141,6 +141,28 @@ def test_a_numbered_line_is_a_heading_when_its_siblings_are():
         "Chính sách bảo mật", "Điều 2. Loại dữ liệu cá nhân được xử lý", "Điều 3. Mục đích xử lý"]
 
 
+def test_labels_broken_before_their_colon_are_no_headings():
+    # Text taken out of JSX: "<b>Mục đích thu thập</b>: Lý do ..." loses the line join.
+    text = ("CHÍNH SÁCH BẢO MẬT\n1. Giới thiệu\nChính sách này giải thích:\nMục đích thu thập\n"
+            ": Lý do chúng tôi thu thập thông tin cá nhân của bạn.\nBiện pháp bảo mật\n:\n"
+            "Cách chúng tôi bảo vệ thông tin cá nhân của bạn.\n2. Thu thập thông tin\n"
+            "Chúng tôi thu thập họ tên và số điện thoại.")
+    assert [h for h, _ in _headings(text)] == [
+        "CHÍNH SÁCH BẢO MẬT", "1. Giới thiệu", "2. Thu thập thông tin"]
+    units = [u.text for u in structure_lines(text)]
+    assert "Biện pháp bảo mật : Cách chúng tôi bảo vệ thông tin cá nhân của bạn." in units
+    clauses = segment_document(Document("d", "", "", text))
+    assert [c.text for c in clauses[3:7]] == [  # each line stays a clause of its own
+        "Mục đích thu thập", ": Lý do chúng tôi thu thập thông tin cá nhân của bạn.",
+        "Biện pháp bảo mật", ":"]
+
+
+def test_a_heading_with_an_ampersand_before_a_capital_stays_whole():
+    text = ("Chính sách bảo mật\n3. Chia sẻ thông tin\nChúng tôi không bán thông tin của bạn.\n"
+            "4. Cookie & Công nghệ theo dõi\nWebsite có thể dùng cookie để ghi nhớ lựa chọn.")
+    assert "4. Cookie & Công nghệ theo dõi" in [h for h, _ in _headings(text)]
+
+
 def test_a_short_line_right_under_the_title_is_a_heading():
     text = ("CHÍNH SÁCH BẢO MẬT\nXử lý dữ liệu cá nhân\nChúng tôi xử lý dữ liệu cá nhân của khách "
             "hàng theo quy định của pháp luật Việt Nam, chỉ trong phạm vi cần thiết để cung cấp "
