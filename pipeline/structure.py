@@ -21,6 +21,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import islice, repeat
 from pathlib import Path
@@ -44,6 +45,8 @@ LEVELS = (1, 2, 3, 4)
 _TEMPLATE_REST_WORDS = 8  # "... thông tin cá nhân của khách hàng" after the template's words
 _PREDICATE_RE = re.compile(r"(?<!\w)(?:là|chỉ|sẽ|được|để|nhằm|không|phải|cần|gồm)(?!\w)")
 _TEMPLATE_MAX_WORDS = 45  # "Địa chỉ của đơn vị ..., bao gồm cách thức liên lạc ..." runs to ~40
+_TITLE_MIN_WORDS = 4  # a line reciting a template title: at least "Phạm vi sử dụng thông tin"
+_TITLE_SHARE = 0.75  # of its words in the title, in order ("Thành viên" for "người tiêu dùng")
 
 
 @dataclass
@@ -290,10 +293,39 @@ def _shape(text: str, body: str | None = None) -> dict[str, float]:
 
 
 @lru_cache(maxsize=1)
+def _heading_phrases() -> dict:
+    return json.loads((Path(__file__).parent / "heading_phrases.json").read_text(
+        encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def _template_re() -> re.Pattern[str]:
-    phrases = json.loads((Path(__file__).parent / "heading_phrases.json").read_text(
-        encoding="utf-8"))["template"]
+    phrases = _heading_phrases()["template"]
     return re.compile("(?:" + "|".join(f"(?:{phrase})" for phrase in phrases) + r")(?!\w)")
+
+
+@lru_cache(maxsize=1)
+def _titles() -> dict[tuple[str, str], list[list[str]]]:
+    """The template's section titles as word lists, by their first two words."""
+    titles: dict[tuple[str, str], list[list[str]]] = {}
+    for title in _heading_phrases()["titles"]:
+        words = title.split()
+        titles.setdefault((words[0], words[1]), []).append(words)
+    return titles
+
+
+def _recites_title(body: str) -> bool:
+    """Whether a lower-case line begins as a template title does and the title holds most
+    of its words, in order ("Cơ chế tiếp nhận ... khiếu nại của Thành viên liên quan đến
+    việc thông tin cá nhân bị sử dụng sai mục đích"): a heading, however long."""
+    words = _WORD_RE.findall(body)
+    if not _TITLE_MIN_WORDS <= len(words) <= _TEMPLATE_MAX_WORDS:
+        return False
+    for title in _titles().get((words[0], words[1]), ()):
+        blocks = SequenceMatcher(None, words, title, autojunk=False).get_matching_blocks()
+        if sum(block.size for block in blocks) >= _TITLE_SHARE * len(words):
+            return True
+    return False
 
 
 def _template(body: str, numbering: str) -> dict[str, float]:
@@ -302,6 +334,8 @@ def _template(body: str, numbering: str) -> dict[str, float]:
     what the section is about ("Mục đích thu thập thông tin cá nhân:"), not saying it in a
     sentence ("Phạm vi sử dụng thông tin chỉ trong nội bộ"). `numbering`: the line's kind."""
     body = body.lower()
+    if _recites_title(body):
+        return {"template_heading": 1.0, "template_title": 1.0}
     match = _template_re().match(body)
     if match is None or len(body.split()) > _TEMPLATE_MAX_WORDS:
         return {}

@@ -115,6 +115,35 @@ def test_lines_that_begin_like_a_decree_52_section_are_marked(line, template):
     assert bool(row.get("template_heading")) is template
 
 
+@pytest.mark.parametrize("line, recites", [
+    ("Cơ chế tiếp nhận và giải quyết khiếu nại của khách hàng liên quan đến việc thông tin cá "
+     "nhân bị sử dụng sai mục đích hoặc phạm vi đã thông báo", True),
+    ("Cách thức liên hệ để thành viên có thể hỏi về hoạt động thu thập, xử lý thông tin liên "
+     "quan đến cá nhân mình", True),
+    ("- Những người hoặc tổ chức có thể được tiếp cận với thông tin cá nhân", True),
+    # the title's words inside a sentence, and a sentence that only begins like a title
+    ("Thông tin cá nhân bị sử dụng sai mục đích hoặc phạm vi đã thông báo sẽ được xử lý "
+     "theo quy định.", False),
+    ("Cơ chế tiếp nhận khiếu nại của chúng tôi hoạt động cả ngày lễ và cuối tuần, khách hàng "
+     "chỉ cần gọi tổng đài để được hướng dẫn.", False),
+])
+def test_lines_reciting_a_decree_52_title_in_full_are_marked(line, recites):
+    (row,) = line_features(structure_lines(line))
+    assert bool(row.get("template_title")) is recites
+    if recites:  # however long the title: item (đ) runs past the template's 8 extra words
+        assert row["template_heading"] == 1.0
+
+
+def test_unnumbered_decree_52_titles_in_full_are_headings():
+    text = ("Chính sách bảo mật\nd) Những người hoặc tổ chức có thể được tiếp cận với thông tin "
+            "cá nhân\nNhân viên của công ty và đơn vị vận chuyển được tiếp cận thông tin giao "
+            "hàng.\nCách thức liên hệ để thành viên có thể hỏi về hoạt động thu thập, xử lý "
+            "thông tin liên quan đến cá nhân mình\nThành viên gọi tổng đài 1900 1234 hoặc gửi "
+            "thư đến cskh@vidu.vn để được giải đáp.")
+    assert [h[:16] for h, _ in _headings(text)] == [
+        "Chính sách bảo m", "d) Những người h", "Cách thức liên h"]
+
+
 @pytest.mark.parametrize("line", [
     "Khách hàng có thể liên hệ qua email để được hỗ trợ.",
     "CTY TNHH THƯƠNG MẠI KHÁNH HỘI (KHATRA)",
