@@ -68,6 +68,27 @@ def load_split(path: Path = SPLIT_PATH) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def family_groups(path: Path = SPLIT_PATH) -> dict[str, str]:
+    """Each policy of a committed template family (by doc id, the file stem) mapped to the
+    family's first member, so that cross-validation keeps near copies in one fold: a policy
+    scored with its copy in training reads as better than on a new organisation. Policies of
+    no family are their own group and are not listed.
+
+    Examples:
+        >>> import json, tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     split = Path(tmp) / "split.json"
+        ...     _ = split.write_text(json.dumps({"families": [["a.txt", "b.html"]]}))
+        ...     family_groups(split)
+        {'a': 'a', 'b': 'a'}
+    """
+    groups = {}
+    for family in load_split(path).get("families", []):
+        stems = [Path(name).stem for name in family]
+        groups.update(dict.fromkeys(stems, stems[0]))
+    return groups
+
+
 def frozen_test_files(path: Path = SPLIT_PATH) -> frozenset[str]:
     """File names of the frozen test policies."""
     return frozenset(load_split(path)["test"])

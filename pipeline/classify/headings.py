@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from ..io import atomic_write
 from ..records import Document
 from ..segment import segment_document
 from ..structure import HeadingModel, Line, line_features, linear_from_sklearn, structure_lines
+from .folds import fold_groups
 
 C = 1.0  # chosen by grouped CV on the development policies
 THRESHOLD = 0.65
@@ -117,14 +118,17 @@ def weights_of(data: HeadingData, rows: np.ndarray) -> np.ndarray:
 
 
 def cross_validate_headings(data: HeadingData, gold: dict[str, list], docs: Collection[str],
-                            n_splits: int = 6) -> dict[str, float]:
+                            n_splits: int = 6, families: Mapping[str, str] | None = None
+                            ) -> dict[str, float]:
     """Grouped cross-validation over the policies `docs`: each fold's policies are segmented
-    with a model fitted on the other folds."""
+    with a model fitted on the other folds (with `families`, a template family stays in one
+    fold)."""
     index = np.flatnonzero(np.isin(data.groups, list(docs)))
     synthetic = np.flatnonzero(data.synthetic)
     by_id = {doc.doc_id: doc for doc in data.documents}
     totals = {"found": 0.0, "pred": 0.0, "gold": 0.0, "level": 0.0}
-    for train, test in GroupKFold(n_splits).split(index, groups=data.groups[index]):
+    groups = fold_groups(data.groups[index], families)
+    for train, test in GroupKFold(n_splits).split(index, groups=groups):
         rows = np.concatenate([index[train], synthetic])
         model = fit_heading_model([data.rows[i] for i in rows], data.y[rows],
                                   weights=weights_of(data, rows))

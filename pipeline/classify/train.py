@@ -7,7 +7,7 @@ import json
 import logging
 import platform
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +39,7 @@ from ..records import Clause
 from ..segment import segment_document
 from ..structure import HeadingModel, load_heading_model
 from .features import clause_features
+from .folds import fold_groups
 from .model import MODEL_FAMILIES
 from .persist import dump_model
 
@@ -125,16 +126,19 @@ def fold_progress(total: int, desc: str, show: bool) -> tqdm:
 
 def cross_val_proba(data: TrainingSet, family: str = "logreg",
                     rows: np.ndarray | None = None, n_splits: int = 6,
-                    models: dict | None = None, show_progress: bool = False) -> np.ndarray:
+                    models: dict | None = None, show_progress: bool = False,
+                    families: Mapping[str, str] | None = None) -> np.ndarray:
     """Out-of-fold label probabilities of the real policies in `rows` (default: all), by
-    grouped folds: no policy's clauses are ever in both training and test folds, synthetic
-    policies are only ever in training folds. Other rows stay zero. `models`, if given,
-    receives the model that did not see each policy, by doc_id."""
+    grouped folds: no policy's clauses (nor, with `families`, those of its template family)
+    are ever in both training and test folds, synthetic policies are only ever in training
+    folds. Other rows stay zero. `models`, if given, receives the model that did not see
+    each policy, by doc_id."""
     real = np.flatnonzero(~data.synthetic) if rows is None else rows
     probabilities = np.zeros(data.Y.shape)
-    n_splits = min(n_splits, len(set(data.groups[real])))  # a small set: one policy a fold
+    groups = fold_groups(data.groups[real], families)
+    n_splits = min(n_splits, len(set(groups)))  # a small set: one group a fold
     with fold_progress(n_splits, f"{family} CV", show_progress) as bar:
-        for train_real, test_idx in GroupKFold(n_splits).split(real, groups=data.groups[real]):
+        for train_real, test_idx in GroupKFold(n_splits).split(real, groups=groups):
             train_idx = np.concatenate([real[train_real], np.flatnonzero(data.synthetic)])
             model = fit(data, family, train_idx)
             probabilities[real[test_idx]] = model.predict_proba(data.X.iloc[real[test_idx]])
