@@ -40,6 +40,23 @@ def test_seed_complaints_paragraph_is_complaints(classifier):
     assert complaint and "complaints" in complaint[0]
 
 
+def test_contact_lines_under_a_sub_heading_of_the_complaints_section_are_complaints_too(
+        classifier):
+    """GUIDELINES: a contact line also takes its section's category when that section is
+    complaints; the sub-heading ("6.1. Văn phòng Đà Nẵng") hides it from the clause's own
+    features. The contact section after it stays contact alone."""
+    doc = Document("t", "", "", "6. Cơ chế tiếp nhận và giải quyết khiếu nại\n"
+                                "Khách hàng có thể gửi khiếu nại qua email hoặc điện thoại.\n"
+                                "6.1. Văn phòng Đà Nẵng\nSố 45 Trần Phú, Hải Châu, Đà Nẵng\n"
+                                "6.2. Văn phòng Huế\nSố 12 Lê Lợi, Huế\n"
+                                "7. Liên hệ\nSố 8 Nguyễn Huệ, Quận 1, TP. Hồ Chí Minh")
+    clauses = segment_document(doc)
+    labels = {c.text: r.labels for c, r in zip(clauses, classifier.predict(clauses), strict=True)}
+    for address in ("Số 45 Trần Phú, Hải Châu, Đà Nẵng", "Số 12 Lê Lợi, Huế"):
+        assert {"contact", "complaints"} <= set(labels[address])
+    assert labels["Số 8 Nguyễn Huệ, Quận 1, TP. Hồ Chí Minh"] == ("contact",)
+
+
 def _seed_rows() -> list[dict]:
     from pipeline.classify.features import feature_rows
 
