@@ -90,10 +90,11 @@ def test_fast_scoring_gives_the_models_own_probabilities(committed_model):
 
 def _odd_rows() -> list[dict]:
     """Rows no policy gives: nothing the vocabulary knows, an unknown kind, position 0."""
-    base = {"words": "", "syllables": "", "section": "", "context": "", "kind": "bảng",
-            "position": 0.0, "group": "t", "section_row": -1}
+    base = {"words": "", "syllables": "", "section": "", "lead": "", "context": "",
+            "kind": "bảng", "position": 0.0, "group": "t", "section_row": -1}
     return [base, {**base, "syllables": "zzz qqq", "kind": "sentence", "position": 1.0},
-            {**base, "words": "bảo_mật bảo_mật bảo_mật", "section": "x | bảo mật thông tin"}]
+            {**base, "words": "bảo_mật bảo_mật bảo_mật", "section": "x | bảo mật thông tin",
+             "lead": "bảo_mật"}]
 
 
 def test_the_linear_scorer_gives_the_models_probabilities_to_the_last_bit(committed_model):
@@ -409,6 +410,19 @@ def test_a_list_of_uses_under_a_muc_dich_heading_is_purpose(classifier):
     assert labels["- Xác nhận và giao đơn hàng"] == ("purpose",)
     assert labels["- Chăm sóc khách hàng và giải đáp thắc mắc"] == ("purpose",)
     assert labels["Dữ liệu được lưu trữ trong 24 tháng."] == ("retention",)
+
+
+def test_the_same_use_is_purpose_under_muc_dich_and_scope_under_pham_vi_su_dung(classifier):
+    """GUIDELINES: a list of uses is `purpose` under a "Mục đích" heading and `scope` under
+    "Phạm vi sử dụng"; both headings hold "sử dụng", their first words tell them apart."""
+    uses = ("- Xác nhận và giao đơn hàng.", "- Gửi thông tin khuyến mãi qua email.")
+    for heading, label in (("2. Mục đích sử dụng thông tin", "purpose"),
+                           ("2. Phạm vi sử dụng thông tin", "scope")):
+        for use in uses:
+            text = ("CHÍNH SÁCH BẢO MẬT\n1. Thông tin thu thập\nHọ tên và số điện thoại.\n"
+                    f"{heading}\nChúng tôi dùng thông tin để:\n{use}")
+            clauses = segment_document(Document("x", "", "", text))
+            assert classifier.predict(clauses)[-1].labels == (label,), (heading, use)
 
 
 def test_a_cookie_explanation_saying_what_is_collected_is_purpose(classifier):

@@ -2,7 +2,8 @@
 
 Each clause becomes one row of plain strings and numbers (no custom Python objects), so the
 fitted pipeline saves with skops using only scikit-learn types: the clause's underthesea
-words, its syllables, the heading path it sits under, its neighbours, its kind and position.
+words, its syllables, the heading path it sits under and the first syllables of its innermost
+heading, its neighbours, its kind and position.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ import pandas as pd
 from ..records import Clause
 
 _DIGITS_RE = re.compile(r"\d+")
-FEATURE_COLUMNS = ("words", "syllables", "section", "context", "kind", "position")
+FEATURE_COLUMNS = ("words", "syllables", "section", "lead", "context", "kind", "position")
 # Where each clause sits, for models that read a clause with its neighbours and section: the
 # document it belongs to and the row of its innermost heading (-1 outside any section).
 PLACE_COLUMNS = ("group", "section_row")
 
 
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+LEAD_SYLLABLES = 2  # "Mục đích", "Phạm vi", "Thời gian", "Cam kết": chosen on development CV
 _NUMBERING_RE = re.compile(
     r"^\s*(?:#{1,6}\s+)?(?:(?:[0-9]{1,2}(?:[./][0-9]{1,2})*|[IVXLCivxlc]{1,6})"
     r"[.)/]\s*|[0-9]{1,2}(?:[./][0-9]{1,2})*\s+|[A-Ha-hĐđ][.)]\s*)")
@@ -35,6 +38,16 @@ def _words(clause: Clause) -> str:
 def _strip_numbering(heading: str) -> str:
     """ "2.1. Phạm vi" -> "Phạm vi"; a separator is required, so "Chính sách" keeps its "C"."""
     return _NUMBERING_RE.sub("", heading)
+
+
+def _lead(heading: str) -> str:
+    """The first syllables of a heading, numbering and digits left out ("2. Mục đích sử dụng
+    thông tin" -> "mục_đích"): a Vietnamese heading opens with the noun that names its
+    subject, and the words after it may name another ("sử dụng" is the word of `scope`, but a
+    list under "Mục đích sử dụng" is `purpose`). Only for a section heading: under the
+    document's title ("Chính sách ...") alone, as when a policy's headings are missed, a clause
+    is read by its own words."""
+    return "_".join(_LETTERS_RE.findall(_strip_numbering(heading).lower())[:LEAD_SYLLABLES])
 
 
 def _section(path: str) -> str:
@@ -55,10 +68,12 @@ def feature_rows(clauses: Sequence[Clause]) -> list[dict[str, str | float | int]
     n = len(clauses)
     rows = []
     headings: dict[str, int] = {}
+    levels: dict[str, int] = {}
     sections: dict[str, str] = {}  # consecutive clauses share their heading path
     for i, clause in enumerate(clauses):
         if clause.kind == "heading":
             headings[clause.text] = i
+            levels[clause.text] = clause.heading_level
         prev_text = clauses[i - 1].text if i > 0 else ""
         next_text = clauses[i + 1].text if i + 1 < n else ""
         path = sections.get(clause.section_path)
@@ -68,6 +83,7 @@ def feature_rows(clauses: Sequence[Clause]) -> list[dict[str, str | float | int]
             "words": _words(clause),
             "syllables": _DIGITS_RE.sub("0", clause.text.lower()),
             "section": path,
+            "lead": _lead(clause.section) if levels.get(clause.section, 0) > 1 else "",
             "context": _DIGITS_RE.sub("0", (prev_text + " \n " + next_text).lower()),
             "kind": clause.kind,
             "position": i / max(n - 1, 1),

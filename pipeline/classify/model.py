@@ -32,10 +32,11 @@ LAST_HEADING_PATTERN = r"(?u)\b\w+\b(?![^|]*\|)"
 
 
 def _vectorizers() -> ColumnTransformer:
-    """Words (1-2 grams), syllables (1-3 grams), heading path, innermost heading, neighbours,
-    kind, position. Weights chosen by grouped CV on the development policies only: the
-    innermost heading carries most of the section's evidence, the whole path little (it
-    repeats each company's own title on every clause)."""
+    """Words (1-2 grams), syllables (1-3 grams), heading path, innermost heading, the
+    innermost heading's first two syllables, neighbours, kind, position. Weights chosen by
+    grouped CV on the development policies only: the innermost heading carries most of the
+    section's evidence, the whole path little (it repeats each company's own title on every
+    clause)."""
     tfidf = {"min_df": 2, "sublinear_tf": True}
     return ColumnTransformer(
         [
@@ -45,12 +46,13 @@ def _vectorizers() -> ColumnTransformer:
             ("section", TfidfVectorizer(ngram_range=(1, 2), **tfidf), "section"),
             ("heading", TfidfVectorizer(token_pattern=LAST_HEADING_PATTERN, ngram_range=(1, 2),
                                         **tfidf), "section"),
+            ("lead", TfidfVectorizer(token_pattern=r"\S+", **tfidf), "lead"),
             ("context", TfidfVectorizer(ngram_range=(1, 1), **tfidf), "context"),
             ("kind", OneHotEncoder(handle_unknown="ignore"), ["kind"]),
             ("position", "passthrough", ["position"]),
         ],
         transformer_weights={"words": 1.0, "syllables": 1.0, "section": 0.1, "heading": 0.6,
-                             "context": 0.6, "kind": 0.5, "position": 0.5},
+                             "lead": 0.5, "context": 0.6, "kind": 0.5, "position": 0.5},
     )
 
 
