@@ -194,6 +194,13 @@ CORE_CASES = [
     ("rights_procedure", ["user_rights"],
      "Phụ huynh gửi Đơn đề nghị tại văn phòng nhà trường để đề nghị điều chỉnh hồ sơ của con.",
      "Phụ huynh có quyền đề nghị điều chỉnh hồ sơ của con."),
+    # a channel and the rights it serves, whatever the clause's label; rights alone are not
+    ("rights_procedure", ["access"],
+     "Gọi tổng đài 1900 1234, nhấn phím 3 để đề nghị xem, sửa hoặc xóa dữ liệu của bạn.",
+     "Bạn có quyền xem, sửa hoặc xóa dữ liệu cá nhân của mình."),
+    ("rights_procedure", ["other"],
+     "Mở ứng dụng, chạm vào Tài khoản rồi chọn Dữ liệu của tôi để xem, tải bản sao hoặc xóa.",
+     "Bạn có thể lựa chọn xem hoặc xóa lịch sử tìm kiếm của mình."),
     ("dpo_contact", ["contact"],
      "Công ty đã chỉ định bộ phận bảo vệ dữ liệu cá nhân: dpo@anphat.vn.",
      "Chúng tôi sẽ chỉ định bộ phận bảo vệ dữ liệu cá nhân khi pháp luật có yêu cầu."),
