@@ -46,6 +46,29 @@ def test_names_of_schools_pharmacies_and_cooperatives(text, expected):
     assert [f.value for f in find_organizations(text)] == [expected]
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("© 2025 Công ty TNHH Điện máy Phương Nam. Bảo lưu mọi quyền.",
+     "Công ty TNHH Điện máy Phương Nam"),  # a business line, not the label "Điện thoại"
+    ("Công ty CP Địa ốc Bến Thành Điện thoại: 028 3822 0000", "Công ty CP Địa ốc Bến Thành"),
+    ("Công ty TNHH Phương Nam Địa chỉ: 12 Lê Lợi, Huế", "Công ty TNHH Phương Nam"),
+    ("Quỹ Từ thiện Bông Sen Hồng cam kết công khai các khoản ủng hộ.",
+     "Quỹ Từ thiện Bông Sen Hồng"),
+])
+def test_business_lines_that_begin_like_a_contact_label_and_charity_funds(text, expected):
+    assert [f.value for f in find_organizations(text)] == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Để giao hàng, chúng tôi cung cấp họ tên và địa chỉ cho Công ty TNHH Giao vận Sông Thu.",
+     []),
+    ("Đơn thuốc và địa chỉ nhận hàng được chuyển cho Công ty Cổ phần Dược Ánh Dương.", []),
+    ("Khách hàng cung cấp thông tin cho Công ty TNHH Sao Khuê khi đặt hàng.",
+     ["Công ty TNHH Sao Khuê"]),  # a user gives it to the controller
+])
+def test_a_company_the_data_is_given_to_is_no_organization_fact(text, expected):
+    assert [f.value for f in find_organizations(text)] == expected
+
+
 @pytest.mark.parametrize("text", [
     "Công ty TNHH có trách nhiệm bảo vệ dữ liệu.",  # a form and no name
     "Chúng tôi có thể chia sẻ với ngân hàng và các đối tác.",  # a bank, unnamed

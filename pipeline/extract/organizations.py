@@ -39,7 +39,7 @@ _ORG_RE = Gated(re.compile(
     r" Phần|THƯƠNG MẠI CỔ PHẦN|TNHH)[ \t]+"
     r"|(?:Phòng khám|PHÒNG KHÁM|Bệnh viện|BỆNH VIỆN|Cửa hàng|CỬA HÀNG|Hộ kinh doanh"
     r"|HỘ KINH DOANH|Doanh nghiệp tư nhân|DOANH NGHIỆP TƯ NHÂN|Nhà thuốc|NHÀ THUỐC|Hợp tác xã"
-    r"|HỢP TÁC XÃ|Học viện|HỌC VIỆN|(?:Trường|TRƯỜNG)[ \t]+" + _SCHOOL_LEVEL
+    r"|HỢP TÁC XÃ|Học viện|HỌC VIỆN|Quỹ|(?:Trường|TRƯỜNG)[ \t]+" + _SCHOOL_LEVEL
     + r"|" + _SCHOOL_LEVEL + r")[ \t]+)"
     r"(?:[\w&][\w&'-]*(?:[ \t]+|(?=[\n.,;:)]|$))){1,12}(?:\([^()\n]{1,40}\))?"
 ))
@@ -47,7 +47,7 @@ _LOWER_LEVEL = (r"(?:đại học|cao đẳng|trung cấp|trung học phổ thô
                 r"tiểu học|mầm non|mẫu giáo|phổ thông)")
 _LEGAL_FORM_WORDS = re.compile(
     r"(?:công ty|cty|tập đoàn|tổng công ty|phòng khám|bệnh viện|cửa hàng|hộ kinh doanh|"
-    r"doanh nghiệp tư nhân|ngân hàng|nhà thuốc|hợp tác xã|học viện|"
+    r"doanh nghiệp tư nhân|ngân hàng|nhà thuốc|hợp tác xã|học viện|quỹ|"
     r"(?:trường[ \t]+)?" + _LOWER_LEVEL + r"(?:[ \t]+và[ \t]+" + _LOWER_LEVEL + r")?)"
     r"(?:[ \t]+(?:tnhh|cổ phần|cp|mtv|một thành viên|"
     r"trách nhiệm hữu hạn|hợp danh|liên doanh|tmcp|thương mại cổ phần))*", re.I)
@@ -68,6 +68,15 @@ _OTHER_PARTY_RE = Gated(re.compile(
     r"|chúng tôi\s+(?:có thể\s+)?(?:sử dụng|dùng|thuê)[^.;!?\n]{0,120}dịch vụ của"
     r"|đơn vị vận chuyển|xử lý qua|giao bởi)[^.;!?\n]{0,25}\Z", re.I))
 _MEMBER_OF_RE = re.compile(r"thành viên của[ \t]*\Z", re.I)  # "... thành viên của Tập đoàn X"
+# A name the data is given to: "chúng tôi cung cấp địa chỉ nhận hàng cho Công ty X", unless a
+# user gives it ("Khách hàng cung cấp thông tin cho Công ty X": the controller).
+_DATA_WORDS = r"(?:thông tin|dữ liệu|hồ sơ|tên|số điện thoại|địa chỉ|email)"
+_GIVE_WORDS = r"(?:chia sẻ|cung cấp|chuyển giao|chuyển|tiết lộ)"
+_GIVEN_TO_RE = re.compile(
+    r"(?:(?P<user>(?:bạn|khách hàng|quý khách|người dùng|thành viên|người mua|ứng viên"
+    r"|học viên|người bệnh|phụ huynh)[^.;!?\n]{0,40})?" + _GIVE_WORDS + r"[^.;!?\n]{0,60}?"
+    + _DATA_WORDS + r"|" + _DATA_WORDS + r"[^.;!?\n]{0,60}(?:được|bị)[ \t]+" + _GIVE_WORDS
+    + r")[^.;!?\n]{0,80}\bcho[ \t]+\Z", re.I)
 _OTHER_PARTY_REACH = 200
 # A name's alias in brackets right after it: "(KHATRA)", "(tên viết tắt: KALIX JSC)", an
 # English name in capitals or with its legal form ("(Blue Heron Software Company Limited)").
@@ -136,8 +145,10 @@ def _capitalised(word: str) -> bool:
 def _ends_name(words: Sequence[str], i: int) -> bool:
     """A word no name goes past: a contact label, a quote or bracket, a closing bracket."""
     word = words[i]
-    label_like = i + 1 < len(words) and words[i + 1][0].islower() and word in (
-        "Địa", "Trụ", "Điện", "Mã", "Số", "Văn", "Chi")  # "Địa chỉ:", "Số điện thoại"
+    after = words[i + 1] if i + 1 < len(words) else ""
+    # "Địa chỉ:", "Số điện thoại"; not the business lines "Điện máy", "Địa ốc"
+    label_like = after[:1].islower() and (word in ("Mã", "Số", "Văn", "Chi", "Trụ") or (
+        word, after.rstrip(":")) in (("Địa", "chỉ"), ("Điện", "thoại")))
     return bool(_NAME_STOP.match(word.rstrip(":")) or label_like or word[0] in "(“\"'["
                 or (word.endswith(")") and "(" not in word))
 
@@ -222,6 +233,9 @@ def _other_party(text: str, match: re.Match[str], others: Sequence[int]) -> bool
     reach = max(0, start - _OTHER_PARTY_REACH)
     if bisect_left(others, reach) < bisect_left(others, start) and _OTHER_PARTY_RE.search(
             text[reach:start]):
+        return True
+    given = _GIVEN_TO_RE.search(text, reach, start)
+    if given is not None and given.group("user") is None:
         return True
     return bool(_MEMBER_OF_RE.search(text, max(0, start - 20), start)
                 and match.group(0).lower().startswith(("tập đoàn", "tổng công ty")))
