@@ -101,3 +101,29 @@ def test_addresses_written_without_unit_words_or_with_an_abbreviated_label(text,
 ])
 def test_a_number_that_counts_places_is_no_house_number(text):
     assert list(find_addresses(text)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Đơn hàng được bàn giao cho Công ty TNHH Giao nhận Sông Hàn (địa chỉ: Lô 7, KCN Hòa Khánh,"
+    " quận Liên Chiểu, Đà Nẵng).",
+    "Đơn hàng được giao bởi Công ty TNHH Chuyển phát Núi Ngọc, địa chỉ 45 Trần Phú, phường"
+    " Hải Châu, Đà Nẵng.",
+])
+def test_the_address_of_a_carrier_or_partner_is_not_the_policys(text):
+    assert list(find_addresses(text)) == []
+
+
+def test_the_controllers_own_address_after_its_name_is_kept():
+    text = "Công ty TNHH Sao Khuê, địa chỉ 12 Lê Lợi, phường Bến Nghé, Quận 1, TP. Hồ Chí Minh."
+    assert [f.value for f in find_addresses(text)] == [
+        "12 Lê Lợi, phường Bến Nghé, Quận 1, TP. Hồ Chí Minh"]
+
+
+@pytest.mark.parametrize("text", [
+    "Địa chỉ trụ sở: [Địa chỉ trụ sở của doanh nghiệp]. Mọi thắc mắc xin gửi về Quận 1, TP. Hồ"
+    " Chí Minh.",
+    "Địa chỉ: Số XXX đường Nguyễn Huệ, Quận 1, TP. Hồ Chí Minh",
+    "Địa chỉ: {{dia_chi}}, phường Bến Nghé, Quận 1, TP. Hồ Chí Minh",
+])
+def test_a_template_blank_is_no_address(text):
+    assert list(find_addresses(text)) == []

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..gates import Gated
 from ..records import RawFact
 from .letters import CAPITAL
+from .organizations import other_party_before
 
 _PLACES = json.loads((Path(__file__).parent / "places.json").read_text(encoding="utf-8"))
 _PLACE_NAMES = r"(?<!\w)(?:" + "|".join(map(re.escape, _PLACES["provinces"])) + r")(?!\w)"
@@ -118,7 +119,8 @@ def _candidate(text: str, match: re.Match[str], rule_id: str) -> tuple[int, str]
     inline address goes on past a province that names a street ("12 đường Tiền Giang,
     phường ..., Thành phố Hồ Chí Minh")."""
     start, end = match.span("addr")
-    if _ESCALATION_RE.search(text[max(0, start - _ESCALATION_REACH) : start]):
+    if _ESCALATION_RE.search(text[max(0, start - _ESCALATION_REACH) : start]) or (
+            other_party_before(text, start)):
         return None
     if rule_id == "address.inline.v1":
         end = _inline_end(text, end)
@@ -188,8 +190,14 @@ _HOUSE_NUMBER_RE = re.compile(
     _HOUSE_NUMBER + r"[A-ZĐÀ-Ỹ][^,\n]*,")  # a number, then a street's capitalised name, a comma
 
 
+# A template's blank ("[Địa chỉ trụ sở]", "{{address}}", "Số XXX ..."): a finding, never a fact.
+_PLACEHOLDER_RE = re.compile(r"^[\[{<]|\[[^\]\n]*\]|\{\{|(?<!\w)(?:XXX+|xxx+)(?!\w)")
+
+
 def _is_address(value: str, labelled: bool, inline: bool = False) -> bool:
     if len(value) < 8 or "@" in value or not _ADDRESS_CUE_RE.search(value):
+        return False
+    if _PLACEHOLDER_RE.search(value):
         return False
     if _STARTS_WITH_CONTACT_RE.match(value):
         return False

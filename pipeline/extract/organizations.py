@@ -66,7 +66,7 @@ _PLURAL_RE = re.compile(r"(?:các|những|mọi|nhiều)[ \t]+$", re.I)  # "các
 _OTHER_PARTY_RE = Gated(re.compile(
     r"(?:đối tác(?!\s+(?:của|và)\b)|bên thứ ba|cổng thanh toán của|hệ sinh thái của|công ty mẹ"
     r"|chúng tôi\s+(?:có thể\s+)?(?:sử dụng|dùng|thuê)[^.;!?\n]{0,120}dịch vụ của"
-    r"|đơn vị vận chuyển|xử lý qua|giao bởi)[^.;!?\n]{0,25}\Z", re.I))
+    r"|đơn vị vận chuyển|xử lý qua|giao bởi|bàn giao cho)[^.;!?\n]{0,25}\Z", re.I))
 _MEMBER_OF_RE = re.compile(r"thành viên của[ \t]*\Z", re.I)  # "... thành viên của Tập đoàn X"
 # A name the data is given to: "chúng tôi cung cấp địa chỉ nhận hàng cho Công ty X", unless a
 # user gives it ("Khách hàng cung cấp thông tin cho Công ty X": the controller).
@@ -78,6 +78,8 @@ _GIVEN_TO_RE = re.compile(
     + _DATA_WORDS + r"|" + _DATA_WORDS + r"[^.;!?\n]{0,60}(?:được|bị)[ \t]+" + _GIVE_WORDS
     + r")[^.;!?\n]{0,80}\bcho[ \t]+\Z", re.I)
 _OTHER_PARTY_REACH = 200
+_NAME_TO_ADDRESS = 30  # at most this between a name and its address (" (địa chỉ: ")
+_SENTENCE_END_RE = re.compile(r"[.;!?\n](?:\s|$)")
 # A name's alias in brackets right after it: "(KHATRA)", "(tên viết tắt: KALIX JSC)", an
 # English name in capitals or with its legal form ("(Blue Heron Software Company Limited)").
 _ALIAS_RE = re.compile(
@@ -224,6 +226,28 @@ def find_foreign_owners(text: str) -> Iterator[RawFact]:
         if not _LEGAL_FORM_WORDS.match(name):  # a Vietnamese legal name is read as one
             yield RawFact("organization", name, name, match.start("name"), match.end("name"),
                           "organization.foreign_form.v1", "")
+
+
+def other_party_before(text: str, position: int) -> bool:
+    """Whether the legal name that ends just before `position` ("Công ty X (địa chỉ: ...",
+    "Công ty X, địa chỉ ...") is named as another party: a partner's or carrier's address.
+
+    Examples:
+        >>> text = "Đơn hàng được giao bởi Công ty TNHH Giao vận Sông Thu, địa chỉ 12 Lê Lợi"
+        >>> other_party_before(text, text.index("12"))
+        True
+        >>> other_party_before("Công ty TNHH Sao Khuê, địa chỉ 12 Lê Lợi", 31)
+        False
+    """
+    reach = max(0, position - _OTHER_PARTY_REACH)
+    last = None
+    for match in _ORG_RE.regex.finditer(text, reach, position):
+        value = _legal_name(text, match)
+        if value and 0 <= position - (match.start() + len(value)) <= _NAME_TO_ADDRESS:
+            last = match
+    if last is None or _SENTENCE_END_RE.search(text, last.start(), position):
+        return False
+    return _other_party(text, last, [max(0, last.start() - _OTHER_PARTY_REACH)])
 
 
 def _other_party(text: str, match: re.Match[str], others: Sequence[int]) -> bool:
