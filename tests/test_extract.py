@@ -171,6 +171,13 @@ def test_handling_time_in_a_complaints_section_is_a_deadline():
     ("6. Thời gian lưu trữ\nDữ liệu giao dịch được giữ lại theo luật định.",
      ["as_required_by_law"]),
     ("Dữ liệu được lưu trữ trong 48 giờ rồi tự động xóa.", ["2"]),
+    # the relationship lasts: "chừng nào ... còn là", "khoảng thời gian mà ... duy trì"
+    ("Chúng tôi giữ dữ liệu của bạn chừng nào bạn còn là khách hàng của chúng tôi.",
+     ["until_purpose_fulfilled"]),
+    ("Chúng tôi lưu trữ thông tin cá nhân trong khoảng thời gian mà bạn duy trì tài khoản.",
+     ["until_purpose_fulfilled"]),
+    ("Dữ liệu cá nhân được lưu trữ trong thời hạn cần thiết để đạt được các mục đích trên.",
+     ["until_purpose_fulfilled"]),
     ("4. Thời gian lưu trữ\nHệ thống sao lưu dữ liệu lúc 2 giờ sáng hằng ngày.", []),
     # an exception to another rule, permanent deletion: no retention rule
     ("4. Lưu trữ dữ liệu\nDữ liệu được lưu trên máy chủ tại Việt Nam, trừ trường hợp pháp luật "
