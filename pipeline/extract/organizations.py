@@ -239,13 +239,12 @@ def other_party_before(text: str, position: int) -> bool:
         >>> other_party_before("Công ty TNHH Sao Khuê, địa chỉ 12 Lê Lợi", 31)
         False
     """
-    reach = max(0, position - _OTHER_PARTY_REACH)
-    last = None
-    for match in _ORG_RE.regex.finditer(text, reach, position):
+    last, end = None, position
+    for match in _ORG_RE.regex.finditer(text, max(0, position - _OTHER_PARTY_REACH), position):
         value = _legal_name(text, match)
         if value and 0 <= position - (match.start() + len(value)) <= _NAME_TO_ADDRESS:
-            last = match
-    if last is None or _SENTENCE_END_RE.search(text, last.start(), position):
+            last, end = match, match.start() + len(value)
+    if last is None or _SENTENCE_END_RE.search(text, end, position):
         return False
     return _other_party(text, last, [max(0, last.start() - _OTHER_PARTY_REACH)])
 
