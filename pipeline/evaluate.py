@@ -72,13 +72,13 @@ def evaluate_audit(data, probabilities: np.ndarray, rows: np.ndarray,  # type: i
     agrees with the checklist computed from gold labels (and gold facts), on the policies of
     `rows`; and how well it finds what a policy lacks (recall and precision of "missing")."""
     from .audit import audit_document
-    from .classify.decisions import decide, inherit_section_labels
+    from .classify.decisions import final_labels
     from .classify.train import indicator
     from .extract.facts import extract_facts
 
     gold_facts = load_gold_facts(annotations / "facts.jsonl")
     texts = {d.doc_id: d.text for d in annotated_documents(annotations / "clauses.jsonl")}
-    y_pred = indicator(inherit_section_labels(data.clauses, decide(probabilities)))
+    y_pred = indicator(final_labels(data.clauses, probabilities))
     agree: dict[str, list[bool]] = defaultdict(list)
     missing_gold = missing_pred = missing_both = 0
     for doc_id in sorted(set(data.groups[rows])):
@@ -130,11 +130,11 @@ def _labels(indicators: np.ndarray) -> list[list[str]]:
 
 
 def _classifier_scores(data, probabilities: np.ndarray, rows: np.ndarray) -> dict:  # type: ignore[no-untyped-def]
-    from .classify.decisions import decide, inherit_section_labels
+    from .classify.decisions import final_labels
     from .classify.train import indicator, score
 
     clauses = [data.clauses[i] for i in rows]
-    y_pred = indicator(inherit_section_labels(clauses, decide(probabilities[rows])))
+    y_pred = indicator(final_labels(clauses, probabilities[rows]))
     result = score(data.Y[rows], y_pred)
     result["merged_purpose_scope_f1"] = _merged_f1(data.Y[rows], y_pred)
     result["policies"] = len(set(data.groups[rows]))

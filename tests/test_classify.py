@@ -57,6 +57,22 @@ def test_contact_lines_under_a_sub_heading_of_the_complaints_section_are_complai
     assert labels["Số 8 Nguyễn Huệ, Quận 1, TP. Hồ Chí Minh"] == ("contact",)
 
 
+def test_a_clause_that_says_nothing_of_complaints_is_not_complaints_for_its_heading(classifier):
+    """GUIDELINES: label by what the clause says. The Decree 52 template prints its security
+    and sharing commitments under the complaints heading; the way to complain stays
+    `complaints`."""
+    head = "CHÍNH SÁCH BẢO MẬT\n7. Cơ chế tiếp nhận và giải quyết khiếu nại\n"
+    for line, label in (
+            ("Chúng tôi cam kết bảo mật tuyệt đối mọi thông tin giao dịch của khách hàng.",
+             "security"),
+            ("Cửa hàng không bán hay cho thuê thông tin cá nhân của khách hàng.", "access")):
+        clauses = segment_document(Document("t", "", "", head + line))
+        assert classifier.predict(clauses)[-1].labels == (label,), line
+    clauses = segment_document(Document("t", "", "", head + "Khách hàng gửi khiếu nại qua "
+                                        "email hotro@anphat.vn."))
+    assert "complaints" in classifier.predict(clauses)[-1].labels
+
+
 def _seed_rows() -> list[dict]:
     from pipeline.classify.features import feature_rows
 

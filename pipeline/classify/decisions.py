@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -12,6 +13,24 @@ from ..records import Clause
 # GUIDELINES: a contact line also takes the category of its section when that section is
 # complaints or user rights (the address block under "Cơ chế giải quyết khiếu nại").
 SECTION_CATEGORIES = ("complaints", "user_rights")
+# GUIDELINES: label by what the clause says. Words any part of a complaint procedure says (a
+# channel, a handling step, a dispute); a clause without one holds `complaints` from its
+# section alone, as the Decree 52 template's commitments printed under the complaints heading
+# or the text after a missed heading do.
+_COMPLAINT_WORDS = re.compile(
+    r"khiếu nại|phản ánh|tranh chấp|giải quyết|thắc mắc|liên hệ|phản hồi|hỗ trợ|góp ý|e-?mail"
+    r"|điện thoại|hotline|@|địa chỉ|gửi|tiếp nhận|xử lý|hòa giải|tòa án|cơ quan|thỏa thuận"
+    r"|thương lượng|vi phạm|bồi thường|quyền lợi", re.I)
+NEXT_BEST_FLOOR = 0.1  # chosen on the development family CV (0.1 / 0.2 / 0.3 / none)
+
+
+def final_labels(clauses: Sequence[Clause], probabilities: np.ndarray, threshold: float = 0.5
+                 ) -> list[tuple[str, ...]]:
+    """The labels a run gives: `decide`, then the section rules of GUIDELINES
+    (`inherit_section_labels`, `drop_unsaid_complaints`). `clauses` may span several
+    documents, in order, one row of `probabilities` each."""
+    decisions = inherit_section_labels(clauses, decide(probabilities, threshold))
+    return drop_unsaid_complaints(clauses, decisions, probabilities)
 
 
 def decide(probabilities: np.ndarray, threshold: float = 0.5) -> list[tuple[str, ...]]:
@@ -61,3 +80,40 @@ def inherit_section_labels(clauses: Sequence[Clause], decisions: Sequence[tuple[
         if clause.kind == "heading":
             stack.append((clause.heading_level, labels))
     return out
+
+
+def drop_unsaid_complaints(clauses: Sequence[Clause], decisions: Sequence[tuple[str, ...]],
+                           probabilities: np.ndarray) -> list[tuple[str, ...]]:
+    """`decisions` without `complaints` on a clause that says nothing of a complaint (not a
+    heading, nor a contact line, which takes its section's label); one left with no label
+    takes its most likely other content label, if that is at least `NEXT_BEST_FLOOR`, else
+    keeps `complaints`.
+
+    Examples:
+        >>> from pipeline.records import Document
+        >>> from pipeline.segment import segment_document
+        >>> text = "7. Giải quyết khiếu nại\\nMọi thông tin giao dịch được bảo mật tuyệt đối."
+        >>> clauses = segment_document(Document("x", "", "", text))
+        >>> p = np.zeros((2, len(CLAUSE_LABELS)))
+        >>> p[:, CLAUSE_LABELS.index("complaints")] = 0.9
+        >>> p[1, CLAUSE_LABELS.index("security")] = 0.3
+        >>> drop_unsaid_complaints(clauses, [("complaints",), ("complaints",)], p)
+        [('complaints',), ('security',)]
+    """
+    complaints = CLAUSE_LABELS.index("complaints")
+    out = []
+    for clause, labels, row in zip(clauses, decisions, probabilities, strict=True):
+        if ("complaints" in labels and "contact" not in labels and clause.kind != "heading"
+                and not _COMPLAINT_WORDS.search(clause.text)):
+            labels = tuple(label for label in labels if label != "complaints") or _next_best(
+                row, complaints) or labels
+        out.append(labels)
+    return out
+
+
+def _next_best(row: np.ndarray, excluded: int) -> tuple[str, ...]:
+    """The most likely content label other than `excluded`, if at least `NEXT_BEST_FLOOR`."""
+    content = row[:-1].copy()
+    content[excluded] = -1.0
+    best = int(np.argmax(content))
+    return (CLAUSE_LABELS[best],) if content[best] >= NEXT_BEST_FLOOR else ()

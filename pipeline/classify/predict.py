@@ -11,7 +11,7 @@ import numpy as np
 from ..config import CLAUSE_LABELS, MODEL_META_PATH, MODEL_PATH
 from ..memo import Memo, memo_key
 from ..records import Clause, ClauseLabels
-from .decisions import decide, inherit_section_labels
+from .decisions import final_labels
 from .features import FEATURE_COLUMNS, feature_rows
 from .persist import load_scorer
 from .sklearn_scoring import SklearnScorer
@@ -51,7 +51,7 @@ class ClauseClassifier:
             return [[] for _ in documents]
         probabilities = self._probabilities(rows)
         clauses = [clause for document in documents for clause in document]
-        decisions = inherit_section_labels(clauses, decide(probabilities, self.threshold))
+        decisions = final_labels(clauses, probabilities, self.threshold)
         results = iter([
             ClauseLabels(labels, {label: round(p, 4)
                                   for label, p in zip(CLAUSE_LABELS, row, strict=True)})
