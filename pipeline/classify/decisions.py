@@ -1,4 +1,5 @@
-"""From per-label probabilities to a clause's labels: the one rule every caller applies."""
+"""From per-label probabilities to a clause's labels: `final_labels`, the rules every caller
+applies (a threshold, then the section rules of GUIDELINES)."""
 
 from __future__ import annotations
 

@@ -246,16 +246,16 @@ def other_party_before(text: str, position: int) -> bool:
             last, end = match, match.start() + len(value)
     if last is None or _SENTENCE_END_RE.search(text, end, position):
         return False
-    return _other_party(text, last, [max(0, last.start() - _OTHER_PARTY_REACH)])
+    return _other_party(text, last)
 
 
-def _other_party(text: str, match: re.Match[str], others: Sequence[int]) -> bool:
+def _other_party(text: str, match: re.Match[str], others: Sequence[int] | None = None) -> bool:
     """Whether the name `match` starts is named as another party just before it (`others`:
-    where the words that say so begin in `text`)."""
+    where the words that say so begin in `text`, if known; they spare the search)."""
     start = match.start()
     reach = max(0, start - _OTHER_PARTY_REACH)
-    if bisect_left(others, reach) < bisect_left(others, start) and _OTHER_PARTY_RE.search(
-            text[reach:start]):
+    near = others is None or bisect_left(others, reach) < bisect_left(others, start)
+    if near and _OTHER_PARTY_RE.search(text[reach:start]):
         return True
     given = _GIVEN_TO_RE.search(text, reach, start)
     if given is not None and given.group("user") is None:
