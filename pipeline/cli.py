@@ -240,10 +240,13 @@ def run(inputs: Inputs = None,
         = True,
         ) -> None:
     """Run every stage. Example: vnpolicy run ~/policies crawl.warc.gz --out ~/dataset"""
-    from .batch import run_pipeline
+    from .batch.engines import prestart
 
     if out is None:
         raise _fail(PipelineError("name the dataset folder: --out DIR"))
+    prestart(inputs or [], out, workers or os.cpu_count() or 1, engine.value)
+    from .batch import run_pipeline
+
     if cache_dir is None and interim is not None:
         cache_dir = interim / "cache"
     with _exit_on_error():

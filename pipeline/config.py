@@ -25,6 +25,7 @@ HEADING_MODEL_FILE = "heading_model.json"
 HEADING_MODEL_PATH = PACKAGED_MODELS_DIR / HEADING_MODEL_FILE
 # Stage commands' default folder, relative to where the command runs (never the package).
 INTERIM_DIR = Path("data") / "interim"
+RUN_MANIFEST = ".vnpolicy-run.json"  # `run`: in --out, what its tables were made from
 CACHE_DIRNAME = ".cache"  # `run`: per-document results inside --out, unless --cache-dir
 COMPARE_DIRNAME, REPORT_DIRNAME = "compare", "report"  # inside the dataset they read
 SHARED_CORPUS_DIR = PROJ_ROOT.parent / "shared" / "corpus"

@@ -381,3 +381,40 @@ def test_worker_columns_are_the_rows_of_every_table_packed():
             if column in PACKED_LISTS:
                 expected = [PACKED_LISTS[column].join(map(str, v)) for v in expected]
             assert json.dumps(values) == json.dumps(expected), (name, column)
+
+
+def test_the_fork_server_starts_early_only_for_a_new_run_with_work_for_two(tmp_path,
+                                                                           monkeypatch):
+    from pipeline.batch import engines
+
+    started = []
+    monkeypatch.setattr(engines, "_context", lambda preload: started.append(preload))
+    monkeypatch.setattr("multiprocessing.forkserver.ensure_running", lambda: None)
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    for i in range(engines.TASK_SIZE * engines.MIN_TASKS_PER_WORKER):
+        (folder / f"{i}.txt").write_text("Chính sách bảo mật.", encoding="utf-8")
+    out = tmp_path / "out"
+    assert not engines.prestart([folder], out, 2, "local")  # 32 documents: one worker
+    (folder / "extra.txt").write_text("Chính sách bảo mật.", encoding="utf-8")
+    assert not engines.prestart([folder], out, 1, "local")
+    assert not engines.prestart([folder], out, 2, "dask")
+    assert not engines.prestart([folder / "0.txt"], out, 2, "local")
+    assert not started
+    assert engines.prestart([folder], out, 2, "local")
+    assert engines.prestart([tmp_path / "crawl.warc.gz"], out, 2, "local")
+    assert started == [engines.WORKER_PRELOAD] * 2
+    out.mkdir()
+    (out / manifest.MANIFEST).write_text("{}", encoding="utf-8")  # a re-run: mostly cached
+    assert not engines.prestart([folder], out, 2, "local")
+
+
+def test_the_fork_servers_warm_up_loads_the_models_and_leaves_no_memo():
+    from pipeline.batch import warm
+
+    before = (len(worker.MEMOS.tokens), len(worker.MEMOS.cues), len(worker.MEMOS.cue_texts))
+    warm.warm_up()
+    assert worker.classifier.cache_info().currsize == 1  # loaded
+    assert len(worker.classifier().memo) == 0
+    assert (len(worker.MEMOS.tokens), len(worker.MEMOS.cues), len(worker.MEMOS.cue_texts)) \
+        == before

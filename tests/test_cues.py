@@ -85,6 +85,28 @@ def test_a_token_pattern_still_runs_beside_the_phrases(tmp_path):
     assert [span.text for span in doc.spans[CUES_KEY]] == ["Giờ làm việc", "T2", "T7"]
 
 
+def test_a_token_pattern_is_skipped_only_where_its_words_are_absent(tmp_path):
+    (tmp_path / "retention.jsonl").write_text(
+        '{"id": "RETENTION.giu.v1", "label": "RETENTION", "pattern": [{"LOWER": "được"}, '
+        '{"LOWER": "giữ"}, {"LOWER": "trong"}, {"LOWER": "vòng", "OP": "?"}, '
+        '{"LIKE_NUM": true}]}\n', encoding="utf-8")
+    matcher = CueMatcher(get_vocab(), tmp_path)
+    assert matcher.gates == [("được", "giữ", "trong")]
+    words = ["Hồ sơ", "ĐƯỢC", "Giữ", "trong", "vòng", "5", "năm", "."]
+    doc = matcher(doc_from_words(words, "Hồ sơ ĐƯỢC Giữ trong vòng 5 năm."))
+    assert [span.text for span in doc.spans[CUES_KEY]] == ["ĐƯỢC Giữ trong vòng 5"]
+    assert not matcher._may_match("Hồ sơ được lưu trong vòng 5 năm.")
+
+
+def test_a_token_pattern_without_required_words_gates_nothing(tmp_path):
+    (tmp_path / "hours.jsonl").write_text(
+        '{"id": "HOURS.T.v1", "label": "HOURS", "pattern": [{"TEXT": {"REGEX": "^T[2-7]$"}}]}\n'
+        '{"id": "HOURS.G.v1", "label": "HOURS", "pattern": [{"LOWER": "giờ"}]}\n',
+        encoding="utf-8")
+    matcher = CueMatcher(get_vocab(), tmp_path)
+    assert matcher.gates is None and matcher._may_match("Thứ Hai")
+
+
 def test_pipeline_is_blank_vietnamese_with_the_cue_matcher():
     nlp = build_nlp()
     assert nlp.lang == "vi" and nlp.pipe_names == ["vnpolicy_cues"]

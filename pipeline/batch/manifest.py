@@ -13,12 +13,11 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..config import RUN_MANIFEST as MANIFEST
 from ..io import atomic_write, file_sha256
 from ..records import StageReport
 
 logger = logging.getLogger(__name__)
-
-MANIFEST = ".vnpolicy-run.json"  # in the output folder: what its tables were made from
 
 
 def input_signature(inputs: Sequence[tuple[str, str, str, str]], version: str, fmt: str) -> str:

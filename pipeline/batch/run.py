@@ -38,16 +38,21 @@ from ..memo import MEMO_SIZE
 from ..records import StageReport
 from ..schema import DATASET_TABLES, INPUT_COLUMNS, TABLES
 from .cache import ResultCache, Rows, code_version, decode_rows, input_key, save_memo
-from .engines import Engine, open_engine, worker_died
+from .engines import (
+    MIN_TASKS_PER_WORKER,
+    TASK_SIZE,
+    WORKER_PRELOAD,
+    Engine,
+    open_engine,
+    worker_died,
+)
 from .manifest import MANIFEST, input_signature, up_to_date, write_manifest
-from .worker import PRELOAD, DocInput, WorkSettings, process_batch
+from .worker import DocInput, WorkSettings, process_batch
 from .writer import DatasetWriter
 
 logger = logging.getLogger(__name__)
 
-TASK_SIZE = 8  # documents per task: amortises a classifier call's fixed cost, balances workers
 CHUNK_SIZE = 64  # documents per row group of the output tables
-MIN_TASKS_PER_WORKER = 4
 TASKS_PER_WORKER = 2  # tasks in flight per worker: none idles while the main process writes
 TABLE_FILES = sorted({file for fmt in FORMATS for file in table_files(DATASET_TABLES, fmt)})
 
@@ -174,7 +179,7 @@ def _run_locked(paths: list[Path], ids: dict[Path, str], out: Path, options: _Op
     report = StageReport("run", n_in=len(paths),
                          cache_dir=str(options.cache_dir) if cache else "")
     memo: dict[str, dict[str, Any]] = {"tokens": {}, "scores": {}}
-    with open_engine(engine, workers, scheduler, PRELOAD, quiet=options.quiet,
+    with open_engine(engine, workers, scheduler, WORKER_PRELOAD, quiet=options.quiet,
                      dashboard=options.dashboard) as pool, _kept_on_interrupt(report):
         logger.info("run: %d documents, engine %s, %d workers, cache %s", len(paths), engine,
                     pool.workers, cache.dir if cache else "off")

@@ -28,11 +28,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# What a worker imports on first use (~1 s): a forkserver imports it once for all workers.
-PRELOAD = ("pipeline.batch.worker", "pipeline.classify.predict", "pipeline.extract.facts",
-           "underthesea")
-
-
 @dataclass(frozen=True)
 class WorkSettings:
     """What every task of a run shares; `version` is the code version the main process runs."""

@@ -68,9 +68,11 @@ class CueMatcher:
         self.phrases = {attr: PhraseMatcher(vocab, attr=attr) for attr in PHRASE_ATTRS}
         self.matcher = Matcher(vocab, validate=True)
         self.labels: dict[str, str] = {}
+        self.gates: list[tuple[str, ...]] | None = []
         for row in load_patterns(patterns_dir):
             if "pattern" in row:
                 self.matcher.add(row["id"], [row["pattern"]])
+                self.gates = _add_gate(self.gates, row["pattern"])
             else:
                 attr = row.get("attr", "LOWER")
                 self.phrases[attr].add(row["id"], [
@@ -80,12 +82,36 @@ class CueMatcher:
             self.labels[row["id"]] = row["label"]
 
     def __call__(self, doc: Doc) -> Doc:
-        found = [match for matcher in (*self.phrases.values(), self.matcher) if len(matcher)
-                 for match in matcher(doc)]
+        matchers = [*self.phrases.values()]
+        if len(self.matcher) and self._may_match(doc.text):
+            matchers.append(self.matcher)
+        found = [match for matcher in matchers if len(matcher) for match in matcher(doc)]
         spans = [Span(doc, start, end, label=self.labels[doc.vocab.strings[match_id]])
                  for match_id, start, end in found]
         doc.spans[CUES_KEY] = sorted(spans, key=lambda s: (s.start, s.end, s.label_))
         return doc
+
+
+    def _may_match(self, text: str) -> bool:
+        """Whether some token pattern could match: all its required words are in the text.
+        Reading every token in Python costs the `Matcher` a third of the cue step, and most
+        texts hold none of its words."""
+        if self.gates is None:
+            return True
+        lowered = text.lower()
+        return any(all(word in lowered for word in gate) for gate in self.gates)
+
+
+def _add_gate(gates: list[tuple[str, ...]] | None, pattern: list[dict]
+              ) -> list[tuple[str, ...]] | None:
+    """`gates` with the lower-case words a token pattern needs at least once (tokens with
+    only a `LOWER` string, matched once or more); None when the pattern needs none, so that
+    every text is matched. A token's LOWER is a substring of the text's, as `str.lower` maps
+    one character at a time (but for a Greek final sigma, so words with sigma are no gate)."""
+    words = tuple(token["LOWER"] for token in pattern
+                  if set(token) <= {"LOWER", "OP"} and isinstance(token.get("LOWER"), str)
+                  and token.get("OP", "1") in ("1", "+") and not {"σ", "ς"} & set(token["LOWER"]))
+    return None if gates is None or not words else [*gates, words]
 
 
 @Language.factory("vnpolicy_cues", default_config={"patterns_dir": str(PATTERNS_DIR)})
