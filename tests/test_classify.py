@@ -73,6 +73,21 @@ def test_a_clause_that_says_nothing_of_complaints_is_not_complaints_for_its_head
     assert "complaints" in classifier.predict(clauses)[-1].labels
 
 
+def test_a_limit_on_the_use_of_data_is_scope_even_under_a_purpose_heading(classifier):
+    """GUIDELINES: "chỉ sử dụng trong nội bộ" is `scope` even under a Mục đích heading; a
+    recipient's limit stays what it says of access, and the list of uses stays `purpose`."""
+    head = "CHÍNH SÁCH BẢO MẬT\n1. Mục đích và phạm vi thu thập thông tin\n"
+    for line in ("Thông tin cá nhân của quý khách chỉ được dùng trong nội bộ cửa hàng.",
+                 "Chúng tôi không sử dụng dữ liệu của bạn vào mục đích khác."):
+        clauses = segment_document(Document("t", "", "", head + line))
+        labels = classifier.predict(clauses)[-1].labels
+        assert "scope" in labels and "purpose" not in labels, line
+    for line in ("Thông tin được thu thập để giao hàng và chăm sóc khách hàng.",
+                 "Đối tác vận chuyển chỉ sử dụng thông tin để giao hàng cho bạn."):
+        clauses = segment_document(Document("t", "", "", head + line))
+        assert "scope" not in classifier.predict(clauses)[-1].labels, line
+
+
 def _seed_rows() -> list[dict]:
     from pipeline.classify.features import feature_rows
 

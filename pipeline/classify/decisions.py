@@ -23,15 +23,23 @@ _COMPLAINT_WORDS = re.compile(
     r"|điện thoại|hotline|@|địa chỉ|gửi|tiếp nhận|xử lý|hòa giải|tòa án|cơ quan|thỏa thuận"
     r"|thương lượng|vi phạm|bồi thường|quyền lợi", re.I)
 NEXT_BEST_FLOOR = 0.1  # chosen on the development family CV (0.1 / 0.2 / 0.3 / none)
+# GUIDELINES: a limit on the use of the data ("chỉ sử dụng trong nội bộ", "không sử dụng ngoài
+# mục đích ...") is `scope`, even under a "Mục đích" heading, whose words the classifier weighs.
+_USE_LIMIT = re.compile(
+    r"chỉ (?:được |có thể )?(?:sử dụng|dùng)\b|(?:sử dụng|dùng)\b[^.;:]{0,60}\btrong nội bộ"
+    r"|không (?:được )?(?:sử dụng|dùng)\b[^.;:]{0,60}\b(?:ngoài|khác|vào mục đích khác)", re.I)
+_DATA_WORDS = re.compile(r"thông tin|dữ liệu", re.I)
+# ... but a recipient's limit is part of what it says of access, and cookies are no data use
+_OTHER_USER = re.compile(r"bên thứ ba|đối tác|bên nhận|nhà cung cấp|cookie", re.I)
 
 
 def final_labels(clauses: Sequence[Clause], probabilities: np.ndarray, threshold: float = 0.5
                  ) -> list[tuple[str, ...]]:
-    """The labels a run gives: `decide`, then the section rules of GUIDELINES
-    (`inherit_section_labels`, `drop_unsaid_complaints`). `clauses` may span several
-    documents, in order, one row of `probabilities` each."""
+    """The labels a run gives: `decide`, then the rules of GUIDELINES
+    (`inherit_section_labels`, `drop_unsaid_complaints`, `mark_use_limits`). `clauses` may
+    span several documents, in order, one row of `probabilities` each."""
     decisions = inherit_section_labels(clauses, decide(probabilities, threshold))
-    return drop_unsaid_complaints(clauses, decisions, probabilities)
+    return mark_use_limits(clauses, drop_unsaid_complaints(clauses, decisions, probabilities))
 
 
 def decide(probabilities: np.ndarray, threshold: float = 0.5) -> list[tuple[str, ...]]:
@@ -108,6 +116,30 @@ def drop_unsaid_complaints(clauses: Sequence[Clause], decisions: Sequence[tuple[
                 and not _COMPLAINT_WORDS.search(clause.text)):
             labels = tuple(label for label in labels if label != "complaints") or _next_best(
                 row, complaints) or labels
+        out.append(labels)
+    return out
+
+
+def mark_use_limits(clauses: Sequence[Clause], decisions: Sequence[tuple[str, ...]]
+                    ) -> list[tuple[str, ...]]:
+    """`decisions` with `scope` for a clause (not a heading) that limits how the controller
+    uses the data, in place of `purpose` and `other`.
+
+    Examples:
+        >>> from pipeline.records import Document
+        >>> from pipeline.segment import segment_document
+        >>> text = "1. Mục đích thu thập\\nThông tin của bạn chỉ được dùng trong nội bộ công ty."
+        >>> clauses = segment_document(Document("x", "", "", text))
+        >>> mark_use_limits(clauses, [("purpose",), ("purpose",)])
+        [('purpose',), ('scope',)]
+    """
+    out = []
+    for clause, labels in zip(clauses, decisions, strict=True):
+        text = clause.text
+        if ("scope" not in labels and clause.kind != "heading" and _USE_LIMIT.search(text)
+                and _DATA_WORDS.search(text) and not _OTHER_USER.search(text)):
+            labels = (*(label for label in labels if label not in ("purpose", "other")),
+                      "scope")
         out.append(labels)
     return out
 
