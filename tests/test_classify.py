@@ -88,6 +88,20 @@ def test_a_limit_on_the_use_of_data_is_scope_even_under_a_purpose_heading(classi
         assert "scope" not in classifier.predict(clauses)[-1].labels, line
 
 
+def test_a_bare_mark_takes_the_labels_of_what_it_numbers(classifier):
+    """GUIDELINES: a bare number or "-" on its own line takes the labels of the clause it
+    numbers."""
+    doc = Document("t", "", "", "CHÍNH SÁCH BẢO MẬT\n3. Thời gian lưu trữ thông tin\n-\n"
+                                "Dữ liệu cá nhân được lưu trữ trong 24 tháng.\n"
+                                "4. Cơ chế giải quyết khiếu nại\n•\n"
+                                "Khách hàng có thể gửi khiếu nại qua email hotro@anphat.vn.")
+    clauses = segment_document(doc)
+    labels = [r.labels for r in classifier.predict(clauses)]
+    marks = [i for i, c in enumerate(clauses) if c.text in ("-", "•")]
+    assert len(marks) == 2 and all(labels[i] == labels[i + 1] for i in marks)
+    assert "retention" in labels[marks[0]] and "complaints" in labels[marks[1]]
+
+
 def _seed_rows() -> list[dict]:
     from pipeline.classify.features import feature_rows
 

@@ -23,6 +23,11 @@ _COMPLAINT_WORDS = re.compile(
     r"|điện thoại|hotline|@|địa chỉ|gửi|tiếp nhận|xử lý|hòa giải|tòa án|cơ quan|thỏa thuận"
     r"|thương lượng|vi phạm|bồi thường|quyền lợi", re.I)
 NEXT_BEST_FLOOR = 0.1  # chosen on the development family CV (0.1 / 0.2 / 0.3 / none)
+# GUIDELINES: a bare number, letter or bullet on its own ("2.1.", "B.", "-") takes the labels
+# of what it numbers, the clause after it; its own words say nothing.
+_BARE_MARK = re.compile(
+    r"\s*(?:[-–—•*+·●○▪]+|\(?(?:[0-9]{1,3}(?:\.[0-9]{1,3})*|[ivxIVX]{1,4})[.)]?"
+    r"|\(?[a-zđA-ZĐ][.)])?\s*[.:]?\s*")
 # GUIDELINES: a limit on the use of the data ("chỉ sử dụng trong nội bộ", "không sử dụng ngoài
 # mục đích ...") is `scope`, even under a "Mục đích" heading, whose words the classifier weighs.
 _USE_LIMIT = re.compile(
@@ -36,10 +41,13 @@ _OTHER_USER = re.compile(r"bên thứ ba|đối tác|bên nhận|nhà cung cấp
 def final_labels(clauses: Sequence[Clause], probabilities: np.ndarray, threshold: float = 0.5
                  ) -> list[tuple[str, ...]]:
     """The labels a run gives: `decide`, then the rules of GUIDELINES
-    (`inherit_section_labels`, `drop_unsaid_complaints`, `mark_use_limits`). `clauses` may
-    span several documents, in order, one row of `probabilities` each."""
+    (`inherit_section_labels`, `drop_unsaid_complaints`, `mark_use_limits`,
+    `label_bare_marks`). `clauses` may span several documents, in order, one row of
+    `probabilities` each."""
     decisions = inherit_section_labels(clauses, decide(probabilities, threshold))
-    return mark_use_limits(clauses, drop_unsaid_complaints(clauses, decisions, probabilities))
+    decisions = mark_use_limits(clauses, drop_unsaid_complaints(clauses, decisions,
+                                                                probabilities))
+    return label_bare_marks(clauses, decisions)
 
 
 def decide(probabilities: np.ndarray, threshold: float = 0.5) -> list[tuple[str, ...]]:
@@ -141,6 +149,29 @@ def mark_use_limits(clauses: Sequence[Clause], decisions: Sequence[tuple[str, ..
             labels = (*(label for label in labels if label not in ("purpose", "other")),
                       "scope")
         out.append(labels)
+    return out
+
+
+def label_bare_marks(clauses: Sequence[Clause], decisions: Sequence[tuple[str, ...]]
+                     ) -> list[tuple[str, ...]]:
+    """`decisions` with each bare mark (a clause of only a number, letter or bullet) given
+    the labels of the clause after it in its document (read from the end, so a run of marks
+    takes the labels of the text they lead to).
+
+    Examples:
+        >>> from pipeline.records import Document
+        >>> from pipeline.segment import segment_document
+        >>> clauses = segment_document(Document("x", "", "", "-\\nDữ liệu lưu trong 2 năm."))
+        >>> [c.text for c in clauses]
+        ['-', 'Dữ liệu lưu trong 2 năm.']
+        >>> label_bare_marks(clauses, [("other",), ("retention",)])
+        [('retention',), ('retention',)]
+    """
+    out = list(decisions)
+    for i in range(len(clauses) - 2, -1, -1):
+        if (clauses[i].doc_id == clauses[i + 1].doc_id and clauses[i].kind != "heading"
+                and _BARE_MARK.fullmatch(clauses[i].text)):
+            out[i] = out[i + 1]
     return out
 
 
