@@ -127,3 +127,42 @@ def test_the_controllers_own_address_after_its_name_is_kept():
 ])
 def test_a_template_blank_is_no_address(text):
     assert list(find_addresses(text)) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mọi yêu cầu xin gửi về cửa hàng Trà Mộc Hương tại Số 7 đường Cây Trâm, phường Gò Vấp,"
+     " TP. Hồ Chí Minh.", "Số 7 đường Cây Trâm, phường Gò Vấp, TP. Hồ Chí Minh"),
+    ("Xưởng may và kho hàng của Công ty TNHH Dệt Sông Chu đặt tại Lô B2, KCN Lễ Môn, phường"
+     " Quảng Hưng, tỉnh Thanh Hóa.", "Lô B2, KCN Lễ Môn, phường Quảng Hưng, tỉnh Thanh Hóa"),
+    ("Công ty TNHH Hạt Sen, tọa lạc tại 14 Lê Duẩn, phường Sài Gòn, TP. Hồ Chí Minh.",
+     "14 Lê Duẩn, phường Sài Gòn, TP. Hồ Chí Minh"),
+    ("Địa điểm kinh doanh: 22 Phố Huế, phường Hai Bà Trưng, Hà Nội",
+     "22 Phố Huế, phường Hai Bà Trưng, Hà Nội"),
+])
+def test_a_place_named_or_described_before_where_it_is(text, expected):
+    assert [f.value for f in find_addresses(text)] == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Văn phòng của chúng tôi đặt tại No. 5, Street 12, An Khanh Ward, Thu Duc City, Ho Chi"
+     " Minh City, Vietnam.", "No. 5, Street 12, An Khanh Ward, Thu Duc City, Ho Chi Minh City,"
+     " Vietnam"),
+    ("Địa chỉ đăng ký: 18 Marina View Road, #12-04, Singapore 018961.",
+     "18 Marina View Road, #12-04, Singapore 018961"),
+    ("Office: 5 Nguyen Hue Street, Sai Gon Ward, Ho Chi Minh City",
+     "5 Nguyen Hue Street, Sai Gon Ward, Ho Chi Minh City"),
+])
+def test_addresses_written_in_english(text, expected):
+    assert [f.value for f in find_addresses(text)] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "Cửa hàng Mộc Lan tại Hà Nội và Đà Nẵng phục vụ khách hàng hằng ngày.",
+    "Dữ liệu được lưu trên máy chủ đặt tại Hà Nội và TP. Hồ Chí Minh.",
+    "Chúng tôi có văn phòng Miền Bắc tại Hà Nội và chi nhánh tại Cần Thơ.",
+    "Địa điểm tổ chức sự kiện: Hà Nội",
+    "Khách hàng có thể gửi đơn đến Sở Công Thương tỉnh Hà Tĩnh, văn phòng Sở tại số 4 đường"
+    " Phan Đình Phùng, phường Thành Sen, tỉnh Hà Tĩnh.",
+])
+def test_a_named_place_or_location_without_a_street_is_no_address(text):
+    assert list(find_addresses(text)) == []

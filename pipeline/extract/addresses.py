@@ -26,7 +26,8 @@ _LABEL_WORDS = (r"(?:trụ sở|văn phòng|công ty|liên hệ|kinh doanh|đăn
                 r"đại diện|doanh nghiệp|cửa hàng|showroom|kho|nhà máy|ĐKKD|ĐKDN|theo ĐKKD)")
 _CONTACT_LABEL = (r"(?:điện thoại|ĐT|Tel|SĐT|Hotline|Email|E-mail|Website|Fax|MST|Mã số)\b")
 # A place's label may name it ("Văn phòng đại diện khu vực Miền Nam:").
-_PLACE_LABEL = (r"(?:(?:trụ sở(?:\s+chính)?|văn phòng|chi nhánh|showroom|cơ sở|cửa hàng|kho)"
+_PLACE_LABEL = (r"(?:(?:trụ sở(?:\s+chính)?|văn phòng|chi nhánh|showroom|cơ sở|cửa hàng|kho"
+                r"|địa điểm|(?:head[ \t]+|registered[ \t]+)?office)"
                 r"(?:[ \t]+[^:\n.;]{1,40}?)?|(?-i:CN)[ \t]?\d{1,2}|(?-i:VPGD|VPĐD))")  # "CN2:"
 _ADDRESS_LABEL = (r"địa chỉ(?! email| e-mail| thư| website| web| mail)(?:[ \t]+" + _LABEL_WORDS
                   + r"){0,4}")
@@ -50,18 +51,25 @@ _NOT_ADDRESS_RE = re.compile(
     r"|\bthứ[ \t]*(?:\d|hai|ba|tư|năm|sáu|bảy)(?!\w)|\b\d{1,2}[hg]\d{0,2}(?!\w)", re.I)
 _PROVINCE = (r"(?:(?:(?:thành phố|tỉnh|TP\.?)[ \t]*)?" + _PLACE_NAMES
              + r"|(?-i:(?:Thành phố|Thành Phố|TP\.?|Tp\.?|Tỉnh)[ \t]*[A-ZĐÂÊÔƠƯ][\w.]*"
-             r"(?:[ \t]+[A-ZĐÂÊÔƠƯ][\w]*){0,3}))(?:,[ \t]*Việt Nam)?")
+             r"(?:[ \t]+[A-ZĐÂÊÔƠƯ][\w]*){0,3}))(?:,[ \t]*(?:Việt Nam|Vietnam|Viet Nam))?")
 # A house number ("12", "số 5", "27A/3") and the street word that may follow it.
 _HOUSE_NUMBER = (r"(?:[Ss]ố[ \t]+)?\d{1,4}[A-Z]?(?:/\d{1,4}[A-Z]?)*[ \t]+"
                  r"(?:(?:đường|phố|ngõ|hẻm)[ \t]+)?")
 # Inside a sentence no full stop ends an address, except after "P.", "Q.", "TP." and the like.
-_SENTENCE_CHAR = r"(?:[^\n.;:]|(?<=[ ,][PQHXpqhx])\.|(?<=[ ,]TP)\.|(?<=[ ,]Tp)\.)"
+_SENTENCE_CHAR = (r"(?:[^\n.;:]|(?<=[ ,][PQHXpqhx])\.|(?<=[ ,]TP)\.|(?<=[ ,]Tp)\."
+                  r"|(?<=[ ,]No)\.)")  # "No. 12, Street 3, ..."
+_LOCATED = r"(?:được\s+)?(?:đặt|nằm|đóng|tọa lạc|toạ lạc)\s+"
 _INLINE_ADDRESS_RE = Gated(re.compile(
     r"(?:(?:trụ sở(?:\s+chính)?(?:\s+đăng ký)?|địa chỉ|văn phòng|chi nhánh|cửa hàng|cơ sở"
     r"|kho(?:\s+hàng)?|nhà máy)\s+"
     r"(?:(?:chính|đại diện|giao dịch|làm việc|kinh doanh)\s+)?"  # "văn phòng đại diện đặt tại"
     r"(?:(?:của\s+)?(?:công ty|chúng tôi)\s+)?"  # "văn phòng công ty tọa lạc tại"
-    r"(?:(?:được\s+)?(?:đặt|nằm|đóng|tọa lạc|toạ lạc)\s+)?(?:tại|ở)\s+"
+    # the place's own name ("cửa hàng Gốm Xưa tại"), or more words before where it is located
+    # ("nhà máy và kho hàng của Công ty X đặt tại")
+    r"(?:(?-i:" + CAPITAL + r")[\w&'’-]*(?:[ \t]+[\w&'’-]+){0,6}?[ \t]+(?=(?:tại|ở)\s)"
+    r"|[^.;:\n]{1,80}?(?=" + _LOCATED + r"))?"
+    r"(?:" + _LOCATED + r")?(?:tại|ở)\s+"
+    r"|(?:tọa lạc|toạ lạc)\s+tại\s+"  # "Công ty X, tọa lạc tại ..."
     r"|địa chỉ(?:\s+là)?[ \t]+(?=" + _HOUSE_NUMBER + CAPITAL  # "địa chỉ 88 Trần Phú"
     + r"|(?-i:Tầng|Lầu|Phòng|Lô|Ấp|Thôn|Tổ|Kiốt)[ \t]))"
     r"(?P<addr>" + _SENTENCE_CHAR + r"{5,160}?" + _PROVINCE + r")",
@@ -100,11 +108,13 @@ _ADDRESS_LINE_RE = re.compile(  # or alone between the bars of a footer ("Shop X
     re.I | re.M,
 )
 _ADMIN_UNIT_RE = re.compile(r"\b(?:phường|P\.|quận|Q\.|huyện|H\.|xã|X\.|thị xã|thị trấn|ấp|"
-                            r"khu phố|KĐT|KCN|đường|phố|tỉnh|TP\.?)", re.I)
+                            r"khu phố|KĐT|KCN|đường|phố|tỉnh|TP\.?"
+                            r"|(?:ward|district|street|road|lane|avenue)(?!\w))", re.I)  # English
 _PLACE_RE = re.compile(_PLACE_NAMES, re.I)
 _ADDRESS_CUE_RE = re.compile(
     r"\b(?:số[ \t]*\d|(?:đường|phố|phường|quận|huyện|tỉnh|thành phố|TP|Tp|xã|tầng|tòa|ngõ|"
-    r"ngách|hẻm|lô|khu|KCN|street|district|city)(?!\w)|(?:P|Q|H|X|TP|Tp)\.)|" + _PLACE_NAMES,
+    r"ngách|hẻm|lô|khu|KCN|street|district|city|ward|road|lane|avenue|boulevard)(?!\w)"
+    r"|(?:P|Q|H|X|TP|Tp)\.)|" + _PLACE_NAMES,
     re.I,
 )
 _STARTS_WITH_CONTACT_RE = re.compile(_CONTACT_LABEL, re.I)
