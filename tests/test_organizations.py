@@ -215,3 +215,52 @@ def test_a_foreign_owner_with_its_legal_form_after_the_name(text, expected):
 ])
 def test_a_foreign_partner_named_in_passing_is_no_organization_fact(text):
     assert list(find_foreign_owners(text)) == []
+
+
+def _org_values(text):
+    return sorted(f.normalized for f in extract_text_facts(text) if f.type == "organization")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1. Về chúng tôiCông ty TNHH Gốm Men Lam là chủ sở hữu website gommenlam.vn.",
+     ["Công ty TNHH Gốm Men Lam"]),
+    ("Dịch vụ do Chi nhánh Công ty TNHH Hải Đăng Logistics tại Đà Nẵng cung cấp.",
+     ["Chi nhánh Công ty TNHH Hải Đăng Logistics tại Đà Nẵng"]),
+    ("Ngân hàng TMCP Sông Lam – Chi nhánh Vinh là bên kiểm soát dữ liệu.",
+     ["Ngân hàng TMCP Sông Lam – Chi nhánh Vinh"]),
+    ("Tiệm Vàng Kim Ngọc Phát cam kết không chia sẻ thông tin của khách hàng.",
+     ["Tiệm Vàng Kim Ngọc Phát"]),
+])
+def test_glued_branch_and_shop_legal_names(text, expected):
+    assert _org_values(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Tiệm sẽ liên hệ lại với khách hàng trong ngày.",
+    "Các chi nhánh công ty đều áp dụng chính sách này.",
+    "Ghi chú: tiệm bánh gần nhà bạn có thể giao hàng.",
+])
+def test_a_shop_or_branch_word_alone_is_no_name(text):
+    assert _org_values(text) == []
+
+
+def test_a_brand_that_starts_with_the_legal_names_proper_name_is_a_trading_name_once():
+    text = ("Công ty TNHH Thực phẩm Lúa Vàng Việt Nam là đơn vị quản lý website. "
+            "Lúa Vàng Farm cam kết bảo mật thông tin khách hàng.")
+    assert _org_values(text) == ["Công ty TNHH Thực phẩm Lúa Vàng Việt Nam", "Lúa Vàng Farm"]
+
+
+def test_a_subject_used_once_that_shares_nothing_with_the_legal_name_is_not_one():
+    text = ("Công ty TNHH Thực phẩm Lúa Vàng Việt Nam là đơn vị quản lý website. "
+            "Giao Nhanh Express cam kết giao hàng đúng hẹn.")
+    assert _org_values(text) == ["Công ty TNHH Thực phẩm Lúa Vàng Việt Nam"]
+
+
+@pytest.mark.parametrize("text", [
+    "Ứng dụng MèoMun Learn được phát triển cho trẻ em. Hỗ trợ: meomunlearn.vn/hotro",
+    "Website thuộc Công ty TNHH Tre Xanh Việt Nam, do TreXanh Holdings Pte. Ltd. sở hữu."
+    " Liên hệ: hotro@trexanh.vn",
+])
+def test_a_product_or_a_parent_that_spells_the_domain_is_no_trading_name(text):
+    assert all(not fold_value.startswith(("MèoMun", "TreXanh"))
+               for fold_value in _org_values(text))

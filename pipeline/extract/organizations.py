@@ -30,7 +30,10 @@ _ONE_LEVEL = (r"(?:Đại học|Đại Học|ĐẠI HỌC|Cao đẳng|Cao Đẳn
               r"|THPT|THCS|Tiểu học|TIỂU HỌC|Mầm non|MẦM NON|Mẫu giáo|Phổ thông|PHỔ THÔNG)")
 _SCHOOL_LEVEL = _ONE_LEVEL + r"(?:[ \t]+(?:và|VÀ)[ \t]+" + _ONE_LEVEL + ")?"  # "Tiểu học và THCS"
 _ORG_RE = Gated(re.compile(
-    r"(?<!\w)(?:(?:(?:Tổng[ \t]+|TỔNG[ \t]+)?(?:CÔNG TY|Công ty|Công Ty|công ty|CTY|Cty)"
+    # a legal form glued to the word before it in scraped text ("Giới thiệuCông ty ...")
+    r"(?:(?<!\w)|(?<=[a-zà-ỹđ])(?=CÔNG TY|Công ty|Công Ty))"
+    r"(?:(?:(?:Chi nhánh|CHI NHÁNH)[ \t]+)?"  # a branch: "Chi nhánh Công ty TNHH X tại Y"
+    r"(?:(?:Tổng[ \t]+|TỔNG[ \t]+)?(?:CÔNG TY|Công ty|Công Ty|công ty|CTY|Cty)"
     r"|Tập đoàn|Tập Đoàn|TẬP ĐOÀN)[ \t]+"
     r"(?:(?:TNHH|Tnhh|CỔ PHẦN|Cổ phần|Cổ Phần|cổ phần|CP|MTV|một thành viên"
     r"|Một Thành Viên|MỘT THÀNH VIÊN|trách nhiệm hữu hạn|Trách nhiệm hữu hạn|TRÁCH NHIỆM HỮU HẠN"
@@ -39,6 +42,7 @@ _ORG_RE = Gated(re.compile(
     r" Phần|THƯƠNG MẠI CỔ PHẦN|TNHH)[ \t]+"
     r"|(?:Phòng khám|PHÒNG KHÁM|Bệnh viện|BỆNH VIỆN|Cửa hàng|CỬA HÀNG|Hộ kinh doanh"
     r"|HỘ KINH DOANH|Doanh nghiệp tư nhân|DOANH NGHIỆP TƯ NHÂN|Nhà thuốc|NHÀ THUỐC|Hợp tác xã"
+    r"|Tiệm|TIỆM"
     r"|HỢP TÁC XÃ|Học viện|HỌC VIỆN|Quỹ|(?:Trường|TRƯỜNG)[ \t]+" + _SCHOOL_LEVEL
     + r"|" + _SCHOOL_LEVEL + r")[ \t]+)"
     r"(?:[\w&][\w&'-]*(?:[ \t]+|(?=[\n.,;:)]|$))){1,12}(?:\([^()\n]{1,40}\))?"
@@ -46,7 +50,8 @@ _ORG_RE = Gated(re.compile(
 _LOWER_LEVEL = (r"(?:đại học|cao đẳng|trung cấp|trung học phổ thông|trung học cơ sở|thpt|thcs|"
                 r"tiểu học|mầm non|mẫu giáo|phổ thông)")
 _LEGAL_FORM_WORDS = re.compile(
-    r"(?:công ty|cty|tập đoàn|tổng công ty|phòng khám|bệnh viện|cửa hàng|hộ kinh doanh|"
+    r"(?:chi nhánh[ \t]+)?(?:công ty|cty|tập đoàn|tổng công ty|phòng khám|bệnh viện|cửa hàng|tiệm|"
+    r"hộ kinh doanh|"
     r"doanh nghiệp tư nhân|ngân hàng|nhà thuốc|hợp tác xã|học viện|quỹ|"
     r"(?:trường[ \t]+)?" + _LOWER_LEVEL + r"(?:[ \t]+và[ \t]+" + _LOWER_LEVEL + r")?)"
     r"(?:[ \t]+(?:tnhh|cổ phần|cp|mtv|một thành viên|"
@@ -287,7 +292,13 @@ def _legal_name(text: str, match: re.Match[str]) -> str:
     if alias and not value.endswith((",", ".")):
         spaces = len(text[start + len(value) :]) - len(text[start + len(value) :].lstrip(" "))
         value = text[start : start + len(value) + spaces + alias.end()]
-    return value
+    branch = _BRANCH_RE.match(text, start + len(value))
+    return value + branch.group(0) if branch else value
+
+
+# A branch after the name: "Ngân hàng TMCP X – Chi nhánh Cần Thơ".
+_BRANCH_RE = re.compile(rf"[ \t]*[–-][ \t]*(?:Chi nhánh|CHI NHÁNH)[ \t]+{CAPITAL}[\w'-]*"
+                        rf"(?:[ \t]+{CAPITAL}[\w'-]*){{0,4}}")
 
 
 # Public suffixes ("hatde.com", "xomnui.vn", "saokhue.edu.vn").
@@ -400,7 +411,7 @@ def find_trading_names(text: str, hosts: Iterable[str], legal: Sequence[RawFact]
     found = [*(_spelled_domains(text, _Spellings.of(labels)) if labels else ()),
              *_self_named(text),
              *_short_names(text, legal),
-             *_subject_names(text)]
+             *_subject_names(text, _legal_cores(legal))]
     for start, end in sorted(set(found)):
         if not covered(start):
             value = text[start:end]
@@ -415,11 +426,21 @@ def _spelled_domains(text: str, spellings: _Spellings) -> list[tuple[int, int]]:
     exact, parts = [], []
     for first in _capital_words(spellings.first_letters()).finditer(text):
         end, spelling = _longest_spelling(text, _name_run(text, first), spellings)
-        if spelling and not re.match(r"[.@][A-Za-z0-9]", text[end : end + 2]):
+        if spelling and not re.match(r"[.@][A-Za-z0-9]", text[end : end + 2]) and not (
+                _PRODUCT_BEFORE_RE.search(text, max(0, first.start() - 20), first.start())
+                or _OTHER_FORM_AFTER_RE.match(text, end)):
             (exact if spelling == "exact" else parts).append((first.start(), end))
     brand = [_COUNTRY_RE.sub("", text[a:b]) for a, b in parts]
     seen = Counter(brand)
     return exact + [span for span, name in zip(parts, brand, strict=True) if seen[name] >= 2]
+
+
+# A product's name, not the business's: "Ứng dụng HọcVui Kids", "nền tảng Sao Khuê".
+_PRODUCT_BEFORE_RE = re.compile(r"(?:ứng dụng|app|nền tảng|phần mềm|sản phẩm|trò chơi)[ \t]+\Z",
+                                re.I)
+# Another company that shares the name: a parent or a foreign entity ("ViecNhanh Holdings").
+_OTHER_FORM_AFTER_RE = re.compile(r"[ \t]+(?:Holdings?|Group|Pte\b|Ltd\b|Inc\b|LLC\b"
+                                  r"|Corporation|Limited)")
 
 
 @lru_cache(maxsize=64)
@@ -489,11 +510,27 @@ def _self_named(text: str) -> Iterator[tuple[int, int]]:
 _MIN_SUBJECT_USES = 2  # one sentence may start with a partner's name; the controller's recurs
 
 
-def _subject_names(text: str) -> list[tuple[int, int]]:
+def _legal_cores(legal: Sequence[RawFact]) -> frozenset[str]:
+    """The proper names inside legal names, folded: "hoasu" of "Công ty TNHH Mỹ phẩm Hoa Sứ
+    Việt Nam" (no legal form, business line or country)."""
+    cores = set()
+    for fact in legal:
+        form = _LEGAL_FORM_WORDS.match(fact.value)
+        words = fact.value[form.end() if form else 0 :].split("(")[0].split()
+        while words and words[0].lower() in _business_syllables():
+            words.pop(0)
+        core = fold(_COUNTRY_RE.sub("", " " + " ".join(words)))
+        if len(core) >= _MIN_BRAND:
+            cores.add(core)
+    return frozenset(cores)
+
+
+def _subject_names(text: str, cores: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
     """Names the policy makes the subject of what the controller does, at least twice: 'KNP
-    cam kết ... KNP không chia sẻ ...'. Not a heading in capitals, a generic word ("Khách
-    hàng sẽ ...", or a word the policy also writes in lower case) or a platform ("Google có
-    thể ...")."""
+    cam kết ... KNP không chia sẻ ...', or once when the name starts with the proper name of
+    a legal name the policy gives ('Hoa Sứ Cosmetics cam kết' beside "Công ty TNHH Mỹ phẩm
+    Hoa Sứ"). Not a heading in capitals, a generic word ("Khách hàng sẽ ...", or a word the
+    policy also writes in lower case) or a platform ("Google có thể ...")."""
     spans: dict[str, list[tuple[int, int]]] = {}
     for match in _subject_re().finditer(text):
         name = match.group("name")
@@ -502,7 +539,8 @@ def _subject_names(text: str) -> list[tuple[int, int]]:
                 or fold(name) in _GENERIC_SHORT_NAMES or (len(words) > 2 and name.isupper())):
             continue
         spans.setdefault(name, []).append((match.start("name"), match.end("name")))
-    recurring = [name for name, found in spans.items() if len(found) >= _MIN_SUBJECT_USES]
+    recurring = [name for name, found in spans.items() if len(found) >= _MIN_SUBJECT_USES
+                 or fold(name).startswith(tuple(cores))]
     lower = _written_lower(text, recurring)
     return [span for name in recurring if " ".join(name.lower().split()) not in lower
             for span in spans[name]]
