@@ -559,3 +559,41 @@ def test_quality_findings_with_evidence():
     assert found["complaints_without_deadline"] == [1]
     assert found["unfilled_template"] == [2]
     assert found["several_hotlines"] == [1, 2]
+
+
+def test_the_bullets_under_a_rights_heading_are_the_rights_it_names():
+    section = [("heading", ["user_rights"], "Bạn có thể làm gì với dữ liệu của mình?"),
+               ("sentence", ["user_rights"], "Xem và tải về bản sao dữ liệu tài khoản."),
+               ("sentence", ["user_rights"], "Xóa tài khoản cùng toàn bộ lịch sử đơn hàng.")]
+    row = _audit_kinds(section)["rights"]
+    assert row["status"] == "present" and row["evidence"] == [0, 1, 2]
+    loose = [("sentence", ["user_rights"], "Xem và tải về bản sao dữ liệu tài khoản."),
+             ("sentence", ["user_rights"], "Xóa tài khoản cùng toàn bộ lịch sử đơn hàng.")]
+    assert _audit_kinds(loose)["rights"]["status"] == "absent"
+
+
+def test_a_contact_heading_over_a_promise_for_later_is_no_data_protection_contact():
+    later = [("heading", ["contact"], "Nhân sự bảo vệ dữ liệu cá nhân"),
+             ("sentence", ["contact"], "Chúng tôi sẽ chỉ định nhân sự này khi pháp luật có yêu "
+                                       "cầu.")]
+    assert _audit_kinds(later)["dpo_contact"]["status"] == "absent"
+    named = [("heading", ["contact"], "Nhân sự bảo vệ dữ liệu cá nhân"),
+             ("sentence", ["contact"], "Bà Trần Thu Hà, email baove@hoamai.vn.")]
+    assert _audit_kinds(named)["dpo_contact"]["status"] == "present"
+
+
+@pytest.mark.parametrize("element, labels, text, status", [
+    # what staff may see is no right of the person
+    ("rights", ["user_rights"], "Nhân viên kho có quyền xem và xóa thông tin đơn hàng.", "absent"),
+    ("rights", ["user_rights"], "Khách hàng có quyền xem và yêu cầu xóa thông tin của mình.",
+     "present"),
+    ("rights", ["access"], "Bạn có quyền được biết và quyền phản đối việc xử lý dữ liệu.",
+     "present"),
+    ("response_deadlines", ["user_rights"],
+     "Bộ phận hỗ trợ sẽ xác nhận việc tiếp nhận trong vòng 2 ngày làm việc.", "present"),
+    ("deletion", ["other"], "Khi bạn đóng tài khoản, dữ liệu sẽ được xóa vĩnh viễn.", "present"),
+    ("children", ["purpose"], "Hội chợ diễn ra tại Nhà Thiếu nhi, mở cửa cho khách từ 18 tuổi.",
+     "not_applicable"),
+])
+def test_whose_right_and_which_promise_the_law_cues_read(element, labels, text, status):
+    assert _audit([(labels, text)])[element]["status"] == status

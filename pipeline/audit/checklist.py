@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 import pandas as pd
 
 from ..memo import Memo
-from .cues import Candidates, cue_text
+from .cues import Candidates, Cue, cue_text
 from .profiles import (
     AUTO,
     DEFAULT_PROFILE,
@@ -134,6 +134,10 @@ def judge(element: Element, policy: PolicyClauses, fact_clauses: Mapping[str, li
         if not applies:
             return NOT_APPLICABLE, [], f"not applicable: no {element.applies.activity} shown"
     evidence = _evidence(element, policy, fact_clauses)
+    if headings and element.deny_headings and element.not_cue is not None:
+        evidence = _drop_denied_headings(element.not_cue, policy, evidence, headings)
+    if headings and element.sections:
+        evidence = _with_sections(element, policy, evidence, headings)
     status, note = _decide(element, evidence, policy.rows, fact_clauses)
     if applies and status == ABSENT:
         evidence = shown  # what a regulator checks: where the activity shows
@@ -157,6 +161,39 @@ def _evidence(element: Element, policy: PolicyClauses, fact_clauses: Mapping[str
     return sorted(found)
 
 
+def _drop_denied_headings(not_cue: Cue, policy: PolicyClauses, evidence: list[int],
+                          headings: Collection[int]) -> list[int]:
+    """The evidence without the headings whose own section the element's `not_cue` matches: a
+    heading "Nhân sự bảo vệ dữ liệu" over "we will appoint one when the law requires it" names
+    the element but shows none."""
+    named = set(evidence) & set(headings)
+    if not named:
+        return evidence
+    denied: set[int] = set()
+    heading = None
+    for clause_id, _, text, low in policy.rows:
+        if clause_id in headings:
+            heading = clause_id if clause_id in named else None
+        elif heading is not None and not_cue.search(text, low):
+            denied.add(heading)
+    return [clause_id for clause_id in evidence if clause_id not in denied]
+
+
+def _with_sections(element: Element, policy: PolicyClauses, evidence: list[int],
+                   headings: Collection[int]) -> list[int]:
+    """The evidence and the clauses, with one of the element's labels, of the sections whose
+    heading is evidence."""
+    found, labels = set(evidence), set(element.labels)
+    under = False
+    for clause_id, clause_labels, text, low in policy.rows:
+        if clause_id in headings:
+            under = clause_id in evidence
+        elif under and labels & clause_labels and (
+                element.not_cue is None or not element.not_cue.search(text, low)):
+            found.add(clause_id)
+    return sorted(found)
+
+
 def _is_evidence(element: Element, labels: set[str], text: str, low: str) -> bool:
     """Whether a clause shows the element; the cheap tests first (a label set), `not_cue`
     last, on the few clauses that match (most of an audit's time is regex search)."""
@@ -175,9 +212,10 @@ def _decide(element: Element, evidence: list[int], clauses: Clauses,
     if not evidence:
         return ABSENT, "no clause states it"
     if element.groups:
-        texts = [text for clause_id, _, text, _ in clauses if clause_id in set(evidence)]
+        shown = set(evidence)
+        texts = [(text, low) for clause_id, _, text, low in clauses if clause_id in shown]
         covered = [name for name, pattern in element.groups
-                   if any(pattern.search(text) for text in texts)]
+                   if any(pattern.search(text, low) for text, low in texts)]
         if len(covered) < element.min_groups:
             return ABSENT, (f"only {len(covered)} of the {element.min_groups} needed: "
                             + (", ".join(covered) or "none"))

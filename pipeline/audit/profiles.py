@@ -56,6 +56,10 @@ class Element:
     matches `cue` and does not match `not_cue`; clauses holding a fact of `facts` are
     evidence too. With `groups`, evidence must cover at least `min_groups` of them (rights:
     two different rights). `needs_facts`: one of these fact types must have been extracted.
+    With `sections`, a clause with one of `labels` (and not `not_cue`) under a heading that is
+    evidence is evidence too: the bullets of "Bạn có thể làm gì với dữ liệu của mình?". With
+    `deny_headings` (a `not_cue` that denies the element), a heading whose section matches
+    `not_cue` is not evidence.
     """
 
     element: str
@@ -71,6 +75,8 @@ class Element:
     kind: str = CORE
     applies: Applies | None = None
     asks: str = ""
+    sections: bool = False
+    deny_headings: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,8 @@ def _element(row: dict, where: str) -> Element:
                         tuple(applies.get("labels", ())), bool(applies.get("trackers")),
                         applies.get("activity", ""))
         if applies else None,
-        asks=row.get("asks", ""),
+        asks=row.get("asks", ""), sections=bool(row.get("sections")),
+        deny_headings=bool(row.get("deny_headings")),
     )
 
 
