@@ -597,3 +597,55 @@ def test_a_contact_heading_over_a_promise_for_later_is_no_data_protection_contac
 ])
 def test_whose_right_and_which_promise_the_law_cues_read(element, labels, text, status):
     assert _audit([(labels, text)])[element]["status"] == status
+
+
+@pytest.mark.parametrize("element, labels, text, status", [
+    # a mention of parents is no parents' consent; parents who decide or ask are
+    ("children", ["purpose"], "Danh sách học sinh lớp 3 đạt giải được đăng để phụ huynh xem.",
+     "absent"),
+    ("children", ["purpose"], "Tài khoản của học sinh tiểu học chỉ được mở khi phụ huynh đồng ý.",
+     "present"),
+    ("children", ["contact"], "Phụ huynh muốn hỏi về thông tin của con mình xin gọi 1900 6868.",
+     "present"),
+    ("children", ["other"], "Khi gửi các bé cún ở khách sạn thú cưng, chủ nuôi để lại số điện "
+     "thoại.", "not_applicable"),
+    ("children", ["contact"], "Cửa hàng ở số 5 Lê Lợi, đối diện cổng trường mầm non Hoa Sen.",
+     "not_applicable"),
+    # lab results are health data; a pet's are not a person's
+    ("sensitive_data", ["purpose"], "Phòng khám lưu kết quả xét nghiệm máu của người bệnh để "
+     "bác sĩ theo dõi.", "absent"),
+    ("sensitive_data", ["security"], "Kết quả xét nghiệm không được lưu chung với hồ sơ khác và "
+     "chỉ bác sĩ điều trị được cấp quyền mở.", "present"),
+    ("sensitive_data", ["purpose"], "Phòng khám thú y lưu kết quả xét nghiệm của thú cưng.",
+     "not_applicable"),
+    # a foreign video or AI service is a foreign recipient
+    ("cross_border", ["scope"], "Buổi tư vấn trực tuyến diễn ra qua Zoom và được ghi lại.",
+     "absent"),
+    ("cross_border", ["scope"], "Câu hỏi bạn gõ vào khung chat được gửi tới OpenAI để trả lời.",
+     "absent"),
+    # trackers taught in a course, or a bakery's fortune cookies, are no tracking
+    ("cookies_tracking", ["other"], "Khóa học dạy chủ cửa hàng cách cài Google Analytics.",
+     "not_applicable"),
+    ("cookies_tracking", ["other"], "Tiệm nhận in lời chúc vào bánh quy may mắn (fortune "
+     "cookie).", "not_applicable"),
+    ("cookies_tracking", ["other"], "Cookie quảng cáo chỉ được đặt sau khi bạn bấm Đồng ý; chọn "
+     "Reject all để chỉ giữ cookie cần thiết.", "present"),
+    ("cookies_tracking", ["other"], "Chúng tôi dùng cookie quảng cáo và hiện không phản hồi tín "
+     "hiệu Do Not Track.", "absent"),
+    # an automated decision explained, with a way out
+    ("automated_processing", ["other"], "Hệ thống tự động phân ca cho nhân viên dựa trên lịch "
+     "đăng ký.", "present"),
+    ("automated_processing", ["other"], "Phần mềm AI chấm bài viết của bạn; bạn có thể tắt chấm "
+     "điểm AI để giáo viên chấm.", "present"),
+    ("automated_processing", ["other"], "Camera tự động nhận diện biển số xe; bạn có thể chọn vé "
+     "giấy thay vì nhận diện biển số.", "present"),
+])
+def test_what_shows_an_activity_and_what_the_law_asks_of_it(element, labels, text, status):
+    assert _audit([(labels, text)])[element]["status"] == status
+
+
+def test_a_heading_over_a_refusal_to_honour_do_not_track_is_no_way_to_refuse():
+    section = [("heading", ["other"], "Cookie và tín hiệu Do Not Track"),
+               ("sentence", ["other"], "Chúng tôi dùng cookie để chọn quảng cáo cho bạn."),
+               ("sentence", ["other"], "Chúng tôi không phản hồi tín hiệu Do Not Track.")]
+    assert _audit_kinds(section)["cookies_tracking"]["status"] == "absent"
