@@ -442,6 +442,35 @@ def test_retention_in_weeks_ranges_and_law_set_periods(text, found):
 
 
 @pytest.mark.parametrize(("text", "found"), [
+    # "lưu" glued by the word segmenter to the name before it still keeps for a time
+    ("Hồ sơ phòng khám\nẢnh chụp tai được Trung tâm Thính lực Hòa Bình lưu từ 3 đến 5 năm.",
+     ["1095", "1825"]),
+    ("Hồ sơ thị thực\nBản sao hộ chiếu được Lữ hành Sông Hồng lưu cho đến khi hoàn tất mục đích "
+     "xin thị thực.", ["until_purpose_fulfilled"]),
+    ("Ảnh hội viên\nẢnh khuôn mặt được xóa sau 45 ngày kể từ khi thẻ hết hạn.", ["45"]),
+    # a table's cells in a retention section
+    ("4. Thời gian lưu trữ\nLoại dữ liệu | Thời hạn\nBăng ghi âm cuộc gọi | 24 tháng\n"
+     "Ảnh camera quầy | 30 ngày", ["730", "30"]),
+    ("4. Thời gian lưu trữ\nHóa đơn được lưu trữ theo thời hạn mà pháp luật về thuế quy định.",
+     ["as_required_by_law"]),
+    # a delivery, a cookie in the browser, a contract's term, what the user keeps: none
+    ("4. Thời gian lưu trữ\nĐịa chỉ người nhận được lưu trữ 1 năm. Đơn nội thành được phát trong"
+     " 12 giờ.", ["365"]),
+    ("4. Thời gian lưu trữ\nCookie ghi nhớ ngôn ngữ được lưu trên trình duyệt của bạn trong 90 "
+     "ngày.", []),
+    ("4. Thời gian lưu trữ\nHồ sơ bồi thường được lưu giữ 10 năm. Hợp đồng bảo hiểm xe có thời "
+     "hạn 12 tháng.", ["3650"]),
+    ("4. Thời gian lưu trữ\nKhách hàng cần tự lưu giữ phiếu gửi hàng trong 3 tháng để đối chiếu.",
+     []),
+    # "bảo lưu" a membership is no keeping of data
+    ("Gói tập\nHội viên được bảo lưu thẻ tối đa 30 ngày mỗi năm.", []),
+])
+def test_retention_read_past_glued_words_cells_and_other_durations(text, found):
+    found_now = _normalized_of("Chính sách bảo mật\n" + text, "retention_period")
+    assert sorted(found_now) == sorted(found)
+
+
+@pytest.mark.parametrize(("text", "found"), [
     ("Nhà sách Trúc Xanh – Đ/c: 15/2 Lê Văn Sỹ, P. 13, Q. 3, TP. HCM – ĐT: 028 3844 1234",
      ["15/2 Lê Văn Sỹ, P. 13, Q. 3, TP. HCM"]),
     ("Hệ thống cửa hàng\n- CN2: 27 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội",

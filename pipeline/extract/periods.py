@@ -62,8 +62,27 @@ _DURATION_RE = re.compile(
 )
 # What a duration after them is not how long data is kept: a reply, a delivery, a warranty.
 _NOT_KEPT_RE = re.compile(
-    r"(?:phản hồi|trả lời|xử lý|giải quyết|bảo hành|giao hàng|đổi trả|hoàn tiền)"
+    r"(?:phản hồi|trả lời|xử lý|giải quyết|bảo hành|giao hàng|đổi trả|hoàn tiền|được phát"
+    r"|vận chuyển|chuyển phát|trình duyệt"  # a parcel's delivery; a cookie in the browser
+    r"|(?:hợp đồng|thẻ|gói|chương trình|khuyến mãi|bảo hiểm)[^.;!?\n]{0,30}?"
+    r"(?:có thời hạn|có hiệu lực))"  # how long a contract or a card runs
     r"(?:(?!lưu|giữ)[^.;!?\n]){0,40}\Z", re.I)  # not "xử lý và lưu trữ trong 5 năm"
+# What the user must keep is no retention of the controller's ("cần tự lưu giữ biên nhận"),
+# nor how long a contract runs ("Hợp đồng bảo hiểm có thời hạn 12 tháng").
+_USER_KEEPS_RE = re.compile(
+    r"(?:cần|phải|nên|có trách nhiệm|hãy|vui lòng)\s+(?:tự\s+)?(?:lưu|giữ)[^.;!?\n]{0,60}\Z"
+    r"|(?:hợp đồng|thẻ|gói|chương trình|khuyến mãi|bảo hiểm)[^.;!?\n]{0,30}?\bcó\s*\Z",
+    re.I)
+# A clause that keeps something for a time, whatever the words around "lưu" were segmented
+# into ("được Nha khoa X lưu từ 10 đến 15 năm", "lưu cho đến khi"): the cue matcher reads
+# words, and "lưu" glued to a name is none of its phrases.
+_KEPT_FOR_RE = Gated(re.compile(
+    r"(?<!bảo )(?<!\w)(?:lưu|giữ)(?:\s+(?:trữ|giữ|lại))?\s+(?:(?:trong|từ|tối đa|tối thiểu"
+    r"|không quá|ít nhất)(?:\s+(?:vòng|thời hạn|là))?\s+" + AMOUNT
+    + r"|cho đến|đến khi|tới khi|vĩnh viễn|vô thời hạn)(?!\w)"
+    r"|(?<!\w)(?:xóa|xoá|hủy|huỷ)(?:\s+bỏ)?\s+sau(?!\w)", re.I))  # "được xóa sau 60 ngày"
+# A value in a table's cell or after a label, in a retention section: "Ghi âm | 12 tháng".
+_CELL_RE = re.compile(r"(?:^|[|:])\s*\Z")
 
 
 def duration_days(n: int, unit: str) -> int:
@@ -132,7 +151,7 @@ _RETENTION_KINDS = (
         # a time the law allows, not "trong phạm vi pháp luật cho phép" (a hedge)
         r"|(?:thời gian|thời hạn)[^.;\n]{0,10}?(?:pháp luật|luật pháp) cho phép"
         r"|(?:theo|thời hạn|thời gian) luật định"
-        r"|(?:thời hạn|thời gian)[^.;\n]{0,10}?do (?:pháp luật|luật)[^.;\n]{0,60}?quy định"
+        r"|(?:thời hạn|thời gian)[^.;\n]{0,10}?(?:do|mà) (?:pháp luật|luật)[^.;\n]{0,60}?quy định"
         r"|(?:thời hạn|thời gian)[^.;\n]{0,20}(?:phù hợp với|tuân theo|theo) (?:các )?quy định"
         r" (?:của )?(?:pháp luật|luật pháp)"
         r"|(?:tuân thủ|thực hiện|đáp ứng) (?:các |những )?(?:nghĩa vụ|yêu cầu) (?:pháp lý|"
@@ -252,13 +271,14 @@ def find_retention_periods(text: str, windows: list[Window]) -> Iterator[RawFact
         ['until_deletion_request']
     """
     for window in windows:
-        about_retention = window.has("RETENTION")
-        if not (about_retention or "RETENTION" in window.section_cues):
+        clause = _clause(text, window)
+        about_retention = window.has("RETENTION") or bool(_KEPT_FOR_RE.search(clause))
+        in_section = "RETENTION" in window.section_cues
+        if not (about_retention or in_section):
             continue
         if window.has("COMPLAINT") and not about_retention:
             continue
-        clause = _clause(text, window)
-        yield from _durations(clause, window.start, about_retention)
+        yield from _durations(clause, window.start, about_retention, in_section)
         yield from _retention_kinds(clause, window.start, about_retention)
 
 
@@ -268,15 +288,21 @@ _HOURS_LEADS = frozenset({"trong", "trong vòng", "trong thời hạn", "tối �
                           "không quá", "không quá là", "sau"})
 
 
-def _durations(clause: str, offset: int, about_retention: bool) -> Iterator[RawFact]:
+def _durations(clause: str, offset: int, about_retention: bool, in_section: bool = False
+               ) -> Iterator[RawFact]:
     """ "trong 24 tháng", "tối đa là 5 năm" (a bound is the qualifier), "sau 48 giờ", both
-    ends of "từ 1 đến 3 năm"; not "được phản hồi trong vòng 30 ngày"."""
+    ends of "từ 1 đến 3 năm", a table's cell in a retention section; not "được phản hồi
+    trong vòng 30 ngày", nor what the user must keep."""
     for match in _DURATION_RE.finditer(clause):
         lead = " ".join((match.group("lead") or "").lower().split())
         hours = match.group("unit").lower() == "giờ"
-        if (hours and lead not in _HOURS_LEADS) or (not lead and not about_retention):
+        if hours and lead not in _HOURS_LEADS:
             continue  # "sau 48 giờ", not "khoảng 2 giờ" (a time of day)
-        if _NOT_KEPT_RE.search(clause, max(0, match.start() - 60), match.start()):
+        if not (lead or about_retention or in_section and _CELL_RE.search(
+                clause, 0, match.start())):
+            continue
+        before = (max(0, match.start() - 60), match.start())
+        if _NOT_KEPT_RE.search(clause, *before) or _USER_KEEPS_RE.search(clause, *before):
             continue
         for start, days, bound in _ends(match, _BOUNDS.get(lead.split(" là")[0], "")):
             yield RawFact("retention_period", clause[start:match.end()], str(days),
