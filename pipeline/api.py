@@ -19,8 +19,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from .audit import DEFAULT_PROFILE, check_profile
 from .clean.decode import check_size
 from .clean.inputs import doc_id_for
@@ -32,7 +30,8 @@ from .records import Document
 from .schema import DATASET_TABLES
 from .segment import segment_document
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas only for `to_frame`: spaCy imports this module in every run
+    import pandas as pd
     from spacy.language import Language
     from spacy.tokens import Doc
 
@@ -83,6 +82,8 @@ class PolicyAnalysis:
             rows = [self.document] if self.document else []
         else:
             rows = getattr(self, table)
+        import pandas as pd
+
         return check_columns(pd.DataFrame(rows), table) if rows else empty_table(table)
 
     def __repr__(self) -> str:

@@ -13,13 +13,15 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow as pa
 
 from .errors import SchemaError
 from .schema import MAP_TYPE, NULLABLE_INT, TABLES, list_item
+
+if TYPE_CHECKING:  # imported where a frame is read or made
+    import pandas as pd
 
 FORMATS: tuple[str, ...] = ("parquet", "csv", "ndjson", "sqlite", "duckdb")
 # The formats that put every table of a folder in one file.
@@ -76,6 +78,8 @@ def _arrow_values(values: pd.Series, dtype: str) -> list:
     if dtype == MAP_TYPE:
         return [list(dict(v).items()) if v is not None else [] for v in values]
     if dtype == NULLABLE_INT:
+        import pandas as pd
+
         return [None if pd.isna(v) else int(v) for v in values]
     if list_item(dtype):
         return [list(v) for v in values]
@@ -112,6 +116,8 @@ def write_ndjson(table: pa.Table, handle: IO[str]) -> None:
 
 def read_ndjson(path: Path, name: str) -> pd.DataFrame:
     """A table written by `write_ndjson`, with the contract's columns even when empty."""
+    import pandas as pd
+
     with path.open(encoding="utf-8") as handle:
         rows = [json.loads(line) for line in handle if line.strip()]
     columns = list(TABLES[name]) + [c for c in (rows[0] if rows else {}) if c not in TABLES[name]]
@@ -228,6 +234,8 @@ def write_database(fmt: str, path: Path, tables: dict[str, Iterable[pa.Table]]) 
 
 
 def _from_sqlite(path: Path, name: str) -> pd.DataFrame | None:
+    import pandas as pd
+
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
         try:
             df = pd.read_sql_query(f"SELECT * FROM {_quote(name)}", connection)

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -33,12 +33,17 @@ from .formats import (
 from .records import split_section_path
 from .schema import ADDED_COLUMNS, MAP_TYPE, NULLABLE_INT, TABLES, list_item
 
+if TYPE_CHECKING:  # imported where a frame is made: `run` writes Parquet without pandas
+    import pandas as pd
+
 LOCK_FILE = ".vnpolicy.lock"  # in an output folder, while a run writes it
 
 
 def empty_table(name: str) -> pd.DataFrame:
     """A table with the contract's columns and no rows (typed as `check_columns` types them,
     so an empty table written out keeps its declared schema)."""
+    import pandas as pd
+
     return check_columns(pd.DataFrame({column: [] for column in TABLES[name]}), name)
 
 
@@ -306,6 +311,8 @@ def typed(df: pd.DataFrame, name: str) -> pd.DataFrame:
 
 def read_table(directory: Path, name: str) -> pd.DataFrame:
     """Read a table written by `write_table` or `run` in any of its formats, typed alike."""
+    import pandas as pd
+
     parquet = directory / f"{name}.parquet"
     if parquet.is_file():
         return typed(pd.read_parquet(parquet), name)
@@ -319,6 +326,8 @@ def read_table(directory: Path, name: str) -> pd.DataFrame:
 
 
 def _read_csv(csv: Path, name: str) -> pd.DataFrame:
+    import pandas as pd
+
     strings = {c: str for c, dtype in TABLES[name].items()
                if dtype == "string" or list_item(dtype) or dtype == MAP_TYPE}
     df = pd.read_csv(csv, keep_default_na=False, na_values={
@@ -344,6 +353,8 @@ def read_interim(path: Path, name: str) -> pd.DataFrame:
         InputNotFoundError: the earlier stage has not been run.
         SchemaError: the table lacks columns of `schema.TABLES[name]`.
     """
+    import pandas as pd
+
     if not path.is_file():
         raise InputNotFoundError(f"{path} not found: run the earlier stages first")
     return check_columns(pd.read_parquet(path), name)

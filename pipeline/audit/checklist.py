@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping, Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Union
 
 from ..memo import Memo
 from .cues import Candidates, Cue, cue_text
@@ -33,7 +32,12 @@ NO_CLAUSE = -1
 STATUSES = (PRESENT, ABSENT, NOT_APPLICABLE)
 
 
-TableRows = pd.DataFrame | Sequence[Mapping]  # one policy's rows of a table: a frame or records
+if TYPE_CHECKING:
+    import pandas as pd
+
+# One policy's rows of a table: a frame or records (pandas is imported only where a frame is
+# made: a run's workers audit records and never need it).
+TableRows = Union["pd.DataFrame", Sequence[Mapping[str, Any]]]
 Clauses = list[tuple[int, set[str], str, str]]  # (clause_id, evidence labels, text, lower)
 PolicyClauses = Candidates[tuple[int, set[str], str, str]]
 Judgement = tuple[str, list[int], str]  # (status, evidence clause ids, note)
@@ -42,7 +46,7 @@ Judgement = tuple[str, list[int], str]  # (status, evidence clause ids, note)
 def records(rows: TableRows) -> Sequence[Mapping]:
     """Plain records: a batch worker already has them, and reading them is ~10x faster than
     iterating a frame of Arrow strings."""
-    return rows.to_dict("records") if isinstance(rows, pd.DataFrame) else rows
+    return rows.to_dict("records") if hasattr(rows, "to_dict") else rows
 
 
 def _evidence_labels(row: Mapping) -> set[str]:

@@ -16,7 +16,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -97,6 +96,8 @@ class DatasetWriter:
             else:
                 self._sinks[name] = open(tmp, "w", encoding="utf-8", newline="")
                 if fmt == "csv":
+                    import pandas as pd  # CSV only: a Parquet run needs no pandas
+
                     pd.DataFrame(columns=list(TABLES[name])).to_csv(self._sinks[name],
                                                                     index=False)
 
@@ -108,6 +109,8 @@ class DatasetWriter:
             if not any(columns.values()):
                 continue
             if self.fmt == "csv":
+                import pandas as pd
+
                 columns = {column: _unpack(values, column, name) if column in PACKED_LISTS
                            else values for column, values in columns.items()}
                 frame = check_columns(pd.DataFrame(columns), name)

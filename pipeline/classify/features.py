@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..records import Clause
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _DIGITS_RE = re.compile(r"\d+")
 FEATURE_COLUMNS = ("words", "syllables", "section", "lead", "context", "kind", "position")
@@ -94,5 +96,8 @@ def feature_rows(clauses: Sequence[Clause]) -> list[dict[str, str | float | int]
 
 
 def clause_features(clauses: Sequence[Clause]) -> pd.DataFrame:
-    """`feature_rows` as the frame training and evaluation fit on."""
+    """`feature_rows` as the frame training and evaluation fit on (prediction reads the rows:
+    a run's workers never import pandas)."""
+    import pandas as pd
+
     return pd.DataFrame(feature_rows(clauses), columns=[*FEATURE_COLUMNS, *PLACE_COLUMNS])

@@ -3,12 +3,14 @@ any model `linear.LinearScorer` does not reproduce."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .features import FEATURE_COLUMNS, PLACE_COLUMNS
+
+if TYPE_CHECKING:  # a run scores with `linear.LinearScorer` and never imports pandas
+    import pandas as pd
 
 
 class SklearnScorer:
@@ -18,6 +20,8 @@ class SklearnScorer:
         self.model = model
 
     def predict_proba(self, rows: list[dict]) -> np.ndarray:
+        import pandas as pd
+
         return predict_proba(self.model, pd.DataFrame(
             rows, columns=[*FEATURE_COLUMNS, *PLACE_COLUMNS]))
 
@@ -30,6 +34,7 @@ def predict_proba(model: object, features: pd.DataFrame) -> np.ndarray:
     `ColumnTransformer` is transformed here, block by block as `ColumnTransformer.transform`
     does (same numbers, tested); any other model is asked directly.
     """
+    import pandas as pd
     from scipy import sparse
     from sklearn.compose import ColumnTransformer
     from sklearn.pipeline import Pipeline
