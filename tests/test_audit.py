@@ -618,6 +618,11 @@ def test_whose_right_and_which_promise_the_law_cues_read(element, labels, text, 
      "chỉ bác sĩ điều trị được cấp quyền mở.", "present"),
     ("sensitive_data", ["purpose"], "Phòng khám thú y lưu kết quả xét nghiệm của thú cưng.",
      "not_applicable"),
+    # "we collect no sensitive data" names the word but shows no such data, nor its protection
+    ("sensitive_data", ["purpose"], "Chúng tôi không thu thập dữ liệu nhạy cảm (sức khỏe, tôn "
+     "giáo, v.v.) trừ khi bạn tự nguyện cung cấp.", "not_applicable"),
+    ("sensitive_data", ["purpose"], "Ứng dụng đọc vị trí GPS để ghép chuyến; chúng tôi không xử "
+     "lý dữ liệu nhạy cảm nào khác.", "absent"),
     # a foreign video or AI service is a foreign recipient
     ("cross_border", ["scope"], "Buổi tư vấn trực tuyến diễn ra qua Zoom và được ghi lại.",
      "absent"),
