@@ -262,11 +262,14 @@ def _other_party(text: str, match: re.Match[str], others: Sequence[int] | None =
     near = others is None or bisect_left(others, reach) < bisect_left(others, start)
     if near and _OTHER_PARTY_RE.search(text[reach:start]):
         return True
-    given = _GIVEN_TO_RE.search(text, reach, start)
-    if given is not None and given.group("user") is None:
-        return True
-    return bool(_MEMBER_OF_RE.search(text, max(0, start - 20), start)
-                and match.group(0).lower().startswith(("tập đoàn", "tổng công ty")))
+    before = text[max(0, start - 20) : start].rstrip(" \t").lower()  # what both tests end on
+    if before.endswith("cho"):
+        given = _GIVEN_TO_RE.search(text, reach, start)
+        if given is not None and given.group("user") is None:
+            return True
+    return (before.endswith("của") and match.group(0).lower().startswith(("tập đoàn",
+                                                                         "tổng công ty"))
+            and bool(_MEMBER_OF_RE.search(text, max(0, start - 20), start)))
 
 
 def _legal_name(text: str, match: re.Match[str]) -> str:
