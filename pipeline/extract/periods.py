@@ -69,7 +69,7 @@ _NOT_KEPT_RE = re.compile(
     r"(?:(?!lưu|giữ)[^.;!?\n]){0,40}\Z", re.I)  # not "xử lý và lưu trữ trong 5 năm"
 # What the user must keep is no retention of the controller's ("cần tự lưu giữ biên nhận"),
 # nor how long a contract runs ("Hợp đồng bảo hiểm có thời hạn 12 tháng").
-_USER_KEEPS_RE = re.compile(
+_NOT_OURS_RE = re.compile(
     r"(?:cần|phải|nên|có trách nhiệm|hãy|vui lòng)\s+(?:tự\s+)?(?:lưu|giữ)[^.;!?\n]{0,60}\Z"
     r"|(?:hợp đồng|thẻ|gói|chương trình|khuyến mãi|bảo hiểm)[^.;!?\n]{0,30}?\bcó\s*\Z",
     re.I)
@@ -302,7 +302,7 @@ def _durations(clause: str, offset: int, about_retention: bool, in_section: bool
                 clause, 0, match.start())):
             continue
         before = (max(0, match.start() - 60), match.start())
-        if _NOT_KEPT_RE.search(clause, *before) or _USER_KEEPS_RE.search(clause, *before):
+        if _NOT_KEPT_RE.search(clause, *before) or _NOT_OURS_RE.search(clause, *before):
             continue
         for start, days, bound in _ends(match, _BOUNDS.get(lead.split(" là")[0], "")):
             yield RawFact("retention_period", clause[start:match.end()], str(days),
