@@ -63,16 +63,15 @@ _DURATION_RE = re.compile(
 # What a duration after them is not how long data is kept: a reply, a delivery, a warranty.
 _NOT_KEPT_RE = re.compile(
     r"(?:phản hồi|trả lời|xử lý|giải quyết|bảo hành|giao hàng|đổi trả|hoàn tiền|được phát"
-    r"|vận chuyển|chuyển phát|trình duyệt"  # a parcel's delivery; a cookie in the browser
-    r"|(?:hợp đồng|thẻ|gói|chương trình|khuyến mãi|bảo hiểm)[^.;!?\n]{0,30}?"
-    r"(?:có thời hạn|có hiệu lực))"  # how long a contract or a card runs
+    r"|vận chuyển|chuyển phát|trình duyệt)"  # a parcel's delivery; a cookie in the browser
     r"(?:(?!lưu|giữ)[^.;!?\n]){0,40}\Z", re.I)  # not "xử lý và lưu trữ trong 5 năm"
 # What the user must keep is no retention of the controller's ("cần tự lưu giữ biên nhận"),
-# nor how long a contract runs ("Hợp đồng bảo hiểm có thời hạn 12 tháng").
+# nor how long a contract or a card runs ("Hợp đồng bảo hiểm có thời hạn 12 tháng", the
+# duration read from "thời hạn"; "... có hiệu lực trong 12 tháng").
 _NOT_OURS_RE = re.compile(
     r"(?:cần|phải|nên|có trách nhiệm|hãy|vui lòng)\s+(?:tự\s+)?(?:lưu|giữ)[^.;!?\n]{0,60}\Z"
-    r"|(?:hợp đồng|thẻ|gói|chương trình|khuyến mãi|bảo hiểm)[^.;!?\n]{0,30}?\bcó\s*\Z",
-    re.I)
+    r"|(?:hợp đồng|thẻ|gói|chương trình|khuyến mãi|bảo hiểm)[^.;!?\n]{0,30}?"
+    r"(?:(?:có thời hạn|có hiệu lực)(?:(?!lưu|giữ)[^.;!?\n]){0,40}|\bcó\s*)\Z", re.I)
 # A clause that keeps something for a time, whatever the words around "lưu" were segmented
 # into ("được Nha khoa X lưu từ 10 đến 15 năm", "lưu cho đến khi"): the cue matcher reads
 # words, and "lưu" glued to a name is none of its phrases.
